@@ -1,0 +1,72 @@
+# stacklab: one build for the module, the BPF probes, user space and tests.
+# Everything built goes under build/.  'make help' lists the targets.
+
+B        := build
+TOP      := $(CURDIR)
+CACHE    := $(B)/cache
+
+CC       := gcc
+CLANG    := clang
+BPFTOOL  := bpftool
+
+# The test-VM kernel the module is built for (override: make KVER=...).
+KVER     ?= $(shell scripts/vm-kernel-version 2>/dev/null)
+
+CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+LDLIBS_BPF   := -lbpf -lelf -lz
+LDLIBS_URING := -luring
+
+.DEFAULT_GOAL := all
+.PHONY: all deps deps-backports check paired clean distclean help \
+	kmod bpf user tests checkpatch
+
+all: kmod bpf user tests
+
+help:
+	@echo 'make            build everything (module for KVER=$(KVER))'
+	@echo 'make deps       install the missing Debian packages and the backports kernel (root)'
+	@echo 'make check      deps, build, every host and VM test; ends "N passed, N failed"'
+	@echo 'make paired     deps, build, the paired experiment'
+	@echo 'make kmod       the module only; KVER=VERSION for another kernel'
+	@echo 'make checkpatch checkpatch.pl over kmod/'
+	@echo 'make clean      remove build outputs (keeps build/cache downloads)'
+	@echo 'make distclean  remove build/ entirely'
+
+# Both test-VM kernels: bookworm's, and bookworm-backports' (6.12).
+deps:
+	@scripts/deps
+	@scripts/backports >/dev/null
+
+deps-backports:
+	@scripts/backports
+
+# Targets that must not start before the packages are there run make again.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run-all
+
+paired: deps
+	@$(MAKE) --no-print-directory all
+	@if [ ! -x experiments/paired ]; then \
+		echo "make paired: experiments/paired does not exist yet" \
+		     "(issue 7); nothing was measured" >&2; exit 1; fi
+	@experiments/paired
+
+clean:
+	rm -rf $(filter-out $(CACHE),$(wildcard $(B)/*))
+
+distclean:
+	rm -rf $(B)
+
+include mk/kselftest.mk
+include mk/bpf.mk
+include mk/kmod.mk
+include mk/user.mk
+include mk/tests.mk
+
+# Generated objects and skeletons are kept, not deleted as intermediates.
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' -not -path '$(CACHE)/*' 2>/dev/null)

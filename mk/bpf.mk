@@ -1,0 +1,33 @@
+# BPF: CO-RE objects compiled by clang against a vmlinux.h dumped from the
+# running kernel's BTF, and their bpftool skeletons.  Any X.bpf.c in the
+# tree builds to build/DIR/X.bpf.o and build/DIR/X.skel.h.
+
+VMLINUX_BTF := /sys/kernel/btf/vmlinux
+VMLINUX_H   := $(B)/vmlinux.h
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I$(B)
+
+BPF_LIB_OBJS := $(B)/bpf/tracefs.o
+
+bpf: $(BPF_LIB_OBJS)
+
+$(VMLINUX_H):
+	@if [ ! -r $(VMLINUX_BTF) ]; then \
+		echo "bpf: $(VMLINUX_BTF) missing: this kernel has no BTF" \
+		     "(CONFIG_DEBUG_INFO_BTF=y is needed)" >&2; exit 1; fi
+	@mkdir -p $(dir $@)
+	@echo "  BTF     $@"
+	@$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(B)/%.bpf.o: %.bpf.c $(VMLINUX_H)
+	@mkdir -p $(dir $@)
+	@echo "  BPF     $@"
+	@$(CLANG) $(BPF_CFLAGS) -MMD -c $< -o $@
+
+$(B)/%.skel.h: $(B)/%.bpf.o
+	@echo "  SKEL    $@"
+	@$(BPFTOOL) gen skeleton $< name $(subst -,_,$(notdir $*)) > $@.tmp && mv $@.tmp $@
+
+$(B)/bpf/%.o: bpf/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -MMD -c $< -o $@
