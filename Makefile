@@ -60,11 +60,20 @@ clean:
 distclean:
 	rm -rf $(B)
 
-include mk/kselftest.mk
-include mk/bpf.mk
-include mk/kmod.mk
-include mk/user.mk
-include mk/tests.mk
+# Shared definitions first; then every other fragment, each part owning its
+# own (mk/PART.mk, mk/tests-PART.mk), appending to the lists below.
+FIRST_MK := mk/kselftest.mk mk/bpf.mk mk/kmod.mk mk/user.mk mk/tests.mk
+include $(FIRST_MK)
+include $(filter-out $(FIRST_MK),$(sort $(wildcard mk/*.mk)))
+
+# The lists are complete only now that every fragment is read.
+bpf: $(BPF_BINS)
+user: $(USER_BINS)
+tests: $(TEST_BINS) $(addprefix $(B)/,$(TEST_FILES))
+
+$(addprefix $(B)/,$(TEST_FILES)): $(B)/%: %
+	@mkdir -p $(dir $@)
+	@cp -p $< $@
 
 # Generated objects and skeletons are kept, not deleted as intermediates.
 .SECONDARY:

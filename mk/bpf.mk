@@ -6,9 +6,8 @@ VMLINUX_BTF := /sys/kernel/btf/vmlinux
 VMLINUX_H   := $(B)/vmlinux.h
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I$(B)
 
-BPF_LIB_OBJS := $(B)/bpf/tracefs.o
-
-bpf: $(BPF_LIB_OBJS)
+# Loaders and objects of bpf/, listed by the parts that add them.
+BPF_BINS := $(B)/bpf/tracefs.o
 
 $(VMLINUX_H):
 	@if [ ! -r $(VMLINUX_BTF) ]; then \
