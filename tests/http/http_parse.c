@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The HTTP/1.1 request subset: what parses, what waits, what is refused. */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "http/http_parse.h"
+
+static ssize_t parse(const char *text, struct http_request *req)
+{
+	const struct http_limits limits = HTTP_DEFAULT_LIMITS;
+
+	return http_parse_request(text, strlen(text), &limits, req);
+}
+
+static ssize_t status_of(const char *text)
+{
+	struct http_request req;
+
+	return parse(text, &req);
+}
+
+#define GET_ROOT "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+
+TEST(get_parses)
+{
+	struct http_request req;
+
+	ASSERT_EQ((ssize_t)strlen(GET_ROOT), parse(GET_ROOT, &req));
+	EXPECT_EQ(HTTP_GET, req.method);
+	EXPECT_EQ(1, req.target_len);
+	EXPECT_EQ('/', req.target[0]);
+	EXPECT_EQ(1, req.version_minor);
+	EXPECT_TRUE(req.keep_alive);
+	EXPECT_EQ(0, req.content_length);
+}
+
+TEST(target_and_head_method)
+{
+	struct http_request req;
+
+	ASSERT_LT(0, parse("HEAD /heavy?x=1 HTTP/1.1\r\nHost: a\r\n\r\n", &req));
+	EXPECT_EQ(HTTP_HEAD, req.method);
+	ASSERT_EQ(10, req.target_len);
+	EXPECT_EQ(0, memcmp(req.target, "/heavy?x=1", 10));
+}
+
+TEST(every_prefix_is_incomplete)
+{
+	const struct http_limits limits = HTTP_DEFAULT_LIMITS;
+	const char *text = "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n";
+	struct http_request req;
+
+	for (size_t n = 0; n < strlen(text); n++) {
+		ASSERT_EQ(0, http_parse_request(text, n, &limits, &req))
+			TH_LOG("prefix of %zu bytes", n);
+	}
+}
+
+TEST(keep_alive_rules)
+{
+	struct http_request req;
+
+	ASSERT_LT(0, parse("GET / HTTP/1.0\r\n\r\n", &req));
+	EXPECT_FALSE(req.keep_alive);
+	ASSERT_LT(0, parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &req));
+	EXPECT_TRUE(req.keep_alive);
+	ASSERT_LT(0, parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &req));
+	EXPECT_FALSE(req.keep_alive);
+	ASSERT_LT(0, parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive , CLOSE\r\n\r\n", &req));
+	EXPECT_FALSE(req.keep_alive);
+}
+
+TEST(bare_lf_and_leading_empty_lines)
+{
+	const char *text = "\r\n\nGET / HTTP/1.1\nHost: x\n\n";
+	struct http_request req;
+
+	EXPECT_EQ((ssize_t)strlen(text), parse(text, &req));
+	EXPECT_EQ(HTTP_GET, req.method);
+}
+
+TEST(pipelined_requests_parse_one_at_a_time)
+{
+	const char *two = GET_ROOT "GET /heavy HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct http_request req;
+	ssize_t first = parse(two, &req);
+
+	ASSERT_EQ((ssize_t)strlen(GET_ROOT), first);
+	ASSERT_EQ((ssize_t)(strlen(two) - first), parse(two + first, &req));
+	EXPECT_EQ(6, req.target_len);
+}
+
+TEST(body_is_not_part_of_the_head)
+{
+	const struct http_limits limits = HTTP_DEFAULT_LIMITS;
+	const char head[] = "POST /f HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n";
+	char buf[sizeof(head) + 4];
+	struct http_request req;
+
+	memcpy(buf, head, sizeof(head) - 1);
+	memcpy(buf + sizeof(head) - 1, "\0\1\xff\n", 4);
+	ASSERT_EQ((ssize_t)sizeof(head) - 1,
+		  http_parse_request(buf, sizeof(buf), &limits, &req));
+	EXPECT_EQ(HTTP_OTHER, req.method);
+	EXPECT_EQ(4, req.content_length);
+}
+
+TEST(malformed_request_lines_are_400)
+{
+	EXPECT_EQ(-400, status_of("GET  / HTTP/1.1\r\nHost: x\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/2.0\r\nHost: x\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1 \r\nHost: x\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET /\r\n\r\n"));
+	EXPECT_EQ(-400, status_of(" GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+}
+
+TEST(malformed_headers_are_400)
+{
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\n\r\n"));	/* no Host */
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost : x\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n c\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\rY\r\n\r\n"));
+}
+
+TEST(garbage_is_refused_before_the_head_ends)
+{
+	const struct http_limits limits = HTTP_DEFAULT_LIMITS;
+	const char nul_in_header[] = "GET / HTTP/1.1\r\nHost: \0";
+	const char binary[] = "\x16\x03\x01\x02\x00\x01";
+	struct http_request req;
+
+	EXPECT_EQ(-400, http_parse_request(nul_in_header, sizeof(nul_in_header) - 1,
+					   &limits, &req));
+	EXPECT_EQ(-400, http_parse_request(binary, sizeof(binary) - 1, &limits, &req));
+	EXPECT_EQ(-400, status_of("G@T"));
+	EXPECT_EQ(0, status_of("GE"));
+}
+
+TEST(content_length)
+{
+	struct http_request req;
+
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1a\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\r\nContent-Length:\r\n\r\n"));
+	EXPECT_EQ(-400, status_of("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+				  "Content-Length: 2\r\n\r\n"));
+	EXPECT_EQ(-413, status_of("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n"));
+	EXPECT_EQ(-413, status_of("GET / HTTP/1.1\r\nHost: x\r\n"
+				  "Content-Length: 99999999999999999999999999\r\n\r\n"));
+	ASSERT_LT(0, parse("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n"
+			   "content-length: 7\r\n\r\n", &req));
+	EXPECT_EQ(7, req.content_length);
+	ASSERT_LT(0, parse("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n", &req));
+	EXPECT_EQ(1048576, req.content_length);
+}
+
+TEST(transfer_encoding_is_501)
+{
+	EXPECT_EQ(-501, status_of("POST / HTTP/1.1\r\nHost: x\r\n"
+				  "Transfer-Encoding: chunked\r\n\r\n"));
+}
+
+TEST(head_limits_are_431)
+{
+	const struct http_limits limits = { .max_head_bytes = 64,
+					    .max_headers = 2,
+					    .max_body_bytes = 10 };
+	char big[200];
+	struct http_request req;
+	const char *three = "GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\n\r\n";
+	/* 16 + 9 + 3 + 32 + 4 bytes: exactly the limit. */
+	const char *exact = "GET / HTTP/1.1\r\nHost: x\r\n"
+			    "A: 12345678901234567890123456789012\r\n\r\n";
+	const char *prefix = "GET / HTTP/1.1\r\nHost: x\r\nX: ";
+
+	memset(big, 'a', sizeof(big));
+	memcpy(big, prefix, strlen(prefix));
+	EXPECT_EQ(-431, http_parse_request(big, sizeof(big), &limits, &req));
+	EXPECT_EQ(-431, http_parse_request(big, 64, &limits, &req));
+	EXPECT_EQ(0, http_parse_request(big, 63, &limits, &req));
+	EXPECT_EQ(-431, http_parse_request(three, strlen(three), &limits, &req));
+	ASSERT_EQ(64, strlen(exact));
+	EXPECT_EQ(64, http_parse_request(exact, 64, &limits, &req));
+}
+
+TEST_HARNESS_MAIN
