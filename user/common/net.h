@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef STACKLAB_NET_H
+#define STACKLAB_NET_H
+
+/* Socket and limit plumbing the servers and loadgen share. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LISTEN_BACKLOG 4096
+
+/*
+ * A TCP listener on addr:port (port 0: the kernel picks one), with
+ * SO_REUSEADDR, and SO_REUSEPORT when reuseport.  Returns the fd, or -1
+ * with the cause and the fix in err.
+ */
+int net_listen_tcp(const char *addr, uint16_t port, bool reuseport,
+		   char *err, size_t err_len);
+
+/* The port a bound socket has, or 0. */
+uint16_t net_local_port(int fd);
+
+/*
+ * Raise RLIMIT_NOFILE towards want descriptors: the soft limit to the
+ * hard one, and both past it where allowed (root, up to fs.nr_open).
+ * Returns the soft limit now in force.
+ */
+uint64_t net_raise_nofile(uint64_t want);
+
+/* Warn when net.core.somaxconn caps the accept queue below LISTEN_BACKLOG. */
+void net_warn_somaxconn(const char *prog);
+
+/* Disable Nagle: each response is written whole, so it cannot help. */
+void net_set_nodelay(int fd);
+
+#endif
