@@ -1,0 +1,80 @@
+#!/bin/sh
+# loadgen against the real tpc-server: counts, modes and error kinds.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+
+tmp=$(mktemp -d)
+server_pid=
+trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# start_server ARGS...: sets $port from the server's first line.
+start_server() {
+	user/tpc-server --port 0 "$@" >"$tmp/server.out" 2>&1 &
+	server_pid=$!
+	for _ in $(seq 100); do
+		port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$tmp/server.out")
+		[ -n "$port" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_server() {
+	kill -TERM "$server_pid"
+	wait "$server_pid"
+	server_pid=
+}
+
+# jqt FILTER: true when FILTER holds on the last JSON report.
+jqt() {
+	jq -e "$1" "$tmp/out.json" >/dev/null
+}
+
+tap_plan 12
+start_server || { echo "Bail out! tpc-server did not start"; exit 1; }
+
+user/loadgen --port "$port" -c 20 -n 2000 -r 0.1 --json >"$tmp/out.json"
+tap_check "closed loop: exit 0" test $? -eq 0
+tap_diag "$(jq -c '{requests,responses,heavy_requests,non_2xx,errors}' "$tmp/out.json")"
+tap_check "closed loop: 2000 sent, 2000 answered, all 2xx, no error" \
+	jqt '.requests == 2000 and .responses == 2000 and .status."2xx" == 2000
+	     and .non_2xx == 0 and ([.errors[]] | add) == 0'
+tap_check "heavy share near 10% (binomial, 100..300 of 2000)" \
+	jqt '.heavy_requests >= 100 and .heavy_requests <= 300'
+tap_check "latency histogram holds every response, p50 <= p99 <= max" \
+	jqt '.latency_ns.count == 2000 and .latency_ns.p50 <= .latency_ns.p99
+	     and .latency_ns.p99 <= .latency_ns.max and .latency_ns.p50 > 0'
+
+user/loadgen --port "$port" -c 10 --rate 2000 --duration 1 --json >"$tmp/out.json"
+tap_diag "$(jq -c '{requests,responses,elapsed_s}' "$tmp/out.json")"
+tap_check "open loop: sends follow the schedule (2000/s for 1 s, +-20%)" \
+	jqt '.requests >= 1600 and .requests <= 2400 and .responses == .requests'
+
+user/loadgen --port "$port" -c 100 --idle --duration 0.5 --json \
+	>"$tmp/out.json" 2>"$tmp/err"
+tap_check "idle: announces 100 open connections on stderr" \
+	grep -qx 'loadgen: idle: 100 connections open' "$tmp/err"
+tap_check "idle: one answered request per connection, held without error" \
+	jqt '.responses == 100 and .peak_open == 100 and ([.errors[]] | add) == 0'
+stop_server
+
+# The server's idle timeout closes held connections: counted as closed.
+start_server --idle-timeout 1
+user/loadgen --port "$port" -c 20 --idle --duration 2.5 --json >"$tmp/out.json" 2>/dev/null
+tap_check "connections the server closes count as errors.closed" \
+	jqt '.responses == 20 and .errors.closed == 20'
+stop_server
+
+# Nothing listens on the port the server just gave back.
+user/loadgen --port "$port" -c 5 -n 10 --json >"$tmp/out.json" 2>/dev/null
+tap_check "refused connects: exit 0, errors.connect 5, nothing answered" \
+	jqt '.errors.connect == 5 and .responses == 0'
+
+user/loadgen --port "$port" -c 5 >/dev/null 2>"$tmp/err"
+tap_check "neither --requests nor --duration: exit 2" test $? -eq 2
+user/loadgen --port "$port" -c 5 -n 1 --heavy-ratio 1.5 >/dev/null 2>"$tmp/err"
+tap_check "a heavy ratio above 1: exit 2, says why" \
+	sh -c "test $? -eq 2 && grep -q 'heavy-ratio' '$tmp/err'"
+user/loadgen --bogus >/dev/null 2>&1
+tap_check "an unknown flag: exit 2" test $? -eq 2
+tap_exit

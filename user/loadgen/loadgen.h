@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef STACKLAB_LOADGEN_H
+#define STACKLAB_LOADGEN_H
+
+/* loadgen: HTTP/1.1 keep-alive load from one thread and one io_uring. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/histogram.h"
+
+struct loadgen_config {
+	const char *addr;
+	uint16_t port;
+	uint32_t connections;
+	uint64_t requests;	/* total; 0: run for duration_s */
+	double duration_s;	/* 0: run for requests */
+	double heavy_ratio;	/* share of requests that are GET /heavy */
+	double rate;		/* open loop, requests/s; 0: closed loop */
+	bool idle;		/* one request per connection, then hold */
+	unsigned int timeout_s;	/* per request and per connect */
+	uint64_t seed;
+	bool progress;		/* a line a second on stderr */
+};
+
+enum loadgen_error {
+	ERR_CONNECT,	/* connect failed */
+	ERR_SEND,	/* send failed or was short */
+	ERR_RECV,	/* recv failed (reset, ...) */
+	ERR_CLOSED,	/* the server closed a connection */
+	ERR_PARSE,	/* a response we could not parse */
+	ERR_TIMEOUT,	/* no response within timeout_s */
+	ERR_KINDS,
+};
+
+extern const char *const loadgen_error_names[ERR_KINDS];
+
+struct loadgen_stats {
+	struct histogram latency;	/* ns, send (or intended send) to response */
+	uint64_t sent, heavy_sent, responses;
+	uint64_t status_class[6];	/* [2] is 2xx, [4] 4xx, ... [0] other */
+	uint64_t errors[ERR_KINDS];
+	uint64_t connects, reconnects;
+	uint64_t bytes_received;
+	uint32_t peak_open;		/* connections open at once */
+	double elapsed_s;		/* first send to last response */
+};
+
+/*
+ * Run the load described by cfg; fill stats.  Returns 0, or -errno when
+ * the run could not start (with a message on stderr).  Stops early, with
+ * what was measured, on SIGINT or SIGTERM.
+ */
+int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *stats);
+
+void loadgen_report_text(const struct loadgen_config *cfg,
+			 const struct loadgen_stats *stats);
+int loadgen_report_json(const struct loadgen_config *cfg,
+			const struct loadgen_stats *stats);
+
+#endif

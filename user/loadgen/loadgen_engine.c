@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The loadgen engine: each connection is a small state machine stepped by
+ * the CQEs of one io_uring.  A busy connection has a send and the recv
+ * for its answer in flight; an idle one has nothing (or, in --idle mode,
+ * a recv that notices the server closing it).  Errors on a busy
+ * connection shut its socket down, so that its pending recv completes and
+ * one path cleans up: no buffer is reused while the kernel may write it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <liburing.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/net.h"
+#include "http/http_response_parse.h"
+#include "loadgen.h"
+
+#define SQ_ENTRIES 4096
+#define RESP_BUF 512
+#define CONNECT_WINDOW 256	/* connects in flight: stay under the backlog */
+#define CONNS_PER_SOURCE 20000	/* below the ephemeral port range */
+#define BACKLOG_MAX (1U << 20)	/* open-loop sends waiting for a connection */
+
+#define REQ(path) "GET " path " HTTP/1.1\r\nHost: loadgen\r\n\r\n"
+static const char req_root[] = REQ("/");
+static const char req_heavy[] = REQ("/heavy");
+
+enum op { OP_CONNECT = 1, OP_SEND, OP_RECV, OP_TICK, OP_CANCEL };
+
+enum conn_state { CS_NEW, CS_CONNECTING, CS_IDLE, CS_BUSY, CS_CLOSED };
+
+struct conn {
+	int fd;
+	enum conn_state state;
+	bool heavy;
+	bool head_done;
+	bool answered;		/* --idle: its one request is done */
+	bool watching;		/* --idle: a recv waits for the server to close */
+	int failed;		/* error kind + 1 while shutting down */
+	uint16_t len;		/* bytes in buf */
+	uint64_t body_left;
+	uint64_t started_ns;	/* request (intended) start, or connect start */
+	char buf[RESP_BUF];
+};
+
+struct engine {
+	const struct loadgen_config *cfg;
+	struct loadgen_stats *st;
+	struct io_uring ring;
+	struct conn *conns;
+	struct sockaddr_in dest;
+	bool spread_sources;
+
+	uint32_t *to_connect, connect_head, connect_count;
+	uint32_t *idle, idle_count;
+	uint32_t connecting, open_now, settled;
+
+	uint64_t *backlog, backlog_head, backlog_count;
+	uint64_t scheduled;	/* open loop: intended sends so far */
+	uint64_t in_flight;
+	uint64_t start_ns, stop_ns, first_send_ns, last_done_ns;
+	uint64_t next_progress_ns, next_timeout_scan_ns;
+	struct __kernel_timespec tick;
+	uint64_t rng;
+	bool announced;
+	bool fd_warned;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t encode(uint32_t index, enum op op)
+{
+	return (uint64_t)index << 8 | op;
+}
+
+/* xorshift64*: the heavy/root choice, reproducible with --seed. */
+static double uniform(struct engine *e)
+{
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (e->rng * 0x2545f4914f6cdd1dULL >> 11) * 0x1.0p-53;
+}
+
+static struct io_uring_sqe *sqe_get(struct engine *e)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
+
+	if (!sqe) {
+		io_uring_submit(&e->ring);
+		sqe = io_uring_get_sqe(&e->ring);
+	}
+	return sqe;
+}
+
+static bool may_send(struct engine *e, uint64_t now)
+{
+	const struct loadgen_config *cfg = e->cfg;
+
+	if (stop_requested || cfg->idle)
+		return false;
+	if (cfg->requests && e->st->sent >= cfg->requests)
+		return false;
+	return !cfg->duration_s || now < e->stop_ns;
+}
+
+static void post_recv(struct engine *e, uint32_t i)
+{
+	struct conn *c = &e->conns[i];
+	size_t room = RESP_BUF - c->len;
+	struct io_uring_sqe *sqe = sqe_get(e);
+
+	if (c->head_done && c->body_left < room)
+		room = c->body_left;
+	io_uring_prep_recv(sqe, c->fd, c->buf + c->len, room, 0);
+	io_uring_sqe_set_data64(sqe, encode(i, OP_RECV));
+}
+
+static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
+{
+	struct conn *c = &e->conns[i];
+	struct io_uring_sqe *sqe = sqe_get(e);
+	const char *req;
+
+	c->heavy = uniform(e) < e->cfg->heavy_ratio;
+	req = c->heavy ? req_heavy : req_root;
+	io_uring_prep_send(sqe, c->fd, req, strlen(req), MSG_NOSIGNAL);
+	io_uring_sqe_set_data64(sqe, encode(i, OP_SEND));
+	c->state = CS_BUSY;
+	c->len = 0;
+	c->head_done = false;
+	c->started_ns = intended_ns;
+	post_recv(e, i);
+
+	e->st->sent++;
+	e->st->heavy_sent += c->heavy;
+	e->in_flight++;
+	if (!e->first_send_ns)
+		e->first_send_ns = now_ns();
+}
+
+/* A connection with nothing to do: give it work, or park it. */
+static void became_idle(struct engine *e, uint32_t i)
+{
+	struct conn *c = &e->conns[i];
+	uint64_t now = now_ns();
+
+	c->state = CS_IDLE;
+	if (e->cfg->idle) {
+		if (!c->answered) {
+			send_request(e, i, now);
+			return;
+		}
+		c->watching = true;
+		c->head_done = false;
+		c->len = 0;
+		post_recv(e, i);
+		return;
+	}
+	if (e->cfg->rate > 0 && e->backlog_count) {
+		uint64_t intended = e->backlog[e->backlog_head];
+
+		e->backlog_head = (e->backlog_head + 1) % BACKLOG_MAX;
+		e->backlog_count--;
+		send_request(e, i, intended);
+		return;
+	}
+	if (e->cfg->rate <= 0 && may_send(e, now)) {
+		send_request(e, i, now);
+		return;
+	}
+	e->idle[e->idle_count++] = i;
+}
+
+static void start_connects(struct engine *e)
+{
+	while (e->connecting < CONNECT_WINDOW && e->connect_count &&
+	       !stop_requested) {
+		uint32_t i = e->to_connect[e->connect_head];
+		struct conn *c = &e->conns[i];
+		struct io_uring_sqe *sqe;
+
+		e->connect_head = (e->connect_head + 1) % e->cfg->connections;
+		e->connect_count--;
+		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c->fd < 0) {
+			if (!e->fd_warned)
+				fprintf(stderr,
+					"loadgen: socket: %s (raise ulimit -n above --connections)\n",
+					strerror(errno));
+			e->fd_warned = true;
+			e->st->errors[ERR_CONNECT]++;
+			c->state = CS_CLOSED;
+			e->settled++;
+			continue;
+		}
+		if (e->spread_sources) {
+			/* 127.0.0.x sources: 20k connections each, port at connect. */
+			struct sockaddr_in src = { .sin_family = AF_INET };
+			int one = 1;
+
+			src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + i / CONNS_PER_SOURCE);
+			setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
+				   &one, sizeof(one));
+			bind(c->fd, (struct sockaddr *)&src, sizeof(src));
+		}
+		net_set_nodelay(c->fd);
+		sqe = sqe_get(e);
+		io_uring_prep_connect(sqe, c->fd, (struct sockaddr *)&e->dest,
+				      sizeof(e->dest));
+		io_uring_sqe_set_data64(sqe, encode(i, OP_CONNECT));
+		c->state = CS_CONNECTING;
+		c->started_ns = now_ns();
+		e->connecting++;
+	}
+}
+
+/* Close a connection; in load modes, connect it again. */
+static void drop(struct engine *e, uint32_t i)
+{
+	struct conn *c = &e->conns[i];
+	bool was_open = c->state == CS_IDLE || c->state == CS_BUSY;
+
+	close(c->fd);
+	c->fd = -1;
+	c->failed = 0;
+	c->watching = false;
+	c->state = CS_CLOSED;
+	if (was_open)
+		e->open_now--;
+	if (e->cfg->idle || !may_send(e, now_ns())) {
+		e->settled += !c->answered;
+		c->answered = true;
+		return;
+	}
+	c->state = CS_NEW;
+	e->to_connect[(e->connect_head + e->connect_count) % e->cfg->connections] = i;
+	e->connect_count++;
+	e->st->reconnects++;
+}
+
+static void fail_busy(struct engine *e, uint32_t i, enum loadgen_error kind)
+{
+	struct conn *c = &e->conns[i];
+
+	e->st->errors[kind]++;
+	if (c->state == CS_BUSY) {
+		e->in_flight--;
+		if (e->cfg->idle && !c->answered) {
+			c->answered = true;
+			e->settled++;
+		}
+	}
+	drop(e, i);
+}
+
+static void on_connect(struct engine *e, uint32_t i, int res)
+{
+	struct conn *c = &e->conns[i];
+
+	e->connecting--;
+	if (res < 0) {
+		e->st->errors[ERR_CONNECT]++;
+		close(c->fd);
+		c->fd = -1;
+		c->state = CS_CLOSED;
+		/* A refused or timed-out connect is not retried. */
+		if (!c->answered) {
+			c->answered = true;
+			e->settled++;
+		}
+		return;
+	}
+	e->st->connects++;
+	if (++e->open_now > e->st->peak_open)
+		e->st->peak_open = e->open_now;
+	became_idle(e, i);
+}
+
+static void complete(struct engine *e, uint32_t i, bool server_closes)
+{
+	struct conn *c = &e->conns[i];
+	uint64_t now = now_ns();
+
+	hist_record(&e->st->latency, now > c->started_ns ? now - c->started_ns : 0);
+	e->st->responses++;
+	e->in_flight--;
+	e->last_done_ns = now;
+	if (e->cfg->idle && !c->answered) {
+		c->answered = true;
+		e->settled++;
+	}
+	if (server_closes)
+		drop(e, i);
+	else
+		became_idle(e, i);
+}
+
+static void on_recv(struct engine *e, uint32_t i, int res)
+{
+	struct conn *c = &e->conns[i];
+	struct http_response_head head;
+	ssize_t head_len;
+
+	if (c->failed) {
+		fail_busy(e, i, c->failed - 1);
+		return;
+	}
+	if (c->watching) {
+		/* Anything on a held connection means the server is closing it. */
+		e->st->errors[ERR_CLOSED]++;
+		drop(e, i);
+		return;
+	}
+	if (res <= 0) {
+		fail_busy(e, i, res == 0 ? ERR_CLOSED : ERR_RECV);
+		return;
+	}
+	e->st->bytes_received += res;
+	if (c->head_done) {
+		c->body_left -= res;
+		if (!c->body_left)
+			complete(e, i, false);
+		else
+			post_recv(e, i);
+		return;
+	}
+	c->len += res;
+	head_len = http_parse_response_head(c->buf, c->len, &head);
+	if (head_len < 0 || (head_len == 0 && c->len == RESP_BUF) ||
+	    (head_len > 0 && c->len - (size_t)head_len > head.body_len)) {
+		fail_busy(e, i, ERR_PARSE);
+		return;
+	}
+	if (head_len == 0) {
+		post_recv(e, i);
+		return;
+	}
+	e->st->status_class[head.status < 600 ? head.status / 100 : 0]++;
+	c->head_done = true;
+	c->body_left = head.body_len - (c->len - head_len);
+	c->len = 0;
+	if (!c->body_left)
+		complete(e, i, head.closes);
+	else
+		post_recv(e, i);
+}
+
+static void on_send(struct engine *e, uint32_t i, int res)
+{
+	struct conn *c = &e->conns[i];
+	size_t want = strlen(c->heavy ? req_heavy : req_root);
+
+	if (res != (int)want && !c->failed) {
+		/* The recv still pending completes once the socket is shut. */
+		c->failed = ERR_SEND + 1;
+		shutdown(c->fd, SHUT_RDWR);
+	}
+}
+
+static void schedule_open_loop(struct engine *e, uint64_t now)
+{
+	uint64_t due = (uint64_t)((now - e->start_ns) * 1e-9 * e->cfg->rate);
+
+	while (e->scheduled < due && may_send(e, now)) {
+		uint64_t intended = e->start_ns +
+				    (uint64_t)(e->scheduled * 1e9 / e->cfg->rate);
+
+		e->scheduled++;
+		if (e->idle_count) {
+			send_request(e, e->idle[--e->idle_count], intended);
+		} else if (e->backlog_count < BACKLOG_MAX) {
+			e->backlog[(e->backlog_head + e->backlog_count) % BACKLOG_MAX] =
+				intended;
+			e->backlog_count++;
+		} else {
+			/* Overloaded past a million queued sends: lost. */
+			e->st->errors[ERR_TIMEOUT]++;
+		}
+	}
+}
+
+static void scan_timeouts(struct engine *e, uint64_t now)
+{
+	uint64_t limit = e->cfg->timeout_s * 1000000000ULL;
+
+	for (uint32_t i = 0; i < e->cfg->connections; i++) {
+		struct conn *c = &e->conns[i];
+		struct io_uring_sqe *sqe;
+
+		if (now - c->started_ns < limit || c->failed)
+			continue;
+		if (c->state == CS_BUSY) {
+			c->failed = ERR_TIMEOUT + 1;
+			shutdown(c->fd, SHUT_RDWR);
+		} else if (c->state == CS_CONNECTING) {
+			sqe = sqe_get(e);
+			io_uring_prep_cancel64(sqe, encode(i, OP_CONNECT), 0);
+			io_uring_sqe_set_data64(sqe, encode(i, OP_CANCEL));
+			c->started_ns = now;
+		}
+	}
+}
+
+static void progress(struct engine *e, uint64_t now)
+{
+	fprintf(stderr, "loadgen: %.0f s: %u open, %llu sent, %llu answered, %llu errors\n",
+		(now - e->start_ns) / 1e9, e->open_now,
+		(unsigned long long)e->st->sent,
+		(unsigned long long)e->st->responses,
+		(unsigned long long)(e->st->errors[ERR_CONNECT] + e->st->errors[ERR_SEND] +
+				     e->st->errors[ERR_RECV] + e->st->errors[ERR_CLOSED] +
+				     e->st->errors[ERR_PARSE] + e->st->errors[ERR_TIMEOUT]));
+}
+
+static bool finished(struct engine *e, uint64_t now)
+{
+	if (stop_requested)
+		return true;
+	if (e->cfg->idle) {
+		if (!e->announced && e->settled == e->cfg->connections) {
+			/* Scripts wait for this line before measuring. */
+			fprintf(stderr, "loadgen: idle: %u connections open\n",
+				e->open_now);
+			e->announced = true;
+		}
+		if (e->cfg->duration_s)
+			return e->announced && now >= e->stop_ns;
+		return e->settled == e->cfg->connections && !e->open_now;
+	}
+	if (!e->open_now && !e->connecting && !e->connect_count)
+		return true;	/* nothing left that could make progress */
+	return !may_send(e, now) && !e->in_flight && !e->backlog_count;
+}
+
+static void arm_tick(struct engine *e)
+{
+	struct io_uring_sqe *sqe = sqe_get(e);
+
+	io_uring_prep_timeout(sqe, &e->tick, 0, 0);
+	io_uring_sqe_set_data64(sqe, encode(0, OP_TICK));
+}
+
+static void on_tick(struct engine *e)
+{
+	uint64_t now = now_ns();
+
+	if (e->cfg->rate > 0)
+		schedule_open_loop(e, now);
+	if (now >= e->next_timeout_scan_ns) {
+		scan_timeouts(e, now);
+		e->next_timeout_scan_ns = now + 100000000ULL;
+	}
+	if (e->cfg->progress && now >= e->next_progress_ns) {
+		progress(e, now);
+		e->next_progress_ns = now + 1000000000ULL;
+	}
+	arm_tick(e);
+}
+
+static int engine_init(struct engine *e, const struct loadgen_config *cfg,
+		       struct loadgen_stats *st)
+{
+	struct io_uring_params params = { 0 };
+	uint32_t n = cfg->connections;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->st = st;
+	e->rng = cfg->seed ? cfg->seed : 0x5eed;
+	e->dest.sin_family = AF_INET;
+	e->dest.sin_port = htons(cfg->port);
+	if (inet_pton(AF_INET, cfg->addr, &e->dest.sin_addr) != 1) {
+		fprintf(stderr, "loadgen: --addr '%s' is not an IPv4 address\n", cfg->addr);
+		return -EINVAL;
+	}
+	e->spread_sources = n > CONNS_PER_SOURCE &&
+			    (ntohl(e->dest.sin_addr.s_addr) >> 24) == 127;
+	e->tick.tv_nsec = cfg->rate > 0 ? 1000000 : 10000000;
+
+	e->conns = calloc(n, sizeof(*e->conns));
+	e->to_connect = calloc(n, sizeof(*e->to_connect));
+	e->idle = calloc(n, sizeof(*e->idle));
+	e->backlog = cfg->rate > 0 ? calloc(BACKLOG_MAX, sizeof(*e->backlog)) : NULL;
+	if (!e->conns || !e->to_connect || !e->idle || (cfg->rate > 0 && !e->backlog)) {
+		fprintf(stderr, "loadgen: out of memory for %u connections\n", n);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		e->conns[i].fd = -1;
+		e->to_connect[i] = i;
+	}
+	e->connect_count = n;
+
+	/*
+	 * A send and a recv per connection may complete at once; the kernel
+	 * wants the CQ at least as large as the SQ, and CLAMP caps it.
+	 */
+	params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
+	params.cq_entries = 2 * n + 64 > 2 * SQ_ENTRIES ? 2 * n + 64 : 2 * SQ_ENTRIES;
+	ret = io_uring_queue_init_params(SQ_ENTRIES, &e->ring, &params);
+	if (ret < 0) {
+		fprintf(stderr, "loadgen: io_uring_queue_init: %s%s\n", strerror(-ret),
+			ret == -ENOMEM ? " (RLIMIT_MEMLOCK too low on this kernel?)" :
+			ret == -EPERM ? " (io_uring disabled: sysctl kernel.io_uring_disabled)" : "");
+		return ret;
+	}
+	hist_init(&st->latency);
+	return 0;
+}
+
+static void engine_exit(struct engine *e)
+{
+	/* Tearing the ring down first: no op can touch a buffer after this. */
+	io_uring_queue_exit(&e->ring);
+	for (uint32_t i = 0; i < e->cfg->connections; i++)
+		if (e->conns[i].fd >= 0)
+			close(e->conns[i].fd);
+	free(e->conns);
+	free(e->to_connect);
+	free(e->idle);
+	free(e->backlog);
+}
+
+int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct engine *e = malloc(sizeof(*e));
+	uint64_t now;
+	int ret;
+
+	if (!e)
+		return -ENOMEM;
+	memset(st, 0, sizeof(*st));
+	ret = engine_init(e, cfg, st);
+	if (ret < 0) {
+		free(e);
+		return ret;
+	}
+	/* No SA_RESTART: a signal interrupts the wait below. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	e->start_ns = now_ns();
+	e->stop_ns = e->start_ns + (uint64_t)(cfg->duration_s * 1e9);
+	e->next_progress_ns = e->start_ns + 1000000000ULL;
+	arm_tick(e);
+	start_connects(e);
+
+	for (now = now_ns(); !finished(e, now); now = now_ns()) {
+		struct io_uring_cqe *cqe;
+		unsigned int head, seen = 0;
+
+		ret = io_uring_submit_and_wait(&e->ring, 1);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
+			fprintf(stderr, "loadgen: io_uring_enter: %s\n", strerror(-ret));
+			break;
+		}
+		io_uring_for_each_cqe(&e->ring, head, cqe) {
+			uint64_t data = io_uring_cqe_get_data64(cqe);
+			uint32_t i = data >> 8;
+
+			switch (data & 0xff) {
+			case OP_CONNECT: on_connect(e, i, cqe->res); break;
+			case OP_SEND: on_send(e, i, cqe->res); break;
+			case OP_RECV: on_recv(e, i, cqe->res); break;
+			case OP_TICK: on_tick(e); break;
+			default: break;
+			}
+			seen++;
+		}
+		io_uring_cq_advance(&e->ring, seen);
+		start_connects(e);
+	}
+
+	if (e->last_done_ns > e->first_send_ns && e->first_send_ns)
+		st->elapsed_s = (e->last_done_ns - e->first_send_ns) / 1e9;
+	engine_exit(e);
+	free(e);
+	return 0;
+}
