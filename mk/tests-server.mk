@@ -1,6 +1,19 @@
 # End-to-end tests of the servers; one program, run against each server.
 
-TEST_BINS  += $(B)/tests/server/http_e2e
-TEST_FILES += tests/server/suite.host
+TEST_BINS  += $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
+	      $(B)/tests/server/conn_flood \
+	      $(B)/san/tpc-server
+TEST_FILES += tests/server/suite.host tests/server/wrk.sh \
+	      tests/server/wrk_mix.lua
 
-$(B)/tests/server/http_e2e: tests/server/server_proc.c
+$(B)/tests/server/http_e2e $(B)/tests/server/hostile \
+	$(B)/tests/server/conn_flood: tests/server/server_proc.c
+
+# The servers again with ASan, UBSan and LSan, for the tests above.
+SAN_TPC_SRCS := $(wildcard user/tpc/*.c) user/http/http_parse.c \
+		user/http/http_response.c user/http/http_conn.c \
+		user/workload/workload.c user/common/net.c user/common/opts.c
+$(B)/san/tpc-server: $(SAN_TPC_SRCS) $(wildcard user/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (ASan, UBSan)"
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -o $@ $(filter %.c,$^) -lpthread
