@@ -30,3 +30,23 @@ $(B)/bpf/%.o: bpf/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -MMD -c $< -o $@
+
+# stacklab-probe: the loader (argp, libbpf skeleton, jansson for --json)
+# and its modules, one concern each (bpf/README.md).
+PROBE_OBJS := $(addprefix $(B)/bpf/,stacklab-probe.o tracepoints.o target.o \
+	      report.o hist.o kstack.o tracefs.o)
+BPF_BINS   += $(B)/bpf/stacklab-probe
+
+$(B)/bpf/stacklab-probe.o: $(B)/bpf/stacklab-probe.skel.h
+$(B)/bpf/stacklab-probe.o: CFLAGS += -I$(B)/bpf
+
+$(B)/bpf/stacklab-probe: $(PROBE_OBJS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_BPF) -ljansson
+
+# Overhead of the attached probe on a syscall-heavy and a switch-heavy
+# workload, measured side by side in one run; printed, never asserted.
+.PHONY: bench-probe
+bench-probe: $(B)/bpf/stacklab-probe $(B)/tests/probe/wl_syscalls \
+	     $(B)/tests/probe/wl_pingpong
+	@cd $(B) && sh $(TOP)/tests/probe/bench.sh

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stacklab-probe's reports: a snapshot of the kernel-side maps, the
+ * difference of two (one interval), and its printing as a table or as one
+ * line of JSON.
+ */
+#ifndef STACKLAB_REPORT_H
+#define STACKLAB_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "kstack.h"
+#include "stacklab-probe.h"
+#include "tracepoints.h"
+
+struct probe_maps {
+	int counters_fd;	/* per-CPU struct counters */
+	int gauges_fd;		/* struct gauges */
+	int touched_fd;		/* tid -> stack bytes touched */
+};
+
+struct thread_bytes {
+	__u32 tid;
+	__u64 bytes;
+};
+
+struct snapshot {
+	struct counters c;	/* summed over CPUs */
+	struct gauges g;
+	struct thread_bytes *touched;	/* by bytes, largest first; final only */
+	size_t n_touched;
+};
+
+/* What does not change during a run. */
+struct report_ctx {
+	const char *target;		/* target_describe() */
+	struct kstack_size kstack;
+	const struct tp_status *tp;
+	bool json;
+};
+
+/* One report: an interval's ("interval") or the whole run's ("final"). */
+struct report_when {
+	const char *kind;
+	double elapsed_s;	/* since attach */
+	double span_s;		/* covered by this report */
+	bool target_exited;
+	int exit_code;		/* command's exit status, -1 if none/unknown */
+	int exit_signal;	/* signal that killed the command, 0 if none */
+};
+
+/* 0, or -errno.  with_threads: also read the per-thread map (sorted). */
+int snapshot_read(const struct probe_maps *m, struct snapshot *s, bool with_threads);
+void snapshot_free(struct snapshot *s);
+
+/* Counters of now minus before; gauges are now's. */
+void snapshot_delta(struct snapshot *out, const struct snapshot *now,
+		    const struct snapshot *before);
+
+void report_print(FILE *out, const struct report_ctx *ctx,
+		  const struct report_when *when, const struct snapshot *s);
+
+#endif

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stacklab-probe: attach the stacklab BPF programs to one target (-p TGID,
+ * -c COMM or -- COMMAND), and report what the kernel did for it: context
+ * switches, run-queue latency, threads and stacks, syscalls, io_uring.
+ * See bpf/README.md.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kstack.h"
+#include "report.h"
+#include "stacklab-probe.h"
+#include "stacklab-probe.skel.h"
+#include "target.h"
+#include "tracefs.h"
+#include "tracepoints.h"
+
+#define PROG "stacklab-probe"
+#define EXIT_USAGE 2
+#define USAGE "usage: " PROG " (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS] [-i SECONDS] [--json]"
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+/* After the target exits, let its last switches reach the maps. */
+#define SETTLE_MS 20
+
+static struct env {
+	struct target target;
+	double duration_s;	/* 0: until the target exits or SIGINT */
+	double interval_s;	/* 0: only the final report */
+	bool json;
+	bool verbose;
+} env;
+
+static volatile sig_atomic_t stop_signal;
+
+const char *argp_program_version = "stacklab-probe 1.0";
+static const char doc[] =
+"Measure what the kernel does for one target process: context switches\n"
+"(voluntary, involuntary), run-queue latency and on-CPU slices, threads\n"
+"created and exited, kernel stack bytes, user stack bytes reserved and\n"
+"touched, syscalls and io_uring traffic.  Needs root.\n"
+"\n"
+"USAGE: stacklab-probe (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS]\n"
+"                      [-i SECONDS] [--json]\n"
+"\n"
+"EXAMPLES:\n"
+"    stacklab-probe -p 1234 -d 10       # process 1234 for 10 s\n"
+"    stacklab-probe -c nginx -i 1       # every 'nginx', a report each second\n"
+"    stacklab-probe --json -- ./server  # start ./server, follow its tree\n"
+"\n"
+"OPTIONS:";
+
+static const struct argp_option opts[] = {
+	{ "pid", 'p', "TGID", 0, "Process to measure (a TID means its process); its children too", 0 },
+	{ "comm", 'c', "COMM", 0, "Measure every process named COMM (at most 15 characters)", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: when the target exits, or SIGINT)", 0 },
+	{ "interval", 'i', "SECONDS", 0, "Also report every SECONDS (what happened in that interval)", 0 },
+	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
+	{},
+};
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n" USAGE "\nTry '" PROG " --help' for more information.\n");
+	exit(EXIT_USAGE);
+}
+
+static double parse_seconds(const char *arg, const char *what)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v > 0) || v > 1e7)
+		usage_error("%s must be a positive number of seconds, not '%s'",
+			   what, arg);
+	return v;
+}
+
+static void set_kind(enum target_kind kind)
+{
+	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
+		usage_error("give one target: -p TGID, -c COMM or -- COMMAND");
+	env.target.kind = kind;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long pid;
+
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
+		break;
+	case 'p':
+		set_kind(TARGET_PID);
+		errno = 0;
+		pid = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || pid <= 0 || pid > INT_MAX)
+			usage_error("-p needs a process ID (a positive integer), not '%s'",
+				   arg);
+		env.target.tgid = (pid_t)pid;
+		break;
+	case 'c':
+		set_kind(TARGET_COMM);
+		if (!*arg || strlen(arg) >= TARGET_COMM_LEN)
+			usage_error("-c needs a name of 1 to %d characters (the kernel's comm), not '%s'",
+				   TARGET_COMM_LEN - 1, arg);
+		strcpy(env.target.comm, arg);
+		break;
+	case 'd':
+		env.duration_s = parse_seconds(arg, "-d");
+		break;
+	case 'i':
+		env.interval_s = parse_seconds(arg, "-i");
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		/* The command and its arguments: everything from here on. */
+		set_kind(TARGET_COMMAND);
+		env.target.argv = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (env.target.kind == TARGET_NONE)
+			usage_error("no target: give -p TGID, -c COMM or -- COMMAND");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !env.verbose)
+		return 0;
+	if (!env.verbose)
+		return 0;	/* our own one-line errors explain failures */
+	return vfprintf(stderr, fmt, args);
+}
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fail(const char *fmt, const char *detail)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, detail);
+	fputc('\n', stderr);
+}
+
+/* Root, BTF, tracefs, memlock: each failure explained with its fix. */
+static int check_system(void)
+{
+	char err[256];
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (geteuid() != 0) {
+		fail("%s", "needs root to load BPF programs and read tracefs: run it with sudo");
+		return -1;
+	}
+	if (access(VMLINUX_BTF, R_OK) != 0) {
+		fail("%s", "this kernel has no BTF (" VMLINUX_BTF "): CO-RE needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return -1;
+	}
+	if (tracefs_ensure(err, sizeof(err))) {
+		fail("%s", err);
+		return -1;
+	}
+	/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK. */
+	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) && env.verbose)
+		fprintf(stderr, PROG ": warning: cannot raise RLIMIT_MEMLOCK (%s); loading may fail on older kernels\n",
+			strerror(errno));
+	return 0;
+}
+
+static void explain_load_error(int err)
+{
+	char msg[256];
+
+	if (err == -EPERM || err == -EACCES)
+		snprintf(msg, sizeof(msg),
+			 "loading the BPF programs was refused (%s): run as root, and check kernel.unprivileged_bpf_disabled and lockdown",
+			 strerror(-err));
+	else
+		snprintf(msg, sizeof(msg),
+			 "loading the BPF programs failed (%s): rerun with -v for the verifier's log",
+			 strerror(-err));
+	fail("%s", msg);
+}
+
+static int setup_maps(struct stacklab_probe *skel)
+{
+	struct gauges g = {};
+	__u32 zero = 0;
+	__u8 one = 1;
+
+	g.live_tasks = g.peak_tasks = target_count_threads(&env.target);
+	if (bpf_map__update_elem(skel->maps.gauges, &zero, sizeof(zero), &g,
+				 sizeof(g), BPF_ANY))
+		return -errno;
+	if (env.target.kind == TARGET_COMM)
+		return 0;
+	if (bpf_map__update_elem(skel->maps.followed, &env.target.tgid,
+				 sizeof(__u32), &one, sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static void when_exited(struct report_when *w)
+{
+	int st = env.target.wait_status;
+
+	w->exit_code = -1;
+	w->exit_signal = 0;
+	w->target_exited = env.target.exited;
+	if (!env.target.exited || env.target.kind != TARGET_COMMAND)
+		return;
+	if (WIFEXITED(st))
+		w->exit_code = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		w->exit_signal = WTERMSIG(st);
+}
+
+/* Report every interval until the duration, the target's exit or a signal. */
+static int measure(const struct report_ctx *ctx, const struct probe_maps *maps,
+		   double start)
+{
+	double end = env.duration_s ? start + env.duration_s : 0;
+	double next = env.interval_s ? start + env.interval_s : 0;
+	double last = start;
+	struct snapshot before = {}, now, delta;
+	struct report_when w = { .kind = "interval" };
+	int err;
+
+	while (!stop_signal) {
+		double t = now_s(), wake = end;
+		int r;
+
+		if (next && (!wake || next < wake))
+			wake = next;
+		if (end && t >= end)
+			break;
+		if (next && t >= next) {
+			err = snapshot_read(maps, &now, false);
+			if (err)
+				return err;
+			snapshot_delta(&delta, &now, &before);
+			w.elapsed_s = t - start;
+			w.span_s = t - last;
+			when_exited(&w);
+			report_print(stdout, ctx, &w, &delta);
+			before = now;
+			last = t;
+			next += env.interval_s;
+			continue;
+		}
+		r = target_wait(&env.target, wake ? (int)((wake - t) * 1000) + 1 : -1);
+		if (r == 1) {
+			struct timespec settle = { 0, SETTLE_MS * 1000000L };
+
+			nanosleep(&settle, NULL);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int final_report(const struct report_ctx *ctx, const struct probe_maps *maps,
+			double start)
+{
+	struct report_when w = { .kind = "final" };
+	struct snapshot s;
+	int err = snapshot_read(maps, &s, true);
+
+	if (err)
+		return err;
+	w.elapsed_s = w.span_s = now_s() - start;
+	when_exited(&w);
+	report_print(stdout, ctx, &w, &s);
+	snapshot_free(&s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_arg, NULL, doc, NULL, NULL, NULL };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct stacklab_probe *skel = NULL;
+	struct tp_status tp = {};
+	struct report_ctx ctx = {};
+	struct probe_maps maps;
+	char err[256], target_name[128];
+	double start;
+	int e, rc = 1;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return EXIT_USAGE;
+	if (check_system())
+		return 1;
+	libbpf_set_print(libbpf_print);
+
+	if (target_prepare(&env.target, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n" USAGE "\nTry '" PROG " --help' for more information.\n", err);
+		target_stop(&env.target);
+		return EXIT_USAGE;
+	}
+
+	skel = stacklab_probe__open();
+	if (!skel) {
+		fail("cannot open the BPF object: %s", strerror(errno));
+		goto out;
+	}
+	skel->rodata->filter_by_comm = env.target.kind == TARGET_COMM;
+	memcpy((char *)skel->rodata->target_comm, env.target.comm, TARGET_COMM_LEN);
+	skel->rodata->follow_children = env.target.kind != TARGET_COMM;
+	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
+	tp_select(skel->obj, &tp);
+	skel->rodata->uring_enter_from_raw =
+		!tp_found(&tp, "syscalls", "sys_enter_io_uring_enter");
+
+	e = stacklab_probe__load(skel);
+	if (e) {
+		explain_load_error(e);
+		goto out;
+	}
+	e = setup_maps(skel);
+	if (e) {
+		fail("cannot initialise the BPF maps: %s", strerror(-e));
+		goto out;
+	}
+	if (tp_attach(skel->obj, &tp, err, sizeof(err))) {
+		fail("%s", err);
+		goto out;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	target_describe(&env.target, target_name, sizeof(target_name));
+	ctx = (struct report_ctx){ .target = target_name, .kstack = kstack_size_get(),
+				   .tp = &tp, .json = env.json };
+	maps = (struct probe_maps){
+		.counters_fd = bpf_map__fd(skel->maps.counters),
+		.gauges_fd = bpf_map__fd(skel->maps.gauges),
+		.touched_fd = bpf_map__fd(skel->maps.touched_by_tid),
+	};
+	if (!env.json)
+		fprintf(stderr, PROG ": measuring %s; Ctrl-C to stop\n", target_name);
+
+	start = now_s();
+	if (target_release(&env.target, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	e = measure(&ctx, &maps, start);
+	if (!e) {
+		/* Stop the command first so the final report includes its exit. */
+		target_stop(&env.target);
+		e = final_report(&ctx, &maps, start);
+	}
+	if (e) {
+		fail("cannot read the BPF maps: %s", strerror(-e));
+		goto out;
+	}
+	rc = 0;
+out:
+	target_stop(&env.target);
+	tp_detach(&tp);
+	stacklab_probe__destroy(skel);
+	return rc;
+}

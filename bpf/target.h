@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The process stacklab-probe measures: an existing one (-p TGID), every
+ * process with a given name (-c COMM), or a command it starts itself and
+ * holds until the probes are attached (-- COMMAND).
+ */
+#ifndef STACKLAB_TARGET_H
+#define STACKLAB_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define TARGET_COMM_LEN 16
+
+enum target_kind { TARGET_NONE, TARGET_PID, TARGET_COMM, TARGET_COMMAND };
+
+struct target {
+	enum target_kind kind;
+	pid_t tgid;		/* -p, or the command's process */
+	char comm[TARGET_COMM_LEN];
+	char **argv;		/* the command */
+	int pidfd;		/* readable once the process has exited; -1 for -c */
+	int go_fd;		/* command: writing releases the held child */
+	int exec_err_fd;	/* command: the child's exec errno, EOF on success */
+	bool exited;
+	int wait_status;	/* command: waitpid() status once exited */
+};
+
+/*
+ * -p: check the process exists (a TID is mapped to its TGID); -- : fork the
+ * command, held before exec.  0, or -1 with a one-line error in err.
+ */
+int target_prepare(struct target *t, char *err, size_t err_len);
+
+/* Threads the target has now (the live-thread gauge's starting point). */
+long target_count_threads(const struct target *t);
+
+/* Let the held command exec; -1 with err when exec failed. */
+int target_release(struct target *t, char *err, size_t err_len);
+
+/*
+ * Wait up to timeout_ms for the target to exit: 1 when it has (and, for a
+ * command, it was reaped), 0 on timeout, -1 when a signal interrupted.
+ * -c targets never "exit": they wait out the timeout.
+ */
+int target_wait(struct target *t, int timeout_ms);
+
+/* A command still running when the probe stops gets SIGTERM and is reaped. */
+void target_stop(struct target *t);
+
+/* "pid 123", "comm nginx", "command ./x (pid 123)" for reports. */
+void target_describe(const struct target *t, char *buf, size_t len);
+
+#endif
