@@ -130,6 +130,11 @@ static void print_tracepoints(FILE *out, const struct tp_status *tp)
 			fprintf(out, " %s", tp->missing[i]);
 		fprintf(out, " (their counters stay 0)");
 	}
+	if (tp->n_skipped) {
+		fprintf(out, "; off (--no-syscalls):");
+		for (int i = 0; i < tp->n_skipped; i++)
+			fprintf(out, " %s", tp->skipped[i]);
+	}
 	fprintf(out, "\n");
 }
 
@@ -260,6 +265,8 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 			    strings_json(ctx->tp->attached, ctx->tp->n_attached));
 	json_object_set_new(o, "tracepoints_missing",
 			    strings_json(ctx->tp->missing, ctx->tp->n_missing));
+	json_object_set_new(o, "tracepoints_skipped",
+			    strings_json(ctx->tp->skipped, ctx->tp->n_skipped));
 	json_object_set_new(o, "target_exited", json_boolean(w->target_exited));
 	if (w->exit_code >= 0)
 		json_object_set_new(o, "target_exit_code", json_integer(w->exit_code));

@@ -174,14 +174,22 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	__u64 now = bpf_ktime_get_ns();
-	struct counters *c = cpu_counters();
+	/* prev is still current here: no probe read needed for it. */
+	bool prev_target = current_is_target();
+	bool next_target = task_is_target(next);
+	struct counters *c;
 	struct task_ts *ts;
+	__u64 now;
 	__u32 tid;
 
+	/* Most switches on the machine are not the target's: leave at once. */
+	if (!prev_target && !next_target)
+		return 0;
+	c = cpu_counters();
 	if (!c)
 		return 0;
-	if (task_is_target(prev)) {
+	now = bpf_ktime_get_ns();
+	if (prev_target) {
 		/* The kernel's nvcsw rule: not preempted and not runnable. */
 		bool voluntary = !preempt && prev_state != TASK_RUNNING;
 
@@ -190,7 +198,7 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 			c->voluntary++;
 		else
 			c->involuntary++;
-		tid = BPF_CORE_READ(prev, pid);
+		tid = (__u32)bpf_get_current_pid_tgid();
 		if (prev_state & TASK_DEAD) {
 			/* Its last switch: nothing left to time. */
 			bpf_map_delete_elem(&task_ts, &tid);
@@ -204,7 +212,7 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 					  now : 0;
 		}
 	}
-	if (task_is_target(next)) {
+	if (next_target) {
 		tid = BPF_CORE_READ(next, pid);
 		ts = task_ts_get(tid);
 		if (!ts)

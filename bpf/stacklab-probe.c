@@ -30,7 +30,7 @@
 
 #define PROG "stacklab-probe"
 #define EXIT_USAGE 2
-#define USAGE "usage: " PROG " (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS] [-i SECONDS] [--json]"
+#define USAGE "usage: " PROG " (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS] [-i SECONDS] [--json] [--no-syscalls]"
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 /* After the target exits, let its last switches reach the maps. */
 #define SETTLE_MS 20
@@ -41,6 +41,7 @@ static struct env {
 	double interval_s;	/* 0: only the final report */
 	bool json;
 	bool verbose;
+	bool no_syscalls;
 } env;
 
 static volatile sig_atomic_t stop_signal;
@@ -53,7 +54,7 @@ static const char doc[] =
 "touched, syscalls and io_uring traffic.  Needs root.\n"
 "\n"
 "USAGE: stacklab-probe (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS]\n"
-"                      [-i SECONDS] [--json]\n"
+"                      [-i SECONDS] [--json] [--no-syscalls]\n"
 "\n"
 "EXAMPLES:\n"
 "    stacklab-probe -p 1234 -d 10       # process 1234 for 10 s\n"
@@ -68,6 +69,7 @@ static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: when the target exits, or SIGINT)", 0 },
 	{ "interval", 'i', "SECONDS", 0, "Also report every SECONDS (what happened in that interval)", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
+	{ "no-syscalls", 'S', NULL, 0, "Leave the syscall tracepoints off: no syscall, io_uring_enter or user-stack counts, but no slow path on every syscall of the machine", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -136,6 +138,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'i':
 		env.interval_s = parse_seconds(arg, "-i");
+		break;
+	case 'S':
+		env.no_syscalls = true;
 		break;
 	case 'j':
 		env.json = true;
@@ -355,7 +360,7 @@ int main(int argc, char **argv)
 	memcpy((char *)skel->rodata->target_comm, env.target.comm, TARGET_COMM_LEN);
 	skel->rodata->follow_children = env.target.kind != TARGET_COMM;
 	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
-	tp_select(skel->obj, &tp);
+	tp_select(skel->obj, &tp, env.no_syscalls);
 	skel->rodata->uring_enter_from_raw =
 		!tp_found(&tp, "syscalls", "sys_enter_io_uring_enter");
 

@@ -10,25 +10,31 @@ struct tp_entry {
 	const char *prog;
 	const char *name;	/* category:event, as reported */
 	const char *renamed;	/* the same tracepoint's name on other kernels */
+	/*
+	 * Off with --no-syscalls.  Enabling any syscall tracepoint sends every
+	 * syscall of every task down the slow path; the fault probe is useless
+	 * without the stack ranges that sys_enter_mmap feeds.
+	 */
+	bool syscalls;
 };
 
 static const struct tp_entry tp_table[] = {
-	{ "on_sched_switch", "sched:sched_switch", NULL },
-	{ "on_sched_wakeup", "sched:sched_wakeup", NULL },
-	{ "on_sched_wakeup_new", "sched:sched_wakeup_new", NULL },
-	{ "on_task_newtask", "task:task_newtask", NULL },
-	{ "on_sched_process_exit", "sched:sched_process_exit", NULL },
-	{ "on_sys_enter", "raw_syscalls:sys_enter", NULL },
-	{ "on_io_uring_enter", "syscalls:sys_enter_io_uring_enter", NULL },
+	{ "on_sched_switch", "sched:sched_switch", NULL, false },
+	{ "on_sched_wakeup", "sched:sched_wakeup", NULL, false },
+	{ "on_sched_wakeup_new", "sched:sched_wakeup_new", NULL, false },
+	{ "on_task_newtask", "task:task_newtask", NULL, false },
+	{ "on_sched_process_exit", "sched:sched_process_exit", NULL, false },
+	{ "on_sys_enter", "raw_syscalls:sys_enter", NULL, true },
+	{ "on_io_uring_enter", "syscalls:sys_enter_io_uring_enter", NULL, true },
 	{ "on_io_uring_submit_req", "io_uring:io_uring_submit_req",
-	  "io_uring:io_uring_submit_sqe" },
+	  "io_uring:io_uring_submit_sqe", false },
 	{ "on_io_uring_submit_sqe", "io_uring:io_uring_submit_sqe",
-	  "io_uring:io_uring_submit_req" },
-	{ "on_io_uring_complete", "io_uring:io_uring_complete", NULL },
-	{ "on_enter_mmap", "syscalls:sys_enter_mmap", NULL },
-	{ "on_exit_mmap", "syscalls:sys_exit_mmap", NULL },
-	{ "on_enter_clone3", "syscalls:sys_enter_clone3", NULL },
-	{ "on_page_fault_user", "exceptions:page_fault_user", NULL },
+	  "io_uring:io_uring_submit_req", false },
+	{ "on_io_uring_complete", "io_uring:io_uring_complete", NULL, false },
+	{ "on_enter_mmap", "syscalls:sys_enter_mmap", NULL, true },
+	{ "on_exit_mmap", "syscalls:sys_exit_mmap", NULL, true },
+	{ "on_enter_clone3", "syscalls:sys_enter_clone3", NULL, true },
+	{ "on_page_fault_user", "exceptions:page_fault_user", NULL, true },
 };
 
 #define TP_COUNT (sizeof(tp_table) / sizeof(tp_table[0]))
@@ -43,7 +49,7 @@ static bool tp_exists(const char *name)
 	return tracefs_has_event(category, colon + 1);
 }
 
-void tp_select(struct bpf_object *obj, struct tp_status *st)
+void tp_select(struct bpf_object *obj, struct tp_status *st, bool no_syscalls)
 {
 	memset(st, 0, sizeof(*st));
 	for (size_t i = 0; i < TP_COUNT; i++) {
@@ -53,6 +59,11 @@ void tp_select(struct bpf_object *obj, struct tp_status *st)
 
 		if (!prog)
 			continue;
+		if (no_syscalls && e->syscalls) {
+			bpf_program__set_autoload(prog, false);
+			st->skipped[st->n_skipped++] = e->name;
+			continue;
+		}
 		if (tp_exists(e->name)) {
 			st->attached[st->n_attached++] = e->name;
 			continue;

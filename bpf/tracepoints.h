@@ -18,12 +18,17 @@ struct tp_status {
 	int n_attached;
 	const char *missing[TP_MAX];
 	int n_missing;
+	const char *skipped[TP_MAX];	/* turned off by --no-syscalls */
+	int n_skipped;
 	struct bpf_link *links[TP_MAX];
 	int n_links;
 };
 
-/* Before load: turn autoload off for every program whose tracepoint is absent. */
-void tp_select(struct bpf_object *obj, struct tp_status *st);
+/*
+ * Before load: turn autoload off for every program whose tracepoint is
+ * absent, and with no_syscalls for those that need a syscall tracepoint.
+ */
+void tp_select(struct bpf_object *obj, struct tp_status *st, bool no_syscalls);
 
 /* Whether category:event was found by tp_select(). */
 bool tp_found(const struct tp_status *st, const char *category, const char *event);

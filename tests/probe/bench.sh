@@ -21,25 +21,29 @@ bench() {
 	shift
 	bare=$(mktemp)
 	probed=$(mktemp)
+	sched_only=$(mktemp)
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		elapsed "$@" >>"$bare"
 		elapsed $probe --json -- "$@" >>"$probed"
+		elapsed $probe --json --no-syscalls -- "$@" >>"$sched_only"
 		i=$((i + 1))
 	done
 	b=$(best <"$bare")
 	p=$(best <"$probed")
-	rm -f "$bare" "$probed"
-	if [ -z "$b" ] || [ -z "$p" ]; then
+	s=$(best <"$sched_only")
+	rm -f "$bare" "$probed" "$sched_only"
+	if [ -z "$b" ] || [ -z "$p" ] || [ -z "$s" ]; then
 		echo "bench-probe: $name: a run failed (run as root?)" >&2
 		return 1
 	fi
-	awk -v n="$name" -v b="$b" -v p="$p" 'BEGIN {
-		printf "%-34s %12.2f %12.2f %8.3f %+7.1f%%\n", n, b / 1e6, p / 1e6,
-		       p / b, (p / b - 1) * 100 }'
+	awk -v n="$name" -v b="$b" -v p="$p" -v s="$s" 'BEGIN {
+		printf "%-32s %9.1f %9.1f %+8.1f%% %9.1f %+8.1f%%\n", n, b / 1e6,
+		       p / 1e6, (p / b - 1) * 100, s / 1e6, (s / b - 1) * 100 }'
 }
 
-echo "stacklab-probe overhead, best of $RUNS runs each (goal: under 5% slowdown)"
-printf "%-34s %12s %12s %8s %8s\n" workload "bare ms" "probed ms" ratio slowdown
+echo "stacklab-probe overhead, best of $RUNS alternating runs each (goal: under 5% slowdown)"
+echo "all: every probe; sched: --no-syscalls (no syscall tracepoint enabled)"
+printf "%-32s %9s %9s %9s %9s %9s\n" workload "bare ms" "all ms" "all" "sched ms" "sched"
 bench "syscalls (2M getppid)" tests/probe/wl_syscalls 2000000
 bench "switches (pipe ping-pong, 50k)" tests/probe/wl_pingpong 50000
