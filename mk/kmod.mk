@@ -21,3 +21,9 @@ $(KMOD_OUT)/stacklab.ko: Kbuild $(KMOD_SRCS)
 
 checkpatch: $(LINUX_SRC)/.extracted
 	@perl $(CHECKPATCH) --no-tree --strict -f $(KMOD_SRCS) Kbuild
+
+# The benchmark: time to read tasks with 1k and 10k threads in the target,
+# in the test VM for KVER (printed, not asserted).
+.PHONY: bench-kmod
+bench-kmod: kmod $(B)/tests/kmod/bench_tasks
+	@tests/vm/run --kernel $(KVER) -- tests/kmod/bench_tasks

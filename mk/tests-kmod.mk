@@ -1,0 +1,21 @@
+# stacklab.ko tests (issue 3): kselftest-harness programs run in the test
+# VM (tests/kmod/suite.vm), sharing tests/kmod/stacklab_test.c.
+
+KMOD_TESTS := ustack_truth kstack_range target_filter target_write \
+	      no_fault eacces churn
+KMOD_TEST_BINS := $(addprefix $(B)/tests/kmod/,$(KMOD_TESTS))
+KMOD_BENCH := $(B)/tests/kmod/bench_tasks
+
+TEST_BINS  += $(KMOD_TEST_BINS) $(KMOD_BENCH)
+TEST_FILES += tests/kmod/suite.vm
+
+$(KMOD_TEST_BINS) $(KMOD_BENCH): tests/kmod/stacklab_test.c \
+	tests/kmod/stacklab_test.h tests/kmod/stacklab_fixture.h
+
+# Plain builds, without ASan/UBSan: the ground truth counts the stack pages
+# a thread touches, and ASan's fake stacks and redzones change that count;
+# the churn needs 20k threads in 20 s, and under the test VM's TCG ASan's
+# per-thread setup allows ~50 a second; the benchmark times the module,
+# not the sanitizers, and needs 10k threads.
+$(B)/tests/kmod/ustack_truth $(B)/tests/kmod/churn $(KMOD_BENCH): \
+	TEST_CFLAGS := $(filter-out $(SANFLAGS),$(TEST_CFLAGS))
