@@ -26,9 +26,15 @@ enum workload_route {
 enum workload_route workload_route(const struct http_request *req);
 
 /*
- * Write every byte of scratch[0..n) and digest it.  The result depends
- * only on n, so both servers send the same body.
+ * Write every byte of scratch[0..n) (fill), then digest it (sum).  The
+ * result depends only on n, so both servers send the same body.  A future
+ * suspends between the two, so that its scratch lives across a suspension
+ * and is really part of its state, as a Rust async fn's array would be.
  */
+void workload_heavy_fill(unsigned char *scratch, size_t n);
+uint64_t workload_heavy_sum(const unsigned char *scratch, size_t n);
+
+/* Both, back to back. */
 uint64_t workload_heavy_digest(unsigned char *scratch, size_t n);
 
 /*
@@ -39,7 +45,7 @@ size_t workload_respond(enum workload_route route,
 			const struct http_request *req, size_t heavy_bytes,
 			uint64_t digest, char *out, size_t cap);
 
-/* Room workload_respond needs at most. */
-#define WORKLOAD_RESPONSE_MAX 512
+/* Room any response needs (the longest, a 431, is 166 bytes). */
+#define WORKLOAD_RESPONSE_MAX 256
 
 #endif

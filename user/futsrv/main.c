@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fut-server: the futures side of the comparison.  N executor threads,
+ * each with its own SO_REUSEPORT listener, one task per connection.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "common/net.h"
+#include "common/opts.h"
+#include "futsrv.h"
+#include "workload/workload.h"
+
+#define PROG "fut-server"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: " PROG " --port P [OPTION]...\n"
+"\n"
+"HTTP/1.1 server on libfut: stackless futures on io_uring, one task per\n"
+"connection.  GET / answers a short body; GET /heavy awaits a child future\n"
+"whose --heavy-bytes scratch is its state, inline in the connection's\n"
+"state (every connection pays for it) or boxed (only the requests that take\n"
+"the branch do).\n"
+"\n"
+"  -p, --port P              TCP port (0: any free one; the address is printed)\n"
+"  -a, --addr A              IPv4 address to listen on (default 127.0.0.1)\n"
+"  -t, --threads N           executors, one thread and listener each (default 1)\n"
+"      --heavy inline|boxed  where the heavy branch's state lives (default inline)\n"
+"  -H, --heavy-bytes N       GET /heavy scratch size (default 256K)\n"
+"  -P, --profile FILE        write the libfut profile (JSON) there at exit and\n"
+"                            on SIGUSR1; fut-advise reads it\n"
+"  -m, --max-conns N         connections served at once; more get 503\n"
+"                            (default 100000, or what RLIMIT_NOFILE allows)\n"
+"      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
+"      --idle-timeout S      idle or unfinished-head limit; then 408 (default 10)\n"
+"  -h, --help                this text\n"
+"\n"
+"SIGINT or SIGTERM: stop accepting, finish requests in flight, exit 0.\n");
+}
+
+static bool parse_args(int argc, char **argv, const char **addr,
+		       uint64_t *port, uint64_t *threads, const char **profile,
+		       bool *max_conns_given)
+{
+	static const struct option long_opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "heavy", required_argument, NULL, 'B' },
+		{ "heavy-bytes", required_argument, NULL, 'H' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "max-conns", required_argument, NULL, 'm' },
+		{ "max-header-bytes", required_argument, NULL, 'M' },
+		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	uint64_t value;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "p:a:t:H:P:m:h", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (!opts_uint(PROG, "port", optarg, 0, 65535, port))
+				return false;
+			break;
+		case 'a':
+			*addr = optarg;
+			break;
+		case 't':
+			if (!opts_uint(PROG, "threads", optarg, 1, 256, threads))
+				return false;
+			break;
+		case 'B':
+			if (!strcmp(optarg, "inline") || !strcmp(optarg, "boxed")) {
+				futsrv_cfg.heavy_boxed = !strcmp(optarg, "boxed");
+				break;
+			}
+			fprintf(stderr, PROG ": --heavy: '%s' is neither inline nor boxed\n", optarg);
+			return false;
+		case 'H':
+			if (!opts_size(PROG, "heavy-bytes", optarg, 1, 1ULL << 30, &value))
+				return false;
+			futsrv_cfg.heavy_bytes = value;
+			break;
+		case 'P':
+			*profile = optarg;
+			break;
+		case 'm':
+			if (!opts_uint(PROG, "max-conns", optarg, 1, 1ULL << 32,
+				       &futsrv_cfg.max_conns))
+				return false;
+			*max_conns_given = true;
+			break;
+		case 'M':
+			if (!opts_size(PROG, "max-header-bytes", optarg, 256, 1 << 20, &value))
+				return false;
+			futsrv_cfg.limits.max_head_bytes = value;
+			break;
+		case 'i':
+			if (!opts_uint(PROG, "idle-timeout", optarg, 1, 86400, &value))
+				return false;
+			futsrv_cfg.idle_timeout_s = value;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return false;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
+		return false;
+	}
+	if (*port == UINT64_MAX) {
+		fprintf(stderr, PROG ": --port is required (0 for any free port)\n");
+		usage(stderr);
+		return false;
+	}
+	return true;
+}
+
+/* One listener per executor, all on the port the first one got. */
+static bool open_listeners(struct futsrv_exec *ctxs, unsigned int n,
+			   const char *addr, uint16_t port, uint64_t nofile)
+{
+	char err[256];
+
+	for (unsigned int i = 0; i < n; i++) {
+		ctxs[i].listen_fd = net_listen_tcp(addr, port, n > 1, err, sizeof(err));
+		if (ctxs[i].listen_fd < 0) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return false;
+		}
+		port = net_local_port(ctxs[i].listen_fd);
+		ctxs[i].stop_fd = eventfd(0, EFD_CLOEXEC);
+		ctxs[i].table_len = nofile;
+		ctxs[i].open_fds = calloc(nofile, 1);
+		if (ctxs[i].stop_fd < 0 || !ctxs[i].open_fds) {
+			fprintf(stderr, PROG ": out of descriptors or memory\n");
+			return false;
+		}
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t port = UINT64_MAX, threads = 1, nofile;
+	const char *addr = "127.0.0.1", *profile = NULL;
+	bool max_conns_given = false;
+	struct fut_runtime *rt;
+	struct futsrv_exec *ctxs;
+	size_t conn_state;
+	sigset_t sigs;
+	int sig, rc;
+
+	futsrv_cfg.heavy_bytes = WORKLOAD_HEAVY_BYTES_DEFAULT;
+	futsrv_cfg.max_conns = 100000;
+	futsrv_cfg.idle_timeout_s = 10;
+	futsrv_cfg.limits = HTTP_DEFAULT_LIMITS;
+	if (!parse_args(argc, argv, &addr, &port, &threads, &profile,
+			&max_conns_given))
+		return 2;
+
+	/* Descriptors beyond the connections: listeners, rings, stdio. */
+	nofile = net_raise_nofile(futsrv_cfg.max_conns + 64);
+	if (nofile < futsrv_cfg.max_conns + 64) {
+		if (max_conns_given)
+			fprintf(stderr,
+				PROG ": warning: RLIMIT_NOFILE allows %llu descriptors: --max-conns lowered to %llu (run as root, or raise the hard limit: ulimit -Hn)\n",
+				(unsigned long long)nofile,
+				(unsigned long long)(nofile > 128 ? nofile - 64 : 64));
+		futsrv_cfg.max_conns = nofile > 128 ? nofile - 64 : 64;
+	}
+	net_warn_somaxconn(PROG);
+
+	ctxs = calloc(threads, sizeof(*ctxs));
+	if (!ctxs || !open_listeners(ctxs, threads, addr, port, nofile))
+		return 1;
+	conn_state = futsrv_size_types();
+	if (profile && fut_prof_enable(profile, SIGUSR1) < 0) {
+		fprintf(stderr, PROG ": --profile %s: cannot write there\n", profile);
+		return 1;
+	}
+
+	/* Every thread inherits the mask: main takes SIGINT/SIGTERM. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	rt = fut_runtime_start(threads, NULL, futsrv_exec_setup, ctxs);
+	if (!rt) {
+		fprintf(stderr, PROG ": cannot start %llu executors: %s\n",
+			(unsigned long long)threads, strerror(errno));
+		return 1;
+	}
+	printf(PROG ": listening on %s:%u (futures, %llu executor%s, heavy %s %zu KiB, %zu-byte connection state)\n",
+	       addr, net_local_port(ctxs[0].listen_fd), (unsigned long long)threads,
+	       threads > 1 ? "s" : "", futsrv_cfg.heavy_boxed ? "boxed" : "inline",
+	       futsrv_cfg.heavy_bytes / 1024, conn_state);
+	fflush(stdout);
+
+	sigwait(&sigs, &sig);
+	for (unsigned int i = 0; i < threads; i++) {
+		uint64_t one = 1;
+
+		if (write(ctxs[i].stop_fd, &one, sizeof(one)) != sizeof(one))
+			fut_runtime_stop(rt);
+	}
+	rc = fut_runtime_join(rt);
+	printf(PROG ": stopped: %llu requests served%s\n",
+	       (unsigned long long)futsrv_requests_served(),
+	       rc ? ", an executor failed" : "");
+	for (unsigned int i = 0; i < threads; i++) {
+		close(ctxs[i].stop_fd);
+		free(ctxs[i].open_fds);
+	}
+	free(ctxs);
+	return rc ? 1 : 0;
+}
