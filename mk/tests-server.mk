@@ -1,13 +1,14 @@
 # End-to-end tests of the servers; one program, run against each server.
 
 TEST_BINS  += $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
-	      $(B)/tests/server/conn_flood \
+	      $(B)/tests/server/conn_flood $(B)/tests/server/same_bytes \
 	      $(B)/san/tpc-server
 TEST_FILES += tests/server/suite.host tests/server/wrk.sh \
 	      tests/server/wrk_mix.lua
 
 $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
-	$(B)/tests/server/conn_flood: tests/server/server_proc.c
+	$(B)/tests/server/conn_flood $(B)/tests/server/same_bytes: \
+	tests/server/server_proc.c
 
 # The servers again with ASan, UBSan and LSan, for the tests above.
 SAN_TPC_SRCS := $(wildcard user/tpc/*.c) user/http/http_parse.c \

@@ -1,7 +1,13 @@
 #!/bin/sh
-# loadgen against the real tpc-server: counts, modes and error kinds.
+# loadgen against a real server: counts, modes and error kinds.
+# usage: tests/loadgen/loadgen_e2e.sh [SERVER [SERVER_ARG]...]
+# (default user/tpc-server; run from the build tree's parent or root)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
+
+server=${1:-user/tpc-server}
+[ $# -gt 0 ] && shift
+server_args="$*"
 
 tmp=$(mktemp -d)
 server_pid=
@@ -9,7 +15,8 @@ trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # start_server ARGS...: sets $port from the server's first line.
 start_server() {
-	user/tpc-server --port 0 "$@" >"$tmp/server.out" 2>&1 &
+	# shellcheck disable=SC2086
+	"$server" --port 0 $server_args "$@" >"$tmp/server.out" 2>&1 &
 	server_pid=$!
 	for _ in $(seq 100); do
 		port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$tmp/server.out")
@@ -31,7 +38,7 @@ jqt() {
 }
 
 tap_plan 12
-start_server || { echo "Bail out! tpc-server did not start"; exit 1; }
+start_server || { echo "Bail out! $server did not start"; exit 1; }
 
 user/loadgen --port "$port" -c 20 -n 2000 -r 0.1 --json >"$tmp/out.json"
 tap_check "closed loop: exit 0" test $? -eq 0
