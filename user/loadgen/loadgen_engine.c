@@ -26,7 +26,6 @@
 #define SQ_ENTRIES 4096
 #define RESP_BUF 512
 #define CONNECT_WINDOW 256	/* connects in flight: stay under the backlog */
-#define CONNS_PER_SOURCE 20000	/* below the ephemeral port range */
 #define BACKLOG_MAX (1U << 20)	/* open-loop sends waiting for a connection */
 
 #define REQ(path) "GET " path " HTTP/1.1\r\nHost: loadgen\r\n\r\n"
@@ -58,7 +57,13 @@ struct engine {
 	struct conn *conns;
 	struct sockaddr_in dest;
 	bool spread_sources;
+	uint32_t conns_per_source;
 
+	/*
+	 * When each connection's connect or request began, 0 while it has
+	 * none: the timeout scan reads 8 bytes a connection, not its struct.
+	 */
+	uint64_t *busy_since;
 	uint32_t *to_connect, connect_head, connect_count;
 	uint32_t *idle, idle_count;
 	uint32_t connecting, open_now, settled;
@@ -152,6 +157,7 @@ static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
 	c->len = 0;
 	c->head_done = false;
 	c->started_ns = intended_ns;
+	e->busy_since[i] = intended_ns;
 	post_recv(e, i);
 
 	e->st->sent++;
@@ -168,6 +174,7 @@ static void became_idle(struct engine *e, uint32_t i)
 	uint64_t now = now_ns();
 
 	c->state = CS_IDLE;
+	e->busy_since[i] = 0;
 	if (e->cfg->idle) {
 		if (!c->answered) {
 			send_request(e, i, now);
@@ -221,7 +228,7 @@ static void start_connects(struct engine *e)
 			struct sockaddr_in src = { .sin_family = AF_INET };
 			int one = 1;
 
-			src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + i / CONNS_PER_SOURCE);
+			src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + i / e->conns_per_source);
 			setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
 				   &one, sizeof(one));
 			bind(c->fd, (struct sockaddr *)&src, sizeof(src));
@@ -233,6 +240,7 @@ static void start_connects(struct engine *e)
 		io_uring_sqe_set_data64(sqe, encode(i, OP_CONNECT));
 		c->state = CS_CONNECTING;
 		c->started_ns = now_ns();
+		e->busy_since[i] = c->started_ns;
 		e->connecting++;
 	}
 }
@@ -248,6 +256,7 @@ static void drop(struct engine *e, uint32_t i)
 	c->failed = 0;
 	c->watching = false;
 	c->state = CS_CLOSED;
+	e->busy_since[i] = 0;
 	if (was_open)
 		e->open_now--;
 	if (e->cfg->idle || !may_send(e, now_ns())) {
@@ -286,6 +295,7 @@ static void on_connect(struct engine *e, uint32_t i, int res)
 		close(c->fd);
 		c->fd = -1;
 		c->state = CS_CLOSED;
+		e->busy_since[i] = 0;
 		/* A refused or timed-out connect is not retried. */
 		if (!c->answered) {
 			c->answered = true;
@@ -407,10 +417,13 @@ static void scan_timeouts(struct engine *e, uint64_t now)
 	uint64_t limit = e->cfg->timeout_s * 1000000000ULL;
 
 	for (uint32_t i = 0; i < e->cfg->connections; i++) {
-		struct conn *c = &e->conns[i];
+		struct conn *c;
 		struct io_uring_sqe *sqe;
 
-		if (now - c->started_ns < limit || c->failed)
+		if (!e->busy_since[i] || now - e->busy_since[i] < limit)
+			continue;
+		c = &e->conns[i];
+		if (c->failed)
 			continue;
 		if (c->state == CS_BUSY) {
 			c->failed = ERR_TIMEOUT + 1;
@@ -419,7 +432,7 @@ static void scan_timeouts(struct engine *e, uint64_t now)
 			sqe = sqe_get(e);
 			io_uring_prep_cancel64(sqe, encode(i, OP_CONNECT), 0);
 			io_uring_sqe_set_data64(sqe, encode(i, OP_CANCEL));
-			c->started_ns = now;
+			e->busy_since[i] = now;
 		}
 	}
 }
@@ -471,13 +484,32 @@ static void on_tick(struct engine *e)
 		schedule_open_loop(e, now);
 	if (now >= e->next_timeout_scan_ns) {
 		scan_timeouts(e, now);
-		e->next_timeout_scan_ns = now + 100000000ULL;
+		/* Timeouts are whole seconds: a scan a second is enough. */
+		e->next_timeout_scan_ns = now + 1000000000ULL;
 	}
 	if (e->cfg->progress && now >= e->next_progress_ns) {
 		progress(e, now);
 		e->next_progress_ns = now + 1000000000ULL;
 	}
 	arm_tick(e);
+}
+
+/*
+ * Connections one loopback source address should carry: connect() picks
+ * ports of one parity first, half of ip_local_port_range, and its search
+ * slows down sharply as that half fills; stay at half of the half.
+ */
+static uint32_t conns_per_source(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	unsigned int lo = 32768, hi = 60999;
+
+	if (f) {
+		if (fscanf(f, "%u %u", &lo, &hi) != 2 || hi <= lo)
+			lo = 32768, hi = 60999;
+		fclose(f);
+	}
+	return (hi - lo + 1) / 4 > 1000 ? (hi - lo + 1) / 4 : 1000;
 }
 
 static int engine_init(struct engine *e, const struct loadgen_config *cfg,
@@ -497,15 +529,18 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 		fprintf(stderr, "loadgen: --addr '%s' is not an IPv4 address\n", cfg->addr);
 		return -EINVAL;
 	}
-	e->spread_sources = n > CONNS_PER_SOURCE &&
+	e->conns_per_source = conns_per_source();
+	e->spread_sources = n > e->conns_per_source &&
 			    (ntohl(e->dest.sin_addr.s_addr) >> 24) == 127;
 	e->tick.tv_nsec = cfg->rate > 0 ? 1000000 : 10000000;
 
 	e->conns = calloc(n, sizeof(*e->conns));
+	e->busy_since = calloc(n, sizeof(*e->busy_since));
 	e->to_connect = calloc(n, sizeof(*e->to_connect));
 	e->idle = calloc(n, sizeof(*e->idle));
 	e->backlog = cfg->rate > 0 ? calloc(BACKLOG_MAX, sizeof(*e->backlog)) : NULL;
-	if (!e->conns || !e->to_connect || !e->idle || (cfg->rate > 0 && !e->backlog)) {
+	if (!e->conns || !e->busy_since || !e->to_connect || !e->idle ||
+	    (cfg->rate > 0 && !e->backlog)) {
 		fprintf(stderr, "loadgen: out of memory for %u connections\n", n);
 		return -ENOMEM;
 	}
@@ -540,6 +575,7 @@ static void engine_exit(struct engine *e)
 		if (e->conns[i].fd >= 0)
 			close(e->conns[i].fd);
 	free(e->conns);
+	free(e->busy_since);
 	free(e->to_connect);
 	free(e->idle);
 	free(e->backlog);
