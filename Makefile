@@ -31,6 +31,7 @@ help:
 	@echo 'make paired     deps, build, the paired experiment'
 	@echo 'make kmod       the module only; KVER=VERSION for another kernel'
 	@echo 'make checkpatch checkpatch.pl over kmod/'
+	@echo 'make bench      libfut vs threads microbenchmarks (spawn, wake, memory per task)'
 	@echo 'make bench-kmod time reading /proc/stacklab/tasks with 1k and 10k threads (test VM, KVER)'
 	@echo 'make bench-probe overhead of stacklab-probe on a syscall- and a switch-heavy workload'
 	@echo 'make bench-conns bytes per idle connection of each server, side by side'

@@ -2,3 +2,46 @@
 # Binaries go to build/user/ and are listed in USER_BINS.
 
 USER_BINS :=
+
+# libfut: build/user/libfut.a (-O2), and build/user/san/libfut.a with ASan
+# and UBSan for the tests.  Link with $(LDLIBS_FUT).
+LIBFUT_SRCS := $(wildcard user/libfut/*.c)
+LIBFUT_HDRS := $(wildcard user/libfut/*.h)
+LIBFUT      := $(B)/user/libfut.a
+LIBFUT_SAN  := $(B)/user/san/libfut.a
+LDLIBS_FUT  := $(LDLIBS_URING) -ljansson -lpthread
+
+USER_BINS += $(LIBFUT) $(LIBFUT_SAN)
+
+$(LIBFUT): $(patsubst user/libfut/%.c,$(B)/user/libfut/%.o,$(LIBFUT_SRCS))
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+
+$(LIBFUT_SAN): $(patsubst user/libfut/%.c,$(B)/user/san/libfut/%.o,$(LIBFUT_SRCS))
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+
+$(B)/user/libfut/%.o: user/libfut/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -Iuser/libfut -MMD -c $< -o $@
+
+$(B)/user/san/libfut/%.o: user/libfut/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser/libfut -MMD -c $< -o $@
+
+.PHONY: libfut bench
+libfut: $(LIBFUT) $(LIBFUT_SAN)
+
+# Benchmarks: -O2, no sanitizers; futures and threads side by side.
+BENCH_BINS := $(B)/user/bench/fut_bench
+USER_BINS  += $(BENCH_BINS)
+
+$(B)/user/bench/%: user/bench/%.c $(LIBFUT)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -Iuser/libfut -MMD -o $@ $< $(LIBFUT) $(LDLIBS_FUT)
+
+bench: $(BENCH_BINS)
+	@$(B)/user/bench/fut_bench

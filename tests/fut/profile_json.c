@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The profile: JSON with the documented keys, written on demand, on a
+ * signal (from the executor loop) and at exit. */
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "futtest.h"
+
+struct big {
+	struct fut_hdr hdr;
+	char scratch[1000];
+};
+static intptr_t big_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct big *self = (void *)h;
+
+	(void)task;
+	self->scratch[0] = 1;
+	return 0;
+}
+static struct fut_type big_type = FUT_TYPE_DESC_NOSLOTS(big, big_poll, NULL);
+static void big_init(struct big *b)
+{
+	(void)b;
+}
+
+struct owner {
+	struct fut_hdr hdr;
+	int rare, raise_sig;
+	intptr_t r;
+	union {
+		FUT_SLOT(boxed, struct big, rare_branch);
+		FUT_SLOT(inline, struct fut_sleep, nap);
+	};
+};
+static intptr_t owner_poll(struct fut_hdr *h, struct fut_task *task);
+static const struct fut_slot owner_slots[] = {
+	FUT_SLOT_DESC(struct owner, rare_branch, big_type),
+	FUT_SLOT_DESC(struct owner, nap, fut_sleep_type),
+};
+static struct fut_type owner_type = FUT_TYPE_DESC(owner, owner_poll, NULL, owner_slots);
+
+static intptr_t owner_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct owner *self = (void *)h;
+
+	FUT_BEGIN;
+	if (self->rare)
+		FUT_AWAIT(boxed, 0, rare_branch, self->r, big_init);
+	if (self->raise_sig) {
+		raise(self->raise_sig);
+		/* Let the executor see the signal's wake-up. */
+		FUT_AWAIT(inline, 1, nap, self->r, fut_sleep_init, 20000000);
+	}
+	return 0;
+	FUT_END;
+}
+
+static void owner_init(struct owner *s, int rare, int sig)
+{
+	s->rare = rare;
+	s->raise_sig = sig;
+}
+
+static json_t *find_type(json_t *root, const char *name)
+{
+	json_t *types = json_object_get(root, "types"), *t;
+	size_t i;
+
+	json_array_foreach(types, i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "name")), name))
+			return t;
+	return NULL;
+}
+
+static void run_owners(struct fut_exec *ex, int n, int sig)
+{
+	for (int i = 0; i < n; i++)
+		FUT_SPAWN(ex, &owner_type, true, owner_init, i % 10 == 0, 0);
+	if (sig)
+		FUT_SPAWN(ex, &owner_type, true, owner_init, 0, sig);
+}
+
+TEST(dump_has_the_documented_schema)
+{
+	char path[] = "/tmp/futprof-XXXXXX";
+	struct fut_exec *ex = test_exec(0);
+	json_t *root, *t, *s;
+	json_error_t err;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_NE(NULL, ex);
+	run_owners(ex, 100, 0);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_EQ(0, fut_prof_dump(path));
+	root = json_load_file(path, 0, &err);
+	ASSERT_NE(NULL, root) TH_LOG("%s:%d: %s", path, err.line, err.text);
+	EXPECT_EQ(1, json_integer_value(json_object_get(root, "libfut_profile")));
+	EXPECT_EQ(getpid(), json_integer_value(json_object_get(root, "pid")));
+	EXPECT_LE(1, json_integer_value(json_object_get(root, "executors")));
+	EXPECT_EQ(48, json_integer_value(json_object_get(root, "task_header_bytes")));
+	t = find_type(root, "owner");
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(sizeof(struct owner), json_integer_value(json_object_get(t, "state_size")));
+	EXPECT_EQ(100, json_integer_value(json_object_get(t, "spawns")));
+	EXPECT_EQ(100, json_integer_value(json_object_get(t, "instances")));
+	EXPECT_EQ(0, json_integer_value(json_object_get(t, "live")));
+	EXPECT_EQ(100, json_integer_value(json_object_get(t, "peak_live")));
+	EXPECT_LE(sizeof(struct owner) + 48, json_integer_value(json_object_get(t, "task_bytes")));
+	s = json_array_get(json_object_get(t, "slots"), 0);
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("rare_branch", json_string_value(json_object_get(s, "name")));
+	EXPECT_STREQ("boxed", json_string_value(json_object_get(s, "mode")));
+	EXPECT_STREQ("big", json_string_value(json_object_get(s, "child")));
+	EXPECT_EQ(sizeof(struct big), json_integer_value(json_object_get(s, "child_size")));
+	EXPECT_EQ(sizeof(void *), json_integer_value(json_object_get(s, "size")));
+	EXPECT_EQ(10, json_integer_value(json_object_get(s, "enters")));
+	EXPECT_EQ(10, json_integer_value(json_object_get(s, "entered")));
+	EXPECT_EQ(10, json_integer_value(json_object_get(s, "boxed_allocs")));
+	EXPECT_EQ(0.1, json_real_value(json_object_get(s, "entered_share")));
+	EXPECT_EQ(1.0, json_real_value(json_object_get(s, "allocs_per_task")));
+	s = json_array_get(json_object_get(t, "slots"), 1);
+	EXPECT_STREQ("inline", json_string_value(json_object_get(s, "mode")));
+	EXPECT_EQ(0, json_integer_value(json_object_get(s, "entered")));
+	t = find_type(root, "big");
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(0, json_integer_value(json_object_get(t, "spawns")));
+	EXPECT_EQ(10, json_integer_value(json_object_get(t, "instances")));
+	json_decref(root);
+	fut_exec_destroy(ex);
+	unlink(path);
+}
+
+TEST(dump_on_signal_from_the_executor_loop)
+{
+	char path[] = "/tmp/futprof-sig-XXXXXX";
+	struct fut_exec *ex = test_exec(0);
+	json_error_t err;
+	json_t *root;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	unlink(path);
+	ASSERT_NE(NULL, ex);
+	ASSERT_EQ(0, fut_prof_enable(path, SIGUSR1));
+	run_owners(ex, 10, SIGUSR1);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	root = json_load_file(path, 0, &err);
+	ASSERT_NE(NULL, root) TH_LOG("no profile written on SIGUSR1: %s", err.text);
+	EXPECT_NE(NULL, find_type(root, "owner"));
+	json_decref(root);
+	fut_exec_destroy(ex);
+	unlink(path);
+}
+
+TEST(dump_at_exit_with_FUT_PROFILE)
+{
+	char path[] = "/tmp/futprof-exit-XXXXXX";
+	json_error_t err;
+	json_t *root;
+	int fd = mkstemp(path), status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	unlink(path);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct fut_exec *ex;
+
+		setenv("FUT_PROFILE", path, 1);
+		ex = test_exec(0);
+		if (!ex)
+			_exit(1);
+		run_owners(ex, 5, 0);
+		fut_exec_run(ex);
+		fut_exec_destroy(ex);	/* counters survive their executor */
+		exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	root = json_load_file(path, 0, &err);
+	ASSERT_NE(NULL, root) TH_LOG("no profile at exit: %s", err.text);
+	EXPECT_EQ(5, json_integer_value(json_object_get(find_type(root, "owner"), "spawns")));
+	json_decref(root);
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN

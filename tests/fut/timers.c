@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Timers: sleeps end in deadline order and not early; a request with a
+ * timeout ends with -ETIMEDOUT and its completions are all reaped. */
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "futtest.h"
+
+static char order[16];
+
+struct sleeper {
+	struct fut_hdr hdr;
+	uint64_t ns, t0;
+	char id;
+	intptr_t r;
+	FUT_SLOT(inline, struct fut_sleep, s);
+};
+static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task);
+static const struct fut_slot sleeper_slots[] = {
+	FUT_SLOT_DESC(struct sleeper, s, fut_sleep_type),
+};
+static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, sleeper_slots);
+
+static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct sleeper *self = (void *)h;
+	size_t n;
+
+	FUT_BEGIN;
+	self->t0 = fut_now_ns();
+	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, self->ns);
+	n = strlen(order);
+	order[n] = self->id;
+	order[n + 1] = 0;
+	return fut_now_ns() - self->t0 >= self->ns;
+	FUT_END;
+}
+
+static void sleeper_init(struct sleeper *s, uint64_t ms, char id)
+{
+	s->ns = ms * 1000000;
+	s->id = id;
+}
+
+struct timed_recv {
+	struct fut_hdr hdr;
+	int fd;
+	intptr_t r;
+	char buf[16];
+	FUT_SLOT(inline, struct fut_io, io);
+};
+static intptr_t timed_recv_poll(struct fut_hdr *h, struct fut_task *task);
+static const struct fut_slot timed_recv_slots[] = {
+	FUT_SLOT_DESC(struct timed_recv, io, fut_io_type),
+};
+static struct fut_type timed_recv_type = FUT_TYPE_DESC(timed_recv, timed_recv_poll, NULL, timed_recv_slots);
+
+static intptr_t timed_recv_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct timed_recv *self = (void *)h;
+
+	FUT_BEGIN;
+	FUT_AWAIT(inline, 0, io, self->r, fut_recv_init, self->fd, self->buf,
+		  sizeof(self->buf), 0, 20 * 1000000);
+	return self->r;
+	FUT_END;
+}
+
+static void timed_recv_init(struct timed_recv *s, int fd)
+{
+	s->fd = fd;
+}
+
+TEST(sleeps_end_in_deadline_order)
+{
+	struct fut_exec *ex = test_exec(0);
+	struct fut_handle h[4];
+	intptr_t r;
+
+	ASSERT_NE(NULL, ex);
+	order[0] = 0;
+	h[0] = FUT_SPAWN(ex, &sleeper_type, false, sleeper_init, 30, 'c');
+	h[1] = FUT_SPAWN(ex, &sleeper_type, false, sleeper_init, 10, 'a');
+	h[2] = FUT_SPAWN(ex, &sleeper_type, false, sleeper_init, 20, 'b');
+	h[3] = FUT_SPAWN(ex, &sleeper_type, false, sleeper_init, 0, '0');
+	ASSERT_EQ(0, fut_exec_run(ex));
+	EXPECT_STREQ("0abc", order);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(0, fut_join_now(h[i], &r));
+		EXPECT_EQ(1, r); /* never early */
+	}
+	EXPECT_TRUE(exec_is_clean(ex));
+	fut_exec_destroy(ex);
+}
+
+TEST(recv_timeout_then_data)
+{
+	struct fut_exec *ex = test_exec(0);
+	struct fut_handle h;
+	intptr_t r;
+	int sv[2];
+
+	ASSERT_NE(NULL, ex);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	h = FUT_SPAWN(ex, &timed_recv_type, false, timed_recv_init, sv[0]);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_EQ(0, fut_join_now(h, &r));
+	EXPECT_EQ(-ETIMEDOUT, r);
+	EXPECT_TRUE(exec_is_clean(ex));
+	/* With data there in time, the same future returns it. */
+	ASSERT_EQ(2, write(sv[1], "hi", 2));
+	h = FUT_SPAWN(ex, &timed_recv_type, false, timed_recv_init, sv[0]);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_EQ(0, fut_join_now(h, &r));
+	EXPECT_EQ(2, r);
+	EXPECT_TRUE(exec_is_clean(ex));
+	fut_exec_destroy(ex);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+TEST_HARNESS_MAIN

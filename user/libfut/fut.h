@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libfut: stackless futures on io_uring.
+ *
+ * A future is a state struct whose first member is a struct fut_hdr; its
+ * struct fut_type names it, gives its size, its poll function and its child
+ * slots.  A task is a root future plus a small header, polled by the
+ * single-threaded executor of the thread that spawned it.  user/README.md
+ * is the manual.
+ */
+#ifndef LIBFUT_FUT_H
+#define LIBFUT_FUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A poll function returns FUT_PENDING or its result (any other value). */
+#define FUT_PENDING INTPTR_MIN
+
+struct fut_task;
+struct fut_exec;
+struct fut_type;
+
+/* First member of every future's state. */
+struct fut_hdr {
+	const struct fut_type *type;
+	uint32_t resume;	/* resume point; 0 = not started */
+	uint16_t entered;	/* bit i: this instance entered slot i */
+	uint8_t active;		/* 1 + the slot being awaited; 0 = none */
+	uint8_t flags;
+};
+
+typedef intptr_t (*fut_poll_fn)(struct fut_hdr *self, struct fut_task *task);
+/* Called when a future is dropped before it completed (cancellation). */
+typedef void (*fut_drop_fn)(struct fut_hdr *self);
+
+/* A named branch of a parent state that holds a child future. */
+struct fut_slot {
+	const char *name;
+	uint32_t offset;	/* of the field in the parent state */
+	uint32_t size;		/* bytes it takes there */
+	struct fut_type *child;
+	bool boxed;		/* the field is a pointer to a boxed child */
+};
+
+struct fut_type {
+	const char *name;
+	uint32_t state_size;
+	fut_poll_fn poll;
+	fut_drop_fn drop;	/* may be NULL */
+	const struct fut_slot *slots;
+	uint32_t nslots;
+	uint32_t id;		/* profiler index, set on first use */
+};
+
+/* --- declaring futures ---------------------------------------------------- */
+
+/* The field of a slot: FUT_SLOT(inline, struct child, c) holds the child,
+ * FUT_SLOT(boxed, struct child, c) a pointer to it. */
+#define FUT_SLOT(mode, T, name) FUT__FIELD_##mode(T, name)
+#define FUT__FIELD_inline(T, name) T name
+#define FUT__FIELD_boxed(T, name) T *name
+#define FUT__BOXED_inline 0
+#define FUT__BOXED_boxed 1
+
+/* A slot descriptor for the parent state type P, its field and the child's
+ * type descriptor.  A boxed field is a pointer, smaller than any state. */
+#define FUT_SLOT_DESC(P, field, childtype)                                   \
+	{ .name = #field, .offset = offsetof(P, field),                       \
+	  .size = sizeof(((P *)0)->field), .child = &(childtype),              \
+	  .boxed = sizeof(((P *)0)->field) < sizeof(struct fut_hdr) }
+
+#define FUT_TYPE_DESC(S, pollfn, dropfn, slotarr)                            \
+	{ .name = #S, .state_size = sizeof(struct S), .poll = (pollfn),        \
+	  .drop = (dropfn), .slots = (slotarr),                                \
+	  .nslots = sizeof(slotarr) / sizeof((slotarr)[0]) }
+#define FUT_TYPE_DESC_NOSLOTS(S, pollfn, dropfn)                             \
+	{ .name = #S, .state_size = sizeof(struct S), .poll = (pollfn),        \
+	  .drop = (dropfn) }
+
+/* --- writing a poll function ---------------------------------------------
+ * The poll function's parameters are named (struct fut_hdr *h, struct
+ * fut_task *task) and it declares `struct S *self = (void *)h;`.  Between
+ * FUT_BEGIN and FUT_END the body reads top-down; locals that live across a
+ * suspension belong in *self (protothreads rules: no switch statement
+ * around a suspension point).
+ */
+#define FUT_BEGIN switch (self->hdr.resume) { case 0:;
+#define FUT_END } return 0;
+
+/* Suspend until someone wakes the task and cond holds. */
+#define FUT_WAIT_UNTIL(cond) FUT__WAIT_UNTIL(__COUNTER__ + 1, cond)
+#define FUT__WAIT_UNTIL(n, cond)                                              \
+	do {                                                                  \
+		self->hdr.resume = (n);                                       \
+		__attribute__((fallthrough));                                 \
+	case (n):                                                             \
+		if (!(cond))                                                  \
+			return FUT_PENDING;                                   \
+	} while (0)
+
+/* Let other tasks run, then continue. */
+#define FUT_YIELD() FUT__YIELD(__COUNTER__ + 1)
+#define FUT__YIELD(n)                                                         \
+	do {                                                                  \
+		self->hdr.resume = (n);                                       \
+		fut_wake(fut_waker(task));                                    \
+		return FUT_PENDING;                                           \
+	case (n):;                                                            \
+	} while (0)
+
+/*
+ * FUT_AWAIT(mode, slot, field, out, init, args...): start the child future
+ * in slot number `slot` (its index in the parent's slot descriptors), held
+ * in self->field, with init(child, args...), poll it until it completes and
+ * store its result in out.  mode is inline or boxed and must match the
+ * field's FUT_SLOT (checked at compile time): boxed allocates the child
+ * when the branch starts and frees it when it completes.
+ */
+#define FUT_AWAIT(mode, slot, field, out, init, ...)                          \
+	FUT__AWAIT(__COUNTER__ + 1, FUT__BOXED_##mode, slot, field, out,      \
+		   init, ##__VA_ARGS__)
+#define FUT__AWAIT(n, boxed, slot, field, out, init, ...)                     \
+	do {                                                                  \
+		_Static_assert((sizeof(self->field) < sizeof(struct fut_hdr)) \
+				       == (boxed),                            \
+			       "await mode differs from the slot's FUT_SLOT"); \
+		init(fut__child_begin(task, &self->hdr, (slot),               \
+				      (void *)&self->field, (boxed)),         \
+		     ##__VA_ARGS__);                                          \
+		self->hdr.resume = (n);                                       \
+		__attribute__((fallthrough));                                 \
+	case (n):;                                                            \
+		intptr_t fut__r = fut__child_poll(                            \
+			task, fut__child_at((void *)&self->field, (boxed)));  \
+		if (fut__r == FUT_PENDING)                                    \
+			return FUT_PENDING;                                   \
+		fut__child_end(task, &self->hdr, (slot),                      \
+			       (void *)&self->field, (boxed));                \
+		out = fut__r;                                                 \
+	} while (0)
+
+void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
+		       unsigned int slot, void *field, bool boxed);
+void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
+		    unsigned int slot, void *field, bool boxed);
+static inline struct fut_hdr *fut__child_at(void *field, bool boxed)
+{
+	struct fut_hdr *p = (struct fut_hdr *)field;
+
+	if (boxed)
+		__builtin_memcpy(&p, field, sizeof(p));
+	return p;
+}
+static inline intptr_t fut__child_poll(struct fut_task *task,
+				       struct fut_hdr *child)
+{
+	return child->type->poll(child, task);
+}
+
+/* --- executor --------------------------------------------------------------*/
+
+struct fut_exec_opts {
+	unsigned int sq_entries;	/* default 256 */
+	unsigned int flags;		/* FUT_EXEC_NO_* below */
+	unsigned int buf_count;		/* provided recv buffers, default 64 */
+	unsigned int buf_size;		/* bytes each, default 4096 */
+};
+#define FUT_EXEC_NO_DEFER_TASKRUN (1u << 0)	/* plain ring setup */
+#define FUT_EXEC_NO_MULTISHOT     (1u << 1)	/* single-shot accept/recv */
+#define FUT_EXEC_NO_BUFRING       (1u << 2)	/* recv into own buffers */
+
+/* What the executor got from the kernel (fut_exec_features). */
+#define FUT_FEAT_DEFER_TASKRUN (1u << 0)
+#define FUT_FEAT_COOP_TASKRUN  (1u << 1)
+#define FUT_FEAT_BUFRING       (1u << 2)
+#define FUT_FEAT_MULTISHOT_ACCEPT (1u << 3)
+#define FUT_FEAT_MULTISHOT_RECV   (1u << 4)
+
+/* One executor per thread: create, spawn, run, destroy on that thread. */
+struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts);
+void fut_exec_destroy(struct fut_exec *ex);
+/* Runs until no task is left or fut_exec_stop(); 0 or -errno. */
+int fut_exec_run(struct fut_exec *ex);
+/* Thread-safe and async-signal-safe. */
+void fut_exec_stop(struct fut_exec *ex);
+struct fut_exec *fut_exec_current(void);
+unsigned int fut_exec_features(const struct fut_exec *ex);
+
+struct fut_exec_stats {
+	uint64_t tasks_live;	/* spawned and not freed (incl. unjoined) */
+	uint64_t tasks_running;	/* not finished */
+	uint64_t boxes_live;	/* boxed children allocated */
+	uint64_t cqes_pending;	/* completions the kernel still owes */
+	uint64_t polls;
+	uint64_t cq_overflows;	/* times the CQ ring overflowed */
+	uint64_t bufs_out;	/* provided buffers held by user code */
+};
+void fut_exec_stats(const struct fut_exec *ex, struct fut_exec_stats *st);
+
+/* --- tasks ------------------------------------------------------------------ */
+
+/* Wakers are gen-checked: waking a finished or freed task does nothing. */
+struct fut_waker {
+	uint32_t idx;
+	uint32_t gen;
+};
+struct fut_handle {
+	uint32_t idx;
+	uint32_t gen;
+};
+
+struct fut_waker fut_waker(struct fut_task *task);
+void fut_wake(struct fut_waker w);
+
+/* Allocate a task for `type` on ex (NULL: the current executor) from the
+ * slab of size state_size + task header, zeroed, its header set; fill it,
+ * then commit.  NULL on ENOMEM. */
+void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type);
+struct fut_handle fut_spawn_commit(void *state, bool detached);
+#define FUT_SPAWN(ex, type, detached, init, ...)                              \
+	({                                                                    \
+		void *fut__s = fut_spawn_alloc((ex), (type));                 \
+		struct fut_handle fut__h = { 0, 0 };                          \
+		if (fut__s) {                                                 \
+			init(fut__s, ##__VA_ARGS__);                          \
+			fut__h = fut_spawn_commit(fut__s, (detached));        \
+		}                                                             \
+		fut__h;                                                       \
+	})
+
+/* Cancel: in-flight IO is cancelled and its completions awaited before
+ * the state is dropped (drop functions run) and freed.  A joiner gets
+ * -ECANCELED.  0, or -ESRCH for a stale handle. */
+int fut_cancel(struct fut_handle h);
+/* The task frees itself when it finishes; the handle becomes stale. */
+void fut_detach(struct fut_handle h);
+/* Outside any task (e.g. after fut_exec_run returned): the result of a
+ * finished task, which is freed.  0, -EAGAIN (not finished) or -ESRCH. */
+int fut_join_now(struct fut_handle h, intptr_t *result);
+/* The result of the current task, kept for its joiner. */
+void fut_task_set_result(struct fut_task *task, intptr_t result);
+
+/* --- library futures: await them with FUT_AWAIT ---------------------------- */
+
+/* Join a task: result of its root future, -ECANCELED, or -ESRCH. */
+struct fut_join {
+	struct fut_hdr hdr;
+	struct fut_handle h;
+};
+extern struct fut_type fut_join_type;
+void fut_join_init(struct fut_join *j, struct fut_handle h);
+
+/* Sleep; result 0.  A timer sits in the executor's heap. */
+struct fut_timer {
+	uint64_t deadline_ns;
+	struct fut_task *task;
+	uint32_t heap_idx;	/* UINT32_MAX: not queued */
+	uint32_t fired;
+};
+struct fut_sleep {
+	struct fut_hdr hdr;
+	struct fut_timer t;
+	uint64_t ns;
+};
+extern struct fut_type fut_sleep_type;
+void fut_sleep_init(struct fut_sleep *s, uint64_t ns);
+uint64_t fut_now_ns(void);
+
+#include "fut_io.h"
+#include "fut_prof.h"
+
+#endif

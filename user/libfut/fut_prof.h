@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* libfut profiler: per future type and slot counters, dumped as JSON. */
+#ifndef LIBFUT_FUT_PROF_H
+#define LIBFUT_FUT_PROF_H
+
+#include <stdio.h>
+
+/* Merge every executor's counters (live and exited) and write the JSON
+ * document described in user/README.md.  0 or -errno. */
+int fut_prof_dump(const char *path);
+int fut_prof_dump_file(FILE *f);
+/* Dump to path at exit, and when sig arrives if sig != 0 (the handler
+ * only sets a flag and wakes the executors; one of them dumps).  The
+ * environment variable FUT_PROFILE=PATH does the same for exit. */
+int fut_prof_enable(const char *path, int sig);
+
+/* One type's merged counters, for tests and tools. */
+struct fut_prof_slot_sum {
+	uint64_t enters, entered, boxed_allocs;
+};
+struct fut_prof_type_sum {
+	uint64_t spawns, instances, live, peak_live;
+};
+/* 0, or -ENOENT when the type was never used. */
+int fut_prof_type(const struct fut_type *type, struct fut_prof_type_sum *t,
+		  struct fut_prof_slot_sum *slots, unsigned int nslots);
+
+#endif

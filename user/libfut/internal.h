@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* libfut internals shared by its source files; not installed. */
+#ifndef LIBFUT_INTERNAL_H
+#define LIBFUT_INTERNAL_H
+
+#include <liburing.h>
+
+#include "fut.h"
+
+/* Single writer (the owning executor), relaxed readers (the dumper): plain
+ * load/add/store, no lock prefix, and no data race. */
+#define STAT_ADD(x, n) __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+#define STAT_GET(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/* --- slab: size classes, never returned to the OS before destroy -------- */
+#define SLAB_NCLASS 37
+#define SLAB_MAX 32768u
+struct slab_class {
+	void *free;
+	char *bump, *end;
+	uint32_t size;
+};
+struct slab {
+	struct slab_class cls[SLAB_NCLASS];
+	void *chunks;		/* list of mmap'd chunks (first word: next) */
+	uint64_t live;
+	uint64_t large_live;
+};
+void slab_init(struct slab *s);
+void slab_destroy(struct slab *s);
+/* cls_out: class index, or SLAB_NCLASS for a malloc'd large object. */
+void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out);
+void slab_free(struct slab *s, void *p, uint8_t cls);
+size_t slab_class_size(size_t size);
+
+/* --- tasks ------------------------------------------------------------- */
+enum {
+	TASK_QUEUED = 1 << 0,
+	TASK_DONE = 1 << 1,	/* finished, result kept for the joiner */
+	TASK_CANCELLING = 1 << 2,
+	TASK_DETACHED = 1 << 3,
+	TASK_FINISHING = 1 << 4, /* returned, waiting for owed CQEs */
+	TASK_CANCELLED = 1 << 5,
+};
+
+/* At most 64 bytes, followed by the root future's state. */
+struct fut_task {
+	struct fut_task *next;	/* run queue */
+	struct fut_op *ops;	/* requests in flight */
+	intptr_t result;
+	struct fut_waker joiner;
+	uint32_t idx;		/* slot in the executor's task table */
+	uint16_t flags;
+	uint16_t inflight;	/* CQEs owed to this task */
+	uint8_t cls;		/* slab class */
+	uint8_t pad[7];
+};
+_Static_assert(sizeof(struct fut_task) <= 64, "task header over 64 bytes");
+_Static_assert(sizeof(struct fut_task) % 16 == 0, "state alignment");
+
+static inline struct fut_hdr *task_state(struct fut_task *t)
+{
+	return (struct fut_hdr *)(t + 1);
+}
+
+struct task_ent {
+	struct fut_task *task;
+	uint32_t gen;
+	uint32_t next_free;
+};
+
+/* --- timers ---------------------------------------------------------------*/
+struct timer_heap {
+	struct fut_timer **v;
+	uint32_t n, cap;
+};
+void timer_add(struct fut_exec *ex, struct fut_timer *t);
+void timer_del(struct fut_exec *ex, struct fut_timer *t);
+/* Fires expired timers; returns ns until the next one, or UINT64_MAX. */
+uint64_t timer_run(struct fut_exec *ex);
+
+/* --- profiler -------------------------------------------------------------*/
+struct prof_slot {
+	uint64_t enters, entered, boxed_allocs;
+};
+struct prof_type {
+	uint64_t spawns, instances, live, peak_live;
+	uint32_t nslots;
+	struct prof_slot slots[];
+};
+struct prof_exec {
+	struct prof_type **t;	/* by type id - 1 */
+	uint32_t n;
+};
+struct prof_type *prof_type_slow(struct fut_exec *ex, struct fut_type *type);
+void prof_exec_retire(struct fut_exec *ex);
+void prof_check_signal(struct fut_exec *ex);
+
+/* --- buffer ring ----------------------------------------------------------*/
+struct bufring {
+	struct io_uring_buf_ring *br;
+	size_t br_bytes;
+	char *mem;
+	uint32_t count, size, mask;
+	uint32_t out;		/* buffers the kernel handed us */
+	struct fut_recver *waiters;
+	int bgid;
+};
+int bufring_setup(struct fut_exec *ex, unsigned int count, unsigned int size);
+void bufring_teardown(struct fut_exec *ex);
+void bufring_put(struct fut_exec *ex, uint16_t bid);
+
+/* --- the executor ---------------------------------------------------------*/
+struct fut_exec {
+	struct fut_task *rq_head, *rq_tail;
+	struct task_ent *tab;
+	uint32_t tab_cap, tab_free;
+	uint64_t tasks_live;	/* allocated, incl. finished and unjoined */
+	uint64_t tasks_running;	/* not finished yet */
+	uint64_t boxes_live;
+	uint64_t polls;
+	struct slab tasks, boxes;
+	struct prof_exec prof;
+
+	struct io_uring ring;
+	unsigned int features;
+	unsigned int opt_flags;
+	uint64_t cqes_pending;
+	uint64_t cq_overflows;
+	uint32_t sqes_queued;
+	struct bufring bufs;
+
+	struct timer_heap timers;
+	uint64_t now_ns;
+
+	int notify_fd;		/* eventfd: stop and profiler-dump requests */
+	uint64_t notify_val;
+	struct fut_op notify_op;
+	int stop;
+	int *ext_stop;		/* the runtime's stop flag */
+	int slot;		/* in the registry */
+	int ring_ok;
+};
+
+extern __thread struct fut_exec *fut__tls_exec;
+
+/* reactor */
+int ring_setup(struct fut_exec *ex, const struct fut_exec_opts *o);
+void ring_teardown(struct fut_exec *ex);
+struct io_uring_sqe *ring_sqe(struct fut_exec *ex);
+/* Submit and reap; wait up to wait_ns (0: do not block). */
+int ring_poll(struct fut_exec *ex, uint64_t wait_ns);
+void op_arm(struct fut_task *t, struct fut_op *op, unsigned int kind,
+	    unsigned int ncqe);
+/* Cancel an op in flight (its completions still arrive). */
+void op_cancel(struct fut_exec *ex, struct fut_op *op);
+
+/* op kinds: who handles the completion */
+enum { OPK_IO, OPK_ACCEPT, OPK_RECV, OPK_NOTIFY, OPK_NR };
+void io_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
+void accept_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
+void recv_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
+void notify_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
+
+/* task internals */
+void task_wake(struct fut_task *t);
+void task_run(struct fut_exec *ex, struct fut_task *t);
+void task_op_done(struct fut_task *t, struct fut_op *op);
+
+/* registry of executors (profiler merge, signals) */
+int registry_add(struct fut_exec *ex);
+
+#endif

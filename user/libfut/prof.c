@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The profiler: per future type and slot counters kept by each executor
+ * without atomics (one writer), merged at dump time with the counters of
+ * executors that already exited, written as JSON with jansson. */
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_TYPES 4096
+#define MAX_EXECS 256
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fut_type *types[MAX_TYPES];	/* by id - 1 */
+static uint32_t ntypes;
+static struct prof_type *retired[MAX_TYPES];	/* exited executors' sums */
+static struct fut_exec *execs[MAX_EXECS];
+static int exec_fds[MAX_EXECS];			/* for the signal handler */
+static unsigned int nexecs_total;
+
+static char *dump_path;
+static volatile sig_atomic_t dump_requested;
+static int dump_signal;
+
+static struct prof_type *prof_type_new(const struct fut_type *type)
+{
+	struct prof_type *p = calloc(1, sizeof(*p) +
+				     type->nslots * sizeof(p->slots[0]));
+
+	if (p)
+		p->nslots = type->nslots;
+	return p;
+}
+
+/* First use of a type on this executor: give the type an id, the
+ * executor a counter block for it. */
+struct prof_type *prof_type_slow(struct fut_exec *ex, struct fut_type *type)
+{
+	struct prof_type *p = NULL;
+	uint32_t id;
+
+	pthread_mutex_lock(&lock);
+	id = type->id;
+	if (!id) {
+		if (ntypes == MAX_TYPES)
+			goto out;
+		types[ntypes] = type;
+		id = ++ntypes;
+		__atomic_store_n(&type->id, id, __ATOMIC_RELEASE);
+	}
+	if (id > ex->prof.n) {
+		struct prof_type **t = realloc(ex->prof.t, id * sizeof(*t));
+
+		if (!t)
+			goto out;
+		memset(t + ex->prof.n, 0, (id - ex->prof.n) * sizeof(*t));
+		ex->prof.t = t;
+		ex->prof.n = id;
+	}
+	if (!ex->prof.t[id - 1])
+		ex->prof.t[id - 1] = prof_type_new(type);
+	p = ex->prof.t[id - 1];
+out:
+	pthread_mutex_unlock(&lock);
+	return p;
+}
+
+static void add_type(struct prof_type *sum, const struct prof_type *p)
+{
+	sum->spawns += STAT_GET(p->spawns);
+	sum->instances += STAT_GET(p->instances);
+	sum->live += STAT_GET(p->live);
+	sum->peak_live += STAT_GET(p->peak_live);
+	for (uint32_t i = 0; i < p->nslots && i < sum->nslots; i++) {
+		sum->slots[i].enters += STAT_GET(p->slots[i].enters);
+		sum->slots[i].entered += STAT_GET(p->slots[i].entered);
+		sum->slots[i].boxed_allocs += STAT_GET(p->slots[i].boxed_allocs);
+	}
+}
+
+/* Called by an exiting executor: it leaves the registry and its counters
+ * move to `retired`, in one step so that no dump misses them. */
+void prof_exec_retire(struct fut_exec *ex)
+{
+	pthread_mutex_lock(&lock);
+	if (ex->slot >= 0) {
+		__atomic_store_n(&exec_fds[ex->slot], 0, __ATOMIC_RELAXED);
+		execs[ex->slot] = NULL;
+		ex->slot = -1;
+	}
+	for (uint32_t i = 0; i < ex->prof.n; i++) {
+		struct prof_type *p = ex->prof.t[i];
+
+		if (!p)
+			continue;
+		if (!retired[i])
+			retired[i] = prof_type_new(types[i]);
+		if (retired[i]) {
+			/* Peak live of an exited executor still counts. */
+			p->live = 0;
+			add_type(retired[i], p);
+		}
+		free(p);
+	}
+	free(ex->prof.t);
+	ex->prof.t = NULL;
+	ex->prof.n = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+/* Sum of type i over every executor; lock held. */
+static struct prof_type *merged(uint32_t i)
+{
+	struct prof_type *sum = prof_type_new(types[i]);
+
+	if (!sum)
+		return NULL;
+	if (retired[i])
+		add_type(sum, retired[i]);
+	for (unsigned int e = 0; e < MAX_EXECS; e++)
+		if (execs[e] && execs[e]->prof.n > i && execs[e]->prof.t[i])
+			add_type(sum, execs[e]->prof.t[i]);
+	return sum;
+}
+
+int fut_prof_type(const struct fut_type *type, struct fut_prof_type_sum *t,
+		  struct fut_prof_slot_sum *slots, unsigned int nslots)
+{
+	struct prof_type *sum;
+	uint32_t id = __atomic_load_n(&type->id, __ATOMIC_ACQUIRE);
+
+	if (!id)
+		return -ENOENT;
+	pthread_mutex_lock(&lock);
+	sum = merged(id - 1);
+	pthread_mutex_unlock(&lock);
+	if (!sum)
+		return -ENOMEM;
+	*t = (struct fut_prof_type_sum){ sum->spawns, sum->instances,
+					 sum->live, sum->peak_live };
+	for (unsigned int i = 0; i < nslots && i < sum->nslots; i++)
+		slots[i] = (struct fut_prof_slot_sum){ sum->slots[i].enters,
+			sum->slots[i].entered, sum->slots[i].boxed_allocs };
+	free(sum);
+	return 0;
+}
+
+static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
+{
+	json_t *o = json_object(), *slots = json_array();
+	size_t task_bytes = slab_class_size(sizeof(struct fut_task) +
+					    type->state_size);
+
+	json_object_set_new(o, "name", json_string(type->name));
+	json_object_set_new(o, "state_size", json_integer(type->state_size));
+	json_object_set_new(o, "task_bytes", json_integer(task_bytes));
+	json_object_set_new(o, "spawns", json_integer(p->spawns));
+	json_object_set_new(o, "instances", json_integer(p->instances));
+	json_object_set_new(o, "live", json_integer(p->live));
+	json_object_set_new(o, "peak_live", json_integer(p->peak_live));
+	json_object_set_new(o, "peak_live_bytes",
+			    json_integer(p->peak_live * type->state_size));
+	for (uint32_t i = 0; i < type->nslots; i++) {
+		const struct fut_slot *s = &type->slots[i];
+		const struct prof_slot *ps = &p->slots[i];
+		json_t *so = json_object();
+
+		json_object_set_new(so, "name", json_string(s->name));
+		json_object_set_new(so, "index", json_integer(i));
+		json_object_set_new(so, "offset", json_integer(s->offset));
+		json_object_set_new(so, "size", json_integer(s->size));
+		json_object_set_new(so, "mode", json_string(s->boxed ? "boxed" : "inline"));
+		json_object_set_new(so, "child", json_string(s->child->name));
+		json_object_set_new(so, "child_size", json_integer(s->child->state_size));
+		json_object_set_new(so, "enters", json_integer(ps->enters));
+		json_object_set_new(so, "entered", json_integer(ps->entered));
+		json_object_set_new(so, "entered_share", json_real(p->instances ?
+			(double)ps->entered / p->instances : 0.0));
+		json_object_set_new(so, "boxed_allocs", json_integer(ps->boxed_allocs));
+		json_object_set_new(so, "allocs_per_task", json_real(ps->entered ?
+			(double)ps->boxed_allocs / ps->entered : 0.0));
+		json_array_append_new(slots, so);
+	}
+	json_object_set_new(o, "slots", slots);
+	return o;
+}
+
+int fut_prof_dump_file(FILE *f)
+{
+	json_t *root = json_object(), *arr = json_array();
+	unsigned int live_execs = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&lock);
+	for (unsigned int e = 0; e < MAX_EXECS; e++)
+		live_execs += !!execs[e];
+	json_object_set_new(root, "libfut_profile", json_integer(1));
+	json_object_set_new(root, "pid", json_integer(getpid()));
+	json_object_set_new(root, "time", json_integer(time(NULL)));
+	json_object_set_new(root, "executors", json_integer(nexecs_total));
+	json_object_set_new(root, "executors_live", json_integer(live_execs));
+	json_object_set_new(root, "task_header_bytes",
+			    json_integer(sizeof(struct fut_task)));
+	json_object_set_new(root, "pointer_bytes", json_integer(sizeof(void *)));
+	for (uint32_t i = 0; i < ntypes; i++) {
+		struct prof_type *sum = merged(i);
+
+		if (!sum) {
+			ret = -ENOMEM;
+			break;
+		}
+		json_array_append_new(arr, type_json(types[i], sum));
+		free(sum);
+	}
+	pthread_mutex_unlock(&lock);
+	json_object_set_new(root, "types", arr);
+	if (!ret && json_dumpf(root, f, JSON_INDENT(2)) != 0)
+		ret = -EIO;
+	if (!ret && fputc('\n', f) == EOF)
+		ret = -EIO;
+	json_decref(root);
+	return ret;
+}
+
+int fut_prof_dump(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+	int ret;
+
+	/* Write aside and rename: a reader never sees half a profile. */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	ret = fut_prof_dump_file(f);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static void dump_at_exit(void)
+{
+	if (dump_path && fut_prof_dump(dump_path))
+		fprintf(stderr, "libfut: cannot write the profile to %s\n",
+			dump_path);
+}
+
+static void on_signal(int sig)
+{
+	uint64_t one = 1;
+	int saved = errno;
+
+	(void)sig;
+	dump_requested = 1;
+	/* Wake every executor; whichever runs first dumps. */
+	for (unsigned int e = 0; e < MAX_EXECS; e++) {
+		int fd = __atomic_load_n(&exec_fds[e], __ATOMIC_RELAXED);
+
+		if (fd > 0 && write(fd, &one, sizeof(one)) < 0)
+			break;
+	}
+	errno = saved;
+}
+
+void prof_check_signal(struct fut_exec *ex)
+{
+	(void)ex;
+	if (!dump_requested || !dump_path)
+		return;
+	if (!__sync_bool_compare_and_swap(&dump_requested, 1, 0))
+		return;
+	if (fut_prof_dump(dump_path))
+		fprintf(stderr, "libfut: cannot write the profile to %s\n",
+			dump_path);
+}
+
+int fut_prof_enable(const char *path, int sig)
+{
+	static int registered;
+	char *p = strdup(path);
+
+	if (!p)
+		return -ENOMEM;
+	pthread_mutex_lock(&lock);
+	free(dump_path);
+	dump_path = p;
+	if (!registered) {
+		registered = 1;
+		atexit(dump_at_exit);
+	}
+	pthread_mutex_unlock(&lock);
+	if (sig) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sa.sa_flags = SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(sig, &sa, NULL))
+			return -errno;
+		dump_signal = sig;
+	}
+	return 0;
+}
+
+int registry_add(struct fut_exec *ex)
+{
+	static int env_checked;
+	int ret = -EMFILE;
+
+	pthread_mutex_lock(&lock);
+	for (unsigned int e = 0; e < MAX_EXECS; e++) {
+		if (!execs[e]) {
+			execs[e] = ex;
+			__atomic_store_n(&exec_fds[e], ex->notify_fd, __ATOMIC_RELAXED);
+			ex->slot = e;
+			nexecs_total++;
+			ret = 0;
+			break;
+		}
+	}
+	if (!env_checked) {
+		const char *env = getenv("FUT_PROFILE");
+
+		env_checked = 1;
+		pthread_mutex_unlock(&lock);
+		if (env && *env)
+			fut_prof_enable(env, 0);
+		return ret;
+	}
+	pthread_mutex_unlock(&lock);
+	return ret;
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Receiver: multishot recv into the provided-buffer ring, or single-shot
+ * recv (into the ring, or into its own buffer) where the kernel or the
+ * options say so.  Completions queue up until the task takes them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum { RM_MULTISHOT, RM_SINGLE_RING, RM_SINGLE_OWN };
+enum { R_IDLE, R_ARMED };
+#define R_RELEASED 0x80
+
+void fut_recver_init(struct fut_recver *r, int fd)
+{
+	struct fut_exec *ex = fut__tls_exec;
+
+	r->fd = fd;
+	r->cur_bid = UINT16_MAX;
+	if (!(ex->features & FUT_FEAT_BUFRING))
+		r->mode = RM_SINGLE_OWN;
+	else if (ex->features & FUT_FEAT_MULTISHOT_RECV)
+		r->mode = RM_MULTISHOT;
+	else
+		r->mode = RM_SINGLE_RING;
+}
+
+static void q_push(struct fut_recver *r, int res, uint32_t cflags)
+{
+	if (r->qlen == r->qcap) {
+		uint32_t cap = r->qcap ? r->qcap * 2 : 4;
+		struct fut_recv_ent *q = malloc(cap * sizeof(*q));
+
+		if (!q)
+			abort(); /* the kernel already wrote: nowhere to keep it */
+		for (uint32_t i = 0; i < r->qlen; i++)
+			q[i] = r->q[(r->qhead + i) % r->qcap];
+		free(r->q);
+		r->q = q;
+		r->qcap = cap;
+		r->qhead = 0;
+	}
+	r->q[(r->qhead + r->qlen++) % r->qcap] = (struct fut_recv_ent){ res, cflags };
+}
+
+static void free_queued(struct fut_exec *ex, struct fut_recver *r)
+{
+	while (r->qlen) {
+		struct fut_recv_ent e = r->q[r->qhead];
+
+		r->qhead = (r->qhead + 1) % r->qcap;
+		r->qlen--;
+		if (e.cflags & IORING_CQE_F_BUFFER)
+			bufring_put(ex, e.cflags >> IORING_CQE_BUFFER_SHIFT);
+	}
+	free(r->q);
+	r->q = NULL;
+	r->qcap = 0;
+	free(r->own_buf);
+	r->own_buf = NULL;
+}
+
+void recv_complete(struct fut_op *op, int res, uint32_t cflags, int tag)
+{
+	struct fut_recver *r = (struct fut_recver *)op;
+	struct fut_exec *ex = fut__tls_exec;
+
+	(void)tag;
+	if (cflags & IORING_CQE_F_BUFFER)
+		ex->bufs.out++;
+	if (!(cflags & IORING_CQE_F_MORE))
+		op->state = (op->state & R_RELEASED) | R_IDLE;
+	/* Multishot without a buffer to select stops with -ENOBUFS. */
+	if (res == -EINVAL && r->mode == RM_MULTISHOT) {
+		r->mode = RM_SINGLE_RING;
+		ex->features &= ~FUT_FEAT_MULTISHOT_RECV;
+		res = -ENOBUFS; /* i.e. re-arm, single-shot */
+	}
+	q_push(r, res, cflags);
+	if ((op->state & R_RELEASED) && !(cflags & IORING_CQE_F_MORE))
+		free_queued(ex, r);
+	else
+		task_wake(op->task);
+}
+
+static void arm(struct fut_exec *ex, struct fut_task *task,
+		struct fut_recver *r)
+{
+	struct io_uring_sqe *sqe;
+
+	op_arm(task, &r->op, OPK_RECV, 1);
+	r->op.state = R_ARMED;
+	sqe = ring_sqe(ex);
+	switch (r->mode) {
+	case RM_MULTISHOT:
+		io_uring_prep_recv_multishot(sqe, r->fd, NULL, 0, 0);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = ex->bufs.bgid;
+		break;
+	case RM_SINGLE_RING:
+		io_uring_prep_recv(sqe, r->fd, NULL, ex->bufs.size, 0);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = ex->bufs.bgid;
+		break;
+	default:
+		io_uring_prep_recv(sqe, r->fd, r->own_buf, ex->bufs.size, 0);
+		break;
+	}
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)&r->op);
+}
+
+void fut_recver_done(struct fut_recver *r)
+{
+	if (r->cur_bid != UINT16_MAX) {
+		bufring_put(fut__tls_exec, r->cur_bid);
+		r->cur_bid = UINT16_MAX;
+	}
+	r->data = NULL;
+	r->data_len = 0;
+}
+
+void fut_recver_release(struct fut_recver *r)
+{
+	struct fut_exec *ex = fut__tls_exec;
+
+	fut_recver_done(r);
+	if (r->waiting_bufs) {
+		struct fut_recver **pp = &ex->bufs.waiters;
+
+		while (*pp && *pp != r)
+			pp = &(*pp)->next_waiter;
+		if (*pp)
+			*pp = r->next_waiter;
+		r->waiting_bufs = 0;
+	}
+	if ((r->op.state & 0x7f) == R_ARMED) {
+		/* The kernel may still write: free on the last completion. */
+		r->op.state |= R_RELEASED;
+		op_cancel(ex, &r->op);
+		return;
+	}
+	free_queued(ex, r);
+}
+
+/* Take one queued completion; FUT_PENDING when it only means re-arm. */
+static intptr_t take(struct fut_exec *ex, struct fut_recver *r)
+{
+	struct fut_recv_ent e = r->q[r->qhead];
+
+	r->qhead = (r->qhead + 1) % r->qcap;
+	r->qlen--;
+	if (e.res == -ENOBUFS) {
+		r->enobufs++;
+		return FUT_PENDING;
+	}
+	if (e.cflags & IORING_CQE_F_BUFFER) {
+		uint16_t bid = e.cflags >> IORING_CQE_BUFFER_SHIFT;
+
+		if (e.res <= 0) {
+			bufring_put(ex, bid);
+		} else {
+			r->cur_bid = bid;
+			r->data = ex->bufs.mem + (size_t)bid * ex->bufs.size;
+		}
+	} else if (e.res > 0) {
+		r->data = r->own_buf;
+	}
+	if (e.res > 0)
+		r->data_len = e.res;
+	if (e.res == 0)
+		r->eof = 1;
+	return e.res;
+}
+
+static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct fut_recv_next *n = (struct fut_recv_next *)h;
+	struct fut_recver *r = n->r;
+	struct fut_exec *ex = fut__tls_exec;
+	intptr_t res;
+
+	if (!h->resume) {
+		/* The previous data is consumed once the caller asks for more. */
+		fut_recver_done(r);
+		h->resume = 1;
+		n->t.heap_idx = UINT32_MAX;
+	}
+	while (r->qlen) {
+		res = take(ex, r);
+		if (res != FUT_PENDING)
+			goto out;
+	}
+	if (r->eof) {
+		res = 0;
+		goto out;
+	}
+	if (n->t.fired) {
+		res = -ETIMEDOUT;
+		goto out;
+	}
+	if ((r->op.state & 0x7f) == R_IDLE && !r->waiting_bufs) {
+		if (r->mode == RM_SINGLE_OWN && !r->own_buf) {
+			r->own_buf = malloc(ex->bufs.size);
+			if (!r->own_buf) {
+				res = -ENOMEM;
+				goto out;
+			}
+		}
+		if (r->mode != RM_SINGLE_OWN && ex->bufs.out >= ex->bufs.count) {
+			/* No buffer to receive into: wait for one back. */
+			r->waiting_bufs = 1;
+			r->next_waiter = ex->bufs.waiters;
+			ex->bufs.waiters = r;
+			r->op.task = task;
+		} else {
+			arm(ex, task, r);
+		}
+	}
+	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
+		n->t.task = task;
+		n->t.deadline_ns = fut_now_ns() + n->timeout_ns;
+		timer_add(ex, &n->t);
+	}
+	return FUT_PENDING;
+out:
+	timer_del(ex, &n->t);
+	return res;
+}
+
+static void recv_next_drop(struct fut_hdr *h)
+{
+	timer_del(fut__tls_exec, &((struct fut_recv_next *)h)->t);
+}
+
+struct fut_type fut_recv_next_type = FUT_TYPE_DESC_NOSLOTS(fut_recv_next,
+					recv_next_poll, recv_next_drop);
+
+void fut_recv_next_init(struct fut_recv_next *n, struct fut_recver *r,
+			uint64_t timeout_ns)
+{
+	n->r = r;
+	n->timeout_ns = timeout_ns;
+	n->t.heap_idx = UINT32_MAX;
+}

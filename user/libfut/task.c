@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tasks: spawn, the gen-checked task table behind wakers and handles,
+ * polling, completion, cancellation, join and detach. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static inline struct prof_type *prof_of(struct fut_exec *ex,
+					struct fut_type *type)
+{
+	uint32_t id = __atomic_load_n(&type->id, __ATOMIC_ACQUIRE);
+
+	if (id && id <= ex->prof.n && ex->prof.t[id - 1])
+		return ex->prof.t[id - 1];
+	return prof_type_slow(ex, type);
+}
+
+static inline void prof_born(struct prof_type *p)
+{
+	uint64_t live = p->live + 1;
+
+	STAT_ADD(p->instances, 1);
+	__atomic_store_n(&p->live, live, __ATOMIC_RELAXED);
+	if (live > p->peak_live)
+		__atomic_store_n(&p->peak_live, live, __ATOMIC_RELAXED);
+}
+
+static int tab_grow(struct fut_exec *ex)
+{
+	uint32_t cap = ex->tab_cap ? ex->tab_cap * 2 : 1024;
+	struct task_ent *tab = realloc(ex->tab, cap * sizeof(*tab));
+
+	if (!tab)
+		return -1;
+	for (uint32_t i = ex->tab_cap; i < cap; i++) {
+		tab[i].task = NULL;
+		tab[i].gen = 1;
+		tab[i].next_free = i + 1 < cap ? i + 1 : UINT32_MAX;
+	}
+	ex->tab_free = ex->tab_cap;
+	ex->tab = tab;
+	ex->tab_cap = cap;
+	return 0;
+}
+
+void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
+{
+	struct prof_type *p;
+	struct fut_task *t;
+	uint8_t cls;
+	uint32_t idx;
+
+	/* One executor per thread: spawning on ex makes it this thread's. */
+	if (ex)
+		fut__tls_exec = ex;
+	else
+		ex = fut__tls_exec;
+	p = prof_of(ex, type);
+	if (!p || (ex->tab_free == UINT32_MAX && tab_grow(ex)))
+		return NULL;
+	t = slab_alloc(&ex->tasks, sizeof(*t) + type->state_size, &cls);
+	if (!t)
+		return NULL;
+	/* Write the whole state, as moving a future into its task does. */
+	memset(t, 0, sizeof(*t) + type->state_size);
+	idx = ex->tab_free;
+	ex->tab_free = ex->tab[idx].next_free;
+	ex->tab[idx].task = t;
+	t->idx = idx;
+	t->cls = cls;
+	task_state(t)->type = type;
+	ex->tasks_live++;
+	ex->tasks_running++;
+	STAT_ADD(p->spawns, 1);
+	prof_born(p);
+	return task_state(t);
+}
+
+struct fut_handle fut_spawn_commit(void *state, bool detached)
+{
+	struct fut_task *t = (struct fut_task *)state - 1;
+	struct fut_exec *ex = fut__tls_exec;
+
+	if (detached)
+		t->flags |= TASK_DETACHED;
+	task_wake(t);
+	return (struct fut_handle){ t->idx, ex->tab[t->idx].gen };
+}
+
+static struct fut_task *task_get(struct fut_exec *ex, uint32_t idx,
+				 uint32_t gen)
+{
+	if (idx >= ex->tab_cap || ex->tab[idx].gen != gen)
+		return NULL;
+	return ex->tab[idx].task;
+}
+
+struct fut_waker fut_waker(struct fut_task *task)
+{
+	return (struct fut_waker){ task->idx, fut__tls_exec->tab[task->idx].gen };
+}
+
+void task_wake(struct fut_task *t)
+{
+	struct fut_exec *ex = fut__tls_exec;
+
+	if (t->flags & (TASK_QUEUED | TASK_DONE))
+		return;
+	t->flags |= TASK_QUEUED;
+	t->next = NULL;
+	if (ex->rq_tail)
+		ex->rq_tail->next = t;
+	else
+		ex->rq_head = t;
+	ex->rq_tail = t;
+}
+
+void fut_wake(struct fut_waker w)
+{
+	struct fut_task *t = task_get(fut__tls_exec, w.idx, w.gen);
+
+	if (t && !(t->flags & (TASK_CANCELLING | TASK_FINISHING)))
+		task_wake(t);
+}
+
+static void task_free(struct fut_exec *ex, struct fut_task *t)
+{
+	struct task_ent *e = &ex->tab[t->idx];
+
+	e->task = NULL;
+	e->gen++;
+	e->next_free = ex->tab_free;
+	ex->tab_free = t->idx;
+	ex->tasks_live--;
+	slab_free(&ex->tasks, t, t->cls);
+}
+
+/* Drop a future that did not complete: its active child first. */
+static void drop_chain(struct fut_exec *ex, struct fut_hdr *h)
+{
+	const struct fut_type *type = h->type;
+
+	if (h->active) {
+		const struct fut_slot *s = &type->slots[h->active - 1];
+		void *field = (char *)h + s->offset;
+		struct fut_hdr *child = s->boxed ? *(struct fut_hdr **)field
+						 : (struct fut_hdr *)field;
+
+		if (child) {
+			drop_chain(ex, child);
+			if (s->boxed) {
+				slab_free(&ex->boxes, child,
+					  ((uint8_t *)child)[-1]);
+				ex->boxes_live--;
+				*(void **)field = NULL;
+			}
+		}
+		h->active = 0;
+	}
+	if (type->drop)
+		type->drop(h);
+	STAT_ADD(prof_of(ex, (struct fut_type *)type)->live, -1);
+}
+
+/* The root future returned or was cancelled, and nothing is owed. */
+static void task_finish(struct fut_exec *ex, struct fut_task *t)
+{
+	struct fut_task *joiner;
+
+	ex->tasks_running--;
+	if (t->flags & TASK_CANCELLED) {
+		drop_chain(ex, task_state(t));
+		t->result = -ECANCELED;
+	} else {
+		STAT_ADD(prof_of(ex, (struct fut_type *)task_state(t)->type)->live, -1);
+	}
+	t->flags = (t->flags & TASK_DETACHED) | TASK_DONE;
+	if (t->flags & TASK_DETACHED) {
+		task_free(ex, t);
+		return;
+	}
+	joiner = task_get(ex, t->joiner.idx, t->joiner.gen);
+	if (joiner && !(joiner->flags & (TASK_CANCELLING | TASK_FINISHING)))
+		task_wake(joiner);
+}
+
+static void task_cancel_ops(struct fut_exec *ex, struct fut_task *t)
+{
+	for (struct fut_op *op = t->ops; op; op = op->next)
+		op_cancel(ex, op);
+}
+
+void task_run(struct fut_exec *ex, struct fut_task *t)
+{
+	struct fut_hdr *h = task_state(t);
+	intptr_t r;
+
+	t->flags &= ~TASK_QUEUED;
+	if (t->flags & (TASK_CANCELLING | TASK_FINISHING)) {
+		if (!t->inflight)
+			task_finish(ex, t);
+		return;
+	}
+	ex->polls++;
+	r = h->type->poll(h, t);
+	if (r == FUT_PENDING)
+		return;
+	t->result = r;
+	if (t->inflight) {
+		/* Requests the future left behind: cancel, wait, then free. */
+		t->flags |= TASK_FINISHING;
+		task_cancel_ops(ex, t);
+		return;
+	}
+	task_finish(ex, t);
+}
+
+/* A completion with nothing more to come for op. */
+void task_op_done(struct fut_task *t, struct fut_op *op)
+{
+	struct fut_op **pp = &t->ops;
+
+	while (*pp && *pp != op)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = op->next;
+	op->next = NULL;
+}
+
+int fut_cancel(struct fut_handle h)
+{
+	struct fut_exec *ex = fut__tls_exec;
+	struct fut_task *t = task_get(ex, h.idx, h.gen);
+
+	if (!t)
+		return -ESRCH;
+	if (t->flags & (TASK_DONE | TASK_CANCELLING | TASK_FINISHING))
+		return 0;
+	t->flags |= TASK_CANCELLING | TASK_CANCELLED;
+	task_cancel_ops(ex, t);
+	/* Queue it: the run loop finishes it once nothing is owed. */
+	task_wake(t);
+	return 0;
+}
+
+void fut_detach(struct fut_handle h)
+{
+	struct fut_exec *ex = fut__tls_exec;
+	struct fut_task *t = task_get(ex, h.idx, h.gen);
+
+	if (!t)
+		return;
+	if (t->flags & TASK_DONE)
+		task_free(ex, t);
+	else
+		t->flags |= TASK_DETACHED;
+}
+
+void fut_task_set_result(struct fut_task *task, intptr_t result)
+{
+	task->result = result;
+}
+
+int fut_join_now(struct fut_handle h, intptr_t *result)
+{
+	struct fut_exec *ex = fut__tls_exec;
+	struct fut_task *t = task_get(ex, h.idx, h.gen);
+
+	if (!t)
+		return -ESRCH;
+	if (!(t->flags & TASK_DONE))
+		return -EAGAIN;
+	*result = t->result;
+	task_free(ex, t);
+	return 0;
+}
+
+/* --- children: inline in a slot of the parent, or boxed ------------------ */
+
+void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
+		       unsigned int slot, void *field, bool boxed)
+{
+	struct fut_exec *ex = fut__tls_exec;
+	const struct fut_slot *s = &parent->type->slots[slot];
+	struct prof_type *pp = prof_of(ex, (struct fut_type *)parent->type);
+	struct prof_slot *ps = &pp->slots[slot];
+	struct fut_type *ct = s->child;
+	struct fut_hdr *child;
+
+	(void)task;
+	STAT_ADD(ps->enters, 1);
+	if (slot < 16 && !(parent->entered & (1u << slot))) {
+		parent->entered |= 1u << slot;
+		STAT_ADD(ps->entered, 1);
+	}
+	if (boxed) {
+		uint8_t cls;
+		/* One byte before the box keeps its class. */
+		char *m = slab_alloc(&ex->boxes, ct->state_size + 16, &cls);
+
+		if (!m)
+			abort(); /* no way to report ENOMEM from an await */
+		m[15] = cls;
+		child = (struct fut_hdr *)(m + 16);
+		*(struct fut_hdr **)field = child;
+		ex->boxes_live++;
+		STAT_ADD(ps->boxed_allocs, 1);
+	} else {
+		child = field;
+	}
+	memset(child, 0, ct->state_size);
+	child->type = ct;
+	parent->active = slot + 1;
+	prof_born(prof_of(ex, ct));
+	return child;
+}
+
+void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
+		    unsigned int slot, void *field, bool boxed)
+{
+	struct fut_exec *ex = fut__tls_exec;
+	struct fut_type *ct = parent->type->slots[slot].child;
+
+	(void)task;
+	parent->active = 0;
+	STAT_ADD(prof_of(ex, ct)->live, -1);
+	if (boxed) {
+		char *m = (char *)*(void **)field - 16;
+
+		slab_free(&ex->boxes, m, (uint8_t)m[15]);
+		ex->boxes_live--;
+		*(void **)field = NULL;
+	}
+}
+
+/* --- join ------------------------------------------------------------------ */
+
+static intptr_t join_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct fut_join *j = (struct fut_join *)h;
+	struct fut_exec *ex = fut__tls_exec;
+	struct fut_task *t = task_get(ex, j->h.idx, j->h.gen);
+	intptr_t r;
+
+	if (!t)
+		return -ESRCH;
+	if (!(t->flags & TASK_DONE)) {
+		t->joiner = fut_waker(task);
+		return FUT_PENDING;
+	}
+	r = t->result;
+	task_free(ex, t);
+	j->h.gen = 0;
+	return r;
+}
+
+/* A joiner dropped (cancelled) lets the task free itself when done. */
+static void join_drop(struct fut_hdr *h)
+{
+	fut_detach(((struct fut_join *)h)->h);
+}
+
+struct fut_type fut_join_type = FUT_TYPE_DESC_NOSLOTS(fut_join, join_poll,
+						       join_drop);
+
+void fut_join_init(struct fut_join *j, struct fut_handle h)
+{
+	j->h = h;
+}

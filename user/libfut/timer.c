@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Timers: a binary min-heap of deadlines per executor.  The executor's
+ * wait is bounded by the earliest one: no kernel timer per sleeper. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "internal.h"
+
+uint64_t fut_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+static void heap_set(struct timer_heap *h, uint32_t i, struct fut_timer *t)
+{
+	h->v[i] = t;
+	t->heap_idx = i;
+}
+
+static void sift_up(struct timer_heap *h, uint32_t i)
+{
+	struct fut_timer *t = h->v[i];
+
+	while (i) {
+		uint32_t p = (i - 1) / 2;
+
+		if (h->v[p]->deadline_ns <= t->deadline_ns)
+			break;
+		heap_set(h, i, h->v[p]);
+		i = p;
+	}
+	heap_set(h, i, t);
+}
+
+static void sift_down(struct timer_heap *h, uint32_t i)
+{
+	struct fut_timer *t = h->v[i];
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n &&
+		    h->v[c + 1]->deadline_ns < h->v[c]->deadline_ns)
+			c++;
+		if (h->v[c]->deadline_ns >= t->deadline_ns)
+			break;
+		heap_set(h, i, h->v[c]);
+		i = c;
+	}
+	heap_set(h, i, t);
+}
+
+void timer_add(struct fut_exec *ex, struct fut_timer *t)
+{
+	struct timer_heap *h = &ex->timers;
+
+	if (h->n == h->cap) {
+		uint32_t cap = h->cap ? h->cap * 2 : 64;
+		struct fut_timer **v = realloc(h->v, cap * sizeof(*v));
+
+		if (!v)
+			abort(); /* cannot report ENOMEM from an await */
+		h->v = v;
+		h->cap = cap;
+	}
+	t->fired = 0;
+	h->v[h->n] = t;
+	t->heap_idx = h->n++;
+	sift_up(h, t->heap_idx);
+}
+
+void timer_del(struct fut_exec *ex, struct fut_timer *t)
+{
+	struct timer_heap *h = &ex->timers;
+	uint32_t i = t->heap_idx;
+
+	if (i == UINT32_MAX || i >= h->n || h->v[i] != t)
+		return;
+	t->heap_idx = UINT32_MAX;
+	if (i == --h->n)
+		return;
+	heap_set(h, i, h->v[h->n]);
+	sift_down(h, i);
+	sift_up(h, h->v[i]->heap_idx);
+}
+
+uint64_t timer_run(struct fut_exec *ex)
+{
+	struct timer_heap *h = &ex->timers;
+
+	if (!h->n)
+		return UINT64_MAX;
+	ex->now_ns = fut_now_ns();
+	while (h->n && h->v[0]->deadline_ns <= ex->now_ns) {
+		struct fut_timer *t = h->v[0];
+
+		timer_del(ex, t);
+		t->fired = 1;
+		task_wake(t->task);
+	}
+	return h->n ? h->v[0]->deadline_ns - ex->now_ns : UINT64_MAX;
+}
+
+/* --- fut_sleep ------------------------------------------------------------- */
+
+static intptr_t sleep_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct fut_sleep *s = (struct fut_sleep *)h;
+
+	if (s->t.fired)
+		return 0;
+	if (s->t.heap_idx == UINT32_MAX) {
+		s->t.task = task;
+		s->t.deadline_ns = fut_now_ns() + s->ns;
+		timer_add(fut__tls_exec, &s->t);
+	}
+	return FUT_PENDING;
+}
+
+static void sleep_drop(struct fut_hdr *h)
+{
+	timer_del(fut__tls_exec, &((struct fut_sleep *)h)->t);
+}
+
+struct fut_type fut_sleep_type = FUT_TYPE_DESC_NOSLOTS(fut_sleep, sleep_poll,
+							sleep_drop);
+
+void fut_sleep_init(struct fut_sleep *s, uint64_t ns)
+{
+	s->ns = ns;
+	s->t.heap_idx = UINT32_MAX;
+}
