@@ -1,0 +1,7 @@
+# experiments/paired (issue 7).  Its POSIX-sh measuring part and helpers go
+# into the build tree too, so the test VM has them under
+# /stacklab/experiments/lib/ (experiments/paired --vm also passes the
+# current copies with --add).  The host-only orchestrator, jq and gnuplot
+# files stay in the source tree.
+
+TEST_FILES += $(addprefix experiments/lib/,paired-run.sh json.sh server.sh)
