@@ -202,7 +202,17 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	rt = fut_runtime_start(threads, NULL, futsrv_exec_setup, ctxs);
+	/*
+	 * Thousands of connections with requests in flight at once: a pool
+	 * of 64 buffers runs dry and every recv churns through -ENOBUFS and
+	 * re-arms.  4096 of 1 KiB (4 MiB an executor, committed at start);
+	 * requests are tens of bytes, longer heads are reassembled.
+	 */
+	const struct fut_exec_opts exec_opts = { .sq_entries = 1024,
+						 .buf_count = 4096,
+						 .buf_size = 1024 };
+
+	rt = fut_runtime_start(threads, &exec_opts, futsrv_exec_setup, ctxs);
 	if (!rt) {
 		fprintf(stderr, PROG ": cannot start %llu executors: %s\n",
 			(unsigned long long)threads, strerror(errno));
