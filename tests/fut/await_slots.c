@@ -122,10 +122,93 @@ TEST(profiler_counts_slots)
 	EXPECT_EQ(15, sb.enters);
 	EXPECT_EQ(5, sb.entered);
 	EXPECT_EQ(15, sb.boxed_allocs);	/* 3 per task: a hoist candidate */
+	EXPECT_EQ(5, sb.peak_active);	/* the 5 interleave inside it */
+	EXPECT_EQ(0, sb.active);
 	ASSERT_EQ(0, fut_prof_type(&heavy_type, &th, NULL, 0));
 	EXPECT_EQ(0, th.spawns);
 	EXPECT_EQ(30, th.instances);
 	EXPECT_EQ(0, th.live);
+	EXPECT_TRUE(exec_is_clean(ex));
+	fut_exec_destroy(ex);
+}
+
+/* Spawned after the parents: sees them all suspended inside the slot
+ * (FIFO: each was polled once), then cancels them. */
+struct observer {
+	struct fut_hdr hdr;
+	struct fut_prof_slot_sum *seen;
+	struct fut_handle *victims;
+	int nvictims;
+};
+static intptr_t observer_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct observer *self = (void *)h;
+	struct fut_prof_type_sum t;
+
+	(void)task;
+	fut_prof_type(&conn_boxed_type, &t, self->seen, 1);
+	for (int i = 0; i < self->nvictims; i++)
+		fut_cancel(self->victims[i]);
+	return 0;
+}
+static struct fut_type observer_type = FUT_TYPE_DESC_NOSLOTS(observer, observer_poll, NULL);
+static void observer_init(struct observer *o, struct fut_prof_slot_sum *seen,
+			  struct fut_handle *victims, int nvictims)
+{
+	o->seen = seen;
+	o->victims = victims;
+	o->nvictims = nvictims;
+}
+
+TEST(peak_active_one_after_another_is_one)
+{
+	struct fut_exec *ex = test_exec(0);
+	struct fut_prof_slot_sum si, sb;
+	struct fut_prof_type_sum t;
+
+	ASSERT_NE(NULL, ex);
+	/* Each task runs to its end before the next starts; one loops. */
+	for (int i = 0; i < 5; i++) {
+		FUT_SPAWN(ex, &conn_boxed_type, true, conn_boxed_init, 1, 1);
+		ASSERT_EQ(0, fut_exec_run(ex));
+	}
+	FUT_SPAWN(ex, &conn_inline_type, true, conn_inline_init, 1, 4);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_EQ(0, fut_prof_type(&conn_boxed_type, &t, &sb, 1));
+	ASSERT_EQ(0, fut_prof_type(&conn_inline_type, &t, &si, 1));
+	EXPECT_EQ(5, sb.enters);
+	EXPECT_EQ(1, sb.peak_active);
+	EXPECT_EQ(0, sb.active);
+	EXPECT_EQ(4, si.enters);
+	EXPECT_EQ(1, si.peak_active);
+	EXPECT_EQ(0, si.active);
+	fut_exec_destroy(ex);
+}
+
+TEST(peak_active_counts_tasks_suspended_inside)
+{
+	struct fut_exec *ex = test_exec(0);
+	struct fut_prof_slot_sum seen = { 0 }, sb;
+	struct fut_prof_type_sum t;
+	struct fut_handle h[7];
+	intptr_t r;
+
+	ASSERT_NE(NULL, ex);
+	/* 7 inside at once; 3 more never enter the slot. */
+	for (int i = 0; i < 7; i++)
+		h[i] = FUT_SPAWN(ex, &conn_boxed_type, false, conn_boxed_init, 1, 1);
+	for (int i = 0; i < 3; i++)
+		FUT_SPAWN(ex, &conn_boxed_type, true, conn_boxed_init, 0, 1);
+	FUT_SPAWN(ex, &observer_type, true, observer_init, &seen, h, 7);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	EXPECT_EQ(7, seen.active);
+	EXPECT_EQ(7, seen.peak_active);
+	for (int i = 0; i < 7; i++)
+		EXPECT_EQ(-ECANCELED, fut_join_now(h[i], &r) ?: r);
+	/* Cancelled parents dropped their children: none active now. */
+	ASSERT_EQ(0, fut_prof_type(&conn_boxed_type, &t, &sb, 1));
+	EXPECT_EQ(0, sb.active);
+	EXPECT_EQ(7, sb.peak_active);
 	EXPECT_TRUE(exec_is_clean(ex));
 	fut_exec_destroy(ex);
 }

@@ -113,6 +113,13 @@ TEST(dump_has_the_documented_schema)
 	EXPECT_EQ(0, json_integer_value(json_object_get(t, "live")));
 	EXPECT_EQ(100, json_integer_value(json_object_get(t, "peak_live")));
 	EXPECT_LE(sizeof(struct owner) + 48, json_integer_value(json_object_get(t, "task_bytes")));
+	EXPECT_EQ(fut_alloc_bytes(48 + sizeof(struct owner)),
+		  json_integer_value(json_object_get(t, "alloc_bytes")));
+	EXPECT_LE(48 + sizeof(struct owner), json_integer_value(json_object_get(t, "alloc_bytes")));
+	EXPECT_LT(0, json_integer_value(json_object_get(root, "rss_start_bytes")));
+	EXPECT_LT(0, json_integer_value(json_object_get(root, "rss_bytes")));
+	EXPECT_LE(json_integer_value(json_object_get(root, "rss_bytes")),
+		  json_integer_value(json_object_get(root, "rss_peak_bytes")));
 	s = json_array_get(json_object_get(t, "slots"), 0);
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ("rare_branch", json_string_value(json_object_get(s, "name")));
@@ -125,13 +132,71 @@ TEST(dump_has_the_documented_schema)
 	EXPECT_EQ(10, json_integer_value(json_object_get(s, "boxed_allocs")));
 	EXPECT_EQ(0.1, json_real_value(json_object_get(s, "entered_share")));
 	EXPECT_EQ(1.0, json_real_value(json_object_get(s, "allocs_per_task")));
+	/* big completes in the poll that starts it: one inside at a time. */
+	EXPECT_EQ(0, json_integer_value(json_object_get(s, "active")));
+	EXPECT_EQ(1, json_integer_value(json_object_get(s, "peak_active")));
+	EXPECT_EQ(fut_alloc_bytes(16 + sizeof(struct big)),
+		  json_integer_value(json_object_get(s, "box_alloc_bytes")));
 	s = json_array_get(json_object_get(t, "slots"), 1);
 	EXPECT_STREQ("inline", json_string_value(json_object_get(s, "mode")));
 	EXPECT_EQ(0, json_integer_value(json_object_get(s, "entered")));
+	EXPECT_EQ(0, json_integer_value(json_object_get(s, "peak_active")));
+	/* Priced for an inline slot too: what boxing it would take. */
+	EXPECT_EQ(fut_alloc_bytes(16 + sizeof(struct fut_sleep)),
+		  json_integer_value(json_object_get(s, "box_alloc_bytes")));
+	EXPECT_NE(NULL, json_object_get(s, "active"));
 	t = find_type(root, "big");
 	ASSERT_NE(NULL, t);
 	EXPECT_EQ(0, json_integer_value(json_object_get(t, "spawns")));
 	EXPECT_EQ(10, json_integer_value(json_object_get(t, "instances")));
+	json_decref(root);
+	fut_exec_destroy(ex);
+	unlink(path);
+}
+
+/* Dumps the profile from inside the executor while the sleepers are
+ * suspended in their slot. */
+struct dumper {
+	struct fut_hdr hdr;
+	const char *path;
+};
+static intptr_t dumper_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct dumper *self = (void *)h;
+
+	(void)task;
+	return fut_prof_dump(self->path);
+}
+static struct fut_type dumper_type = FUT_TYPE_DESC_NOSLOTS(dumper, dumper_poll, NULL);
+static void dumper_init(struct dumper *d, const char *path)
+{
+	d->path = path;
+}
+
+TEST(active_counts_instances_inside_a_slot_at_dump)
+{
+	char path[] = "/tmp/futprof-active-XXXXXX";
+	struct fut_exec *ex = test_exec(0);
+	json_t *root, *s;
+	json_error_t err;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_NE(NULL, ex);
+	/* 6 owners nap 20 ms in slot 1 after raising SIGWINCH (ignored by
+	 * default; the nap only comes with a signal). */
+	for (int i = 0; i < 6; i++)
+		FUT_SPAWN(ex, &owner_type, true, owner_init, 0, SIGWINCH);
+	FUT_SPAWN(ex, &dumper_type, true, dumper_init, path);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	root = json_load_file(path, 0, &err);
+	ASSERT_NE(NULL, root) TH_LOG("%s:%d: %s", path, err.line, err.text);
+	s = json_array_get(json_object_get(find_type(root, "owner"), "slots"), 1);
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("nap", json_string_value(json_object_get(s, "name")));
+	EXPECT_EQ(6, json_integer_value(json_object_get(s, "active")));
+	EXPECT_EQ(6, json_integer_value(json_object_get(s, "peak_active")));
 	json_decref(root);
 	fut_exec_destroy(ex);
 	unlink(path);

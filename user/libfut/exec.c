@@ -154,6 +154,9 @@ int fut_exec_run(struct fut_exec *ex)
 			else
 				ret = 0;
 		} else {
+			/* Going idle: give empty slab chunks back first. */
+			slab_trim(&ex->tasks);
+			slab_trim(&ex->boxes);
 			ret = ring_poll(ex, next ? next : 1);
 		}
 		if (ret)
@@ -193,4 +196,5 @@ void fut_exec_stats(const struct fut_exec *ex, struct fut_exec_stats *st)
 	st->polls = ex->polls;
 	st->cq_overflows = ex->cq_overflows;
 	st->bufs_out = ex->bufs.out;
+	st->slab_bytes = slab_bytes(&ex->tasks) + slab_bytes(&ex->boxes);
 }

@@ -196,6 +196,7 @@ struct fut_exec_stats {
 	uint64_t polls;
 	uint64_t cq_overflows;	/* times the CQ ring overflowed */
 	uint64_t bufs_out;	/* provided buffers held by user code */
+	uint64_t slab_bytes;	/* task and box memory held from the system */
 };
 void fut_exec_stats(const struct fut_exec *ex, struct fut_exec_stats *st);
 

@@ -3,6 +3,7 @@
 #ifndef LIBFUT_FUT_PROF_H
 #define LIBFUT_FUT_PROF_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Merge every executor's counters (live and exited) and write the JSON
@@ -14,9 +15,16 @@ int fut_prof_dump_file(FILE *f);
  * environment variable FUT_PROFILE=PATH does the same for exit. */
 int fut_prof_enable(const char *path, int sig);
 
+/* Bytes the allocator takes for an object of `bytes` bytes (any header
+ * included by the caller): its slab class, or what the large-object path
+ * takes.  A task takes fut_alloc_bytes(task_header_bytes + state_size), a
+ * box fut_alloc_bytes(16 + state_size). */
+size_t fut_alloc_bytes(size_t bytes);
+
 /* One type's merged counters, for tests and tools. */
 struct fut_prof_slot_sum {
 	uint64_t enters, entered, boxed_allocs;
+	uint64_t active, peak_active;
 };
 struct fut_prof_type_sum {
 	uint64_t spawns, instances, live, peak_live;

@@ -12,19 +12,26 @@
 #define STAT_ADD(x, n) __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
 #define STAT_GET(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
-/* --- slab: size classes, never returned to the OS before destroy -------- */
+/* --- slab: size classes in self-aligned chunks, empty ones unmapped ----- */
 #define SLAB_NCLASS 37
 #define SLAB_MAX 32768u
+struct slab_chunk;
 struct slab_class {
-	void *free;
-	char *bump, *end;
-	uint32_t size;
+	struct slab_chunk *avail;	/* chunks with room, most recent first */
+	struct slab_chunk *empty;	/* empty chunks, reused first */
+	uint32_t nempty;
+	uint32_t size;			/* object bytes */
+	uint32_t chunk_bytes;		/* a power of two; chunks align to it */
+	uint32_t per_chunk;		/* objects a chunk holds */
 };
 struct slab {
 	struct slab_class cls[SLAB_NCLASS];
-	void *chunks;		/* list of mmap'd chunks (first word: next) */
+	struct slab_chunk *chunks;	/* every mapped chunk */
 	uint64_t live;
 	uint64_t large_live;
+	uint64_t mapped_bytes;		/* chunks mapped */
+	uint64_t large_bytes;		/* malloc'd large objects */
+	uint64_t extra_empty;		/* empty chunks beyond one per class */
 };
 void slab_init(struct slab *s);
 void slab_destroy(struct slab *s);
@@ -32,6 +39,10 @@ void slab_destroy(struct slab *s);
 void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out);
 void slab_free(struct slab *s, void *p, uint8_t cls);
 size_t slab_class_size(size_t size);
+/* Bytes the slab holds from the system: chunks and large objects. */
+size_t slab_bytes(const struct slab *s);
+/* Unmap the empty chunks but one per class: call before going idle. */
+void slab_trim(struct slab *s);
 
 /* --- tasks ------------------------------------------------------------- */
 enum {
@@ -58,6 +69,9 @@ struct fut_task {
 _Static_assert(sizeof(struct fut_task) <= 64, "task header over 64 bytes");
 _Static_assert(sizeof(struct fut_task) % 16 == 0, "state alignment");
 
+/* A box: 16 bytes (its slab class in the last one), then the child. */
+#define BOX_HDR 16
+
 static inline struct fut_hdr *task_state(struct fut_task *t)
 {
 	return (struct fut_hdr *)(t + 1);
@@ -82,6 +96,7 @@ uint64_t timer_run(struct fut_exec *ex);
 /* --- profiler -------------------------------------------------------------*/
 struct prof_slot {
 	uint64_t enters, entered, boxed_allocs;
+	uint64_t active, peak_active;	/* instances inside the slot */
 };
 struct prof_type {
 	uint64_t spawns, instances, live, peak_live;

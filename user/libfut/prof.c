@@ -24,6 +24,8 @@ static struct fut_exec *execs[MAX_EXECS];
 static int exec_fds[MAX_EXECS];			/* for the signal handler */
 static unsigned int nexecs_total;
 
+static long long rss_start_bytes = -1;	/* when the first executor came */
+
 static char *dump_path;
 static volatile sig_atomic_t dump_requested;
 static int dump_signal;
@@ -81,6 +83,8 @@ static void add_type(struct prof_type *sum, const struct prof_type *p)
 		sum->slots[i].enters += STAT_GET(p->slots[i].enters);
 		sum->slots[i].entered += STAT_GET(p->slots[i].entered);
 		sum->slots[i].boxed_allocs += STAT_GET(p->slots[i].boxed_allocs);
+		sum->slots[i].active += STAT_GET(p->slots[i].active);
+		sum->slots[i].peak_active += STAT_GET(p->slots[i].peak_active);
 	}
 }
 
@@ -102,8 +106,10 @@ void prof_exec_retire(struct fut_exec *ex)
 		if (!retired[i])
 			retired[i] = prof_type_new(types[i]);
 		if (retired[i]) {
-			/* Peak live of an exited executor still counts. */
+			/* Peaks of an exited executor still count. */
 			p->live = 0;
+			for (uint32_t k = 0; k < p->nslots; k++)
+				p->slots[k].active = 0;
 			add_type(retired[i], p);
 		}
 		free(p);
@@ -146,9 +152,29 @@ int fut_prof_type(const struct fut_type *type, struct fut_prof_type_sum *t,
 					 sum->live, sum->peak_live };
 	for (unsigned int i = 0; i < nslots && i < sum->nslots; i++)
 		slots[i] = (struct fut_prof_slot_sum){ sum->slots[i].enters,
-			sum->slots[i].entered, sum->slots[i].boxed_allocs };
+			sum->slots[i].entered, sum->slots[i].boxed_allocs,
+			sum->slots[i].active, sum->slots[i].peak_active };
 	free(sum);
 	return 0;
+}
+
+/* A "VmRSS:"-style field of /proc/self/status in bytes, or -1. */
+static long long self_status_bytes(const char *key)
+{
+	size_t klen = strlen(key);
+	long long kb = -1;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen)) {
+			kb = atoll(line + klen);
+			break;
+		}
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
 }
 
 static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
@@ -160,6 +186,8 @@ static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
 	json_object_set_new(o, "name", json_string(type->name));
 	json_object_set_new(o, "state_size", json_integer(type->state_size));
 	json_object_set_new(o, "task_bytes", json_integer(task_bytes));
+	json_object_set_new(o, "alloc_bytes", json_integer(fut_alloc_bytes(
+		sizeof(struct fut_task) + type->state_size)));
 	json_object_set_new(o, "spawns", json_integer(p->spawns));
 	json_object_set_new(o, "instances", json_integer(p->instances));
 	json_object_set_new(o, "live", json_integer(p->live));
@@ -178,6 +206,8 @@ static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
 		json_object_set_new(so, "mode", json_string(s->boxed ? "boxed" : "inline"));
 		json_object_set_new(so, "child", json_string(s->child->name));
 		json_object_set_new(so, "child_size", json_integer(s->child->state_size));
+		json_object_set_new(so, "box_alloc_bytes", json_integer(
+			fut_alloc_bytes(BOX_HDR + s->child->state_size)));
 		json_object_set_new(so, "enters", json_integer(ps->enters));
 		json_object_set_new(so, "entered", json_integer(ps->entered));
 		json_object_set_new(so, "entered_share", json_real(p->instances ?
@@ -185,6 +215,8 @@ static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
 		json_object_set_new(so, "boxed_allocs", json_integer(ps->boxed_allocs));
 		json_object_set_new(so, "allocs_per_task", json_real(ps->entered ?
 			(double)ps->boxed_allocs / ps->entered : 0.0));
+		json_object_set_new(so, "active", json_integer(ps->active));
+		json_object_set_new(so, "peak_active", json_integer(ps->peak_active));
 		json_array_append_new(slots, so);
 	}
 	json_object_set_new(o, "slots", slots);
@@ -208,6 +240,11 @@ int fut_prof_dump_file(FILE *f)
 	json_object_set_new(root, "task_header_bytes",
 			    json_integer(sizeof(struct fut_task)));
 	json_object_set_new(root, "pointer_bytes", json_integer(sizeof(void *)));
+	json_object_set_new(root, "rss_start_bytes", json_integer(rss_start_bytes));
+	json_object_set_new(root, "rss_bytes",
+			    json_integer(self_status_bytes("VmRSS:")));
+	json_object_set_new(root, "rss_peak_bytes",
+			    json_integer(self_status_bytes("VmHWM:")));
 	for (uint32_t i = 0; i < ntypes; i++) {
 		struct prof_type *sum = merged(i);
 
@@ -318,9 +355,13 @@ int fut_prof_enable(const char *path, int sig)
 int registry_add(struct fut_exec *ex)
 {
 	static int env_checked;
+	long long rss = __atomic_load_n(&rss_start_bytes, __ATOMIC_RELAXED) < 0 ?
+			self_status_bytes("VmRSS:") : -1;
 	int ret = -EMFILE;
 
 	pthread_mutex_lock(&lock);
+	if (rss_start_bytes < 0)
+		__atomic_store_n(&rss_start_bytes, rss, __ATOMIC_RELAXED);
 	for (unsigned int e = 0; e < MAX_EXECS; e++) {
 		if (!execs[e]) {
 			execs[e] = ex;

@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Size-class slabs: bump allocation from 256 KiB chunks, a free list per
- * class.  Objects above 32 KiB come from malloc (and go back to the OS).
- * Under ASan freed objects are poisoned, so use-after-free is caught. */
+/*
+ * Size-class slabs that give memory back.  Each chunk serves one class:
+ * it is aligned to its own size, so an object's chunk is its address
+ * rounded down, and it keeps its own free list and live count.  A class
+ * allocates from its list of chunks with room.  A chunk whose last object
+ * is freed waits on the class's empty list, reused first; when the
+ * executor is about to block, slab_trim unmaps all but one per class (a
+ * burst of frees and spawns does not pay page faults, a spare absorbs an
+ * alloc/free cycle at a chunk boundary without a syscall).  Objects above
+ * 32 KiB come from malloc (and go back to the system at once).  Under ASan
+ * freed objects are poisoned, so use-after-free is caught.
+ */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,7 +27,23 @@
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-#define CHUNK_BYTES (256u << 10)
+/* Small chunks return memory at a finer grain; classes above 4 KiB take
+ * larger ones so that a chunk still holds at least 7 objects. */
+#define CHUNK_SMALL (64u << 10)
+#define CHUNK_LARGE (256u << 10)
+#define CHUNK_HDR 64	/* objects start here, 64-byte aligned */
+#define LARGE_ALIGN 64
+#define PAGE 4096u
+
+struct slab_chunk {
+	struct slab_chunk *next, *prev;		/* the class's chunks with room */
+	struct slab_chunk *all_next, *all_prev;	/* every chunk, for destroy */
+	void *free;				/* freed objects */
+	char *bump;				/* never-used tail */
+	uint32_t live;
+	uint32_t cls;
+};
+_Static_assert(sizeof(struct slab_chunk) <= CHUNK_HDR, "chunk header");
 
 /* 16-byte steps to 128, then four classes per power of two. */
 static const uint32_t class_size[SLAB_NCLASS] = {
@@ -50,70 +76,177 @@ size_t slab_class_size(size_t size)
 	return size > SLAB_MAX ? size : class_size[class_of(size)];
 }
 
+/* What a large object takes: our alignment and malloc's header, in whole
+ * pages (malloc maps or trims blocks this large page by page). */
+static size_t large_bytes(size_t size)
+{
+	return (size + LARGE_ALIGN + PAGE - 1) & ~(size_t)(PAGE - 1);
+}
+
+size_t fut_alloc_bytes(size_t bytes)
+{
+	return bytes > SLAB_MAX ? large_bytes(bytes) : class_size[class_of(bytes)];
+}
+
 void slab_init(struct slab *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (unsigned int i = 0; i < SLAB_NCLASS; i++)
-		s->cls[i].size = class_size[i];
+	for (unsigned int i = 0; i < SLAB_NCLASS; i++) {
+		struct slab_class *c = &s->cls[i];
+
+		c->size = class_size[i];
+		c->chunk_bytes = c->size > 4096 ? CHUNK_LARGE : CHUNK_SMALL;
+		c->per_chunk = (c->chunk_bytes - CHUNK_HDR) / c->size;
+	}
+}
+
+static void chunk_unmap(struct slab *s, struct slab_class *c,
+			struct slab_chunk *ch)
+{
+	if (ch->all_prev)
+		ch->all_prev->all_next = ch->all_next;
+	else
+		s->chunks = ch->all_next;
+	if (ch->all_next)
+		ch->all_next->all_prev = ch->all_prev;
+	s->mapped_bytes -= c->chunk_bytes;
+	UNPOISON(ch, c->chunk_bytes);
+	munmap(ch, c->chunk_bytes);
 }
 
 void slab_destroy(struct slab *s)
 {
-	void *c = s->chunks;
+	struct slab_chunk *ch, *next;
 
-	while (c) {
-		void *next;
-
-		UNPOISON(c, sizeof(void *));
-		next = *(void **)c;
-		munmap(c, CHUNK_BYTES);
-		c = next;
+	for (ch = s->chunks; ch; ch = next) {
+		next = ch->all_next;
+		chunk_unmap(s, &s->cls[ch->cls], ch);
 	}
-	s->chunks = NULL;
+	for (unsigned int i = 0; i < SLAB_NCLASS; i++)
+		s->cls[i].avail = s->cls[i].empty = NULL;
 }
 
-static int slab_refill(struct slab *s, struct slab_class *c)
+/* A chunk aligned to its size: map twice as much, trim both ends. */
+static struct slab_chunk *chunk_map(struct slab *s, struct slab_class *c)
 {
-	char *m = mmap(NULL, CHUNK_BYTES, PROT_READ | PROT_WRITE,
+	size_t cb = c->chunk_bytes;
+	char *m = mmap(NULL, 2 * cb, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+	struct slab_chunk *ch;
 
 	if (m == MAP_FAILED)
-		return -1;
-	*(void **)m = s->chunks;
-	s->chunks = m;
-	/* The first 64 bytes link the chunk list; objects start after. */
-	c->bump = m + 64;
-	c->end = m + CHUNK_BYTES;
-	POISON(c->bump, c->end - c->bump);
-	return 0;
+		return NULL;
+	a = (char *)(((uintptr_t)m + cb - 1) & ~(uintptr_t)(cb - 1));
+	if (a > m)
+		munmap(m, a - m);
+	munmap(a + cb, m + cb - a);
+	ch = (struct slab_chunk *)a;
+	ch->bump = a + CHUNK_HDR;
+	ch->cls = c - s->cls;
+	ch->all_next = s->chunks;
+	if (s->chunks)
+		s->chunks->all_prev = ch;
+	s->chunks = ch;
+	s->mapped_bytes += cb;
+	POISON(ch->bump, cb - CHUNK_HDR);
+	return ch;
+}
+
+static void avail_push(struct slab_class *c, struct slab_chunk *ch)
+{
+	ch->prev = NULL;
+	ch->next = c->avail;
+	if (c->avail)
+		c->avail->prev = ch;
+	c->avail = ch;
+}
+
+static void avail_del(struct slab_class *c, struct slab_chunk *ch)
+{
+	if (ch->prev)
+		ch->prev->next = ch->next;
+	else
+		c->avail = ch->next;
+	if (ch->next)
+		ch->next->prev = ch->prev;
+}
+
+/* Empty chunks wait on their class's list (linked by next) until the
+ * executor goes idle; all but one per class then go back (slab_trim). */
+static struct slab_chunk *chunk_get(struct slab *s, struct slab_class *c)
+{
+	struct slab_chunk *ch = c->empty;
+
+	if (ch) {
+		c->empty = ch->next;
+		if (--c->nempty)
+			s->extra_empty--;
+	} else if (!(ch = chunk_map(s, c))) {
+		return NULL;
+	}
+	avail_push(c, ch);
+	return ch;
+}
+
+void slab_trim(struct slab *s)
+{
+	if (!s->extra_empty)
+		return;
+	for (unsigned int i = 0; i < SLAB_NCLASS; i++) {
+		struct slab_class *c = &s->cls[i];
+
+		while (c->nempty > 1) {
+			struct slab_chunk *ch = c->empty;
+
+			c->empty = ch->next;
+			c->nempty--;
+			chunk_unmap(s, c, ch);
+		}
+	}
+	s->extra_empty = 0;
+}
+
+static void *large_alloc(struct slab *s, size_t size, uint8_t *cls_out)
+{
+	void *p = aligned_alloc(LARGE_ALIGN,
+			       (size + LARGE_ALIGN - 1) & ~(size_t)(LARGE_ALIGN - 1));
+
+	if (p) {
+		*cls_out = SLAB_NCLASS;
+		s->large_live++;
+		s->large_bytes += malloc_usable_size(p);
+	}
+	return p;
 }
 
 void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out)
 {
 	struct slab_class *c;
+	struct slab_chunk *ch;
+	unsigned int k;
 	void *p;
 
-	if (size > SLAB_MAX) {
-		p = aligned_alloc(64, (size + 63) & ~(size_t)63);
-		if (p) {
-			*cls_out = SLAB_NCLASS;
-			s->large_live++;
-		}
-		return p;
-	}
-	c = &s->cls[class_of(size)];
-	*cls_out = c - s->cls;
-	if (c->free) {
-		p = c->free;
+	if (size > SLAB_MAX)
+		return large_alloc(s, size, cls_out);
+	k = class_of(size);
+	c = &s->cls[k];
+	*cls_out = k;
+	ch = c->avail;
+	if (!ch && !(ch = chunk_get(s, c)))
+		return NULL;
+	p = ch->free;
+	if (p) {
 		UNPOISON(p, c->size);
-		c->free = *(void **)p;
+		ch->free = *(void **)p;
 	} else {
-		if ((size_t)(c->end - c->bump) < c->size && slab_refill(s, c))
-			return NULL;
-		p = c->bump;
-		c->bump += c->size;
+		/* An empty free list in a chunk with room: the tail has room. */
+		p = ch->bump;
+		ch->bump += c->size;
 		UNPOISON(p, c->size);
 	}
+	if (++ch->live == c->per_chunk)
+		avail_del(c, ch);
 	s->live++;
 	return p;
 }
@@ -121,15 +254,33 @@ void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out)
 void slab_free(struct slab *s, void *p, uint8_t cls)
 {
 	struct slab_class *c;
+	struct slab_chunk *ch;
 
 	if (cls == SLAB_NCLASS) {
+		s->large_bytes -= malloc_usable_size(p);
 		free(p);
 		s->large_live--;
 		return;
 	}
 	c = &s->cls[cls];
-	*(void **)p = c->free;
-	c->free = p;
+	ch = (struct slab_chunk *)((uintptr_t)p & ~(uintptr_t)(c->chunk_bytes - 1));
+	*(void **)p = ch->free;
+	ch->free = p;
 	POISON((char *)p + sizeof(void *), c->size - sizeof(void *));
 	s->live--;
+	if (ch->live-- == c->per_chunk)
+		avail_push(c, ch);
+	if (ch->live)
+		return;
+	/* Empty: kept for reuse until slab_trim. */
+	avail_del(c, ch);
+	ch->next = c->empty;
+	c->empty = ch;
+	if (c->nempty++)
+		s->extra_empty++;
+}
+
+size_t slab_bytes(const struct slab *s)
+{
+	return s->mapped_bytes + s->large_bytes;
 }

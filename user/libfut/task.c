@@ -27,6 +27,22 @@ static inline void prof_born(struct prof_type *p)
 		__atomic_store_n(&p->peak_live, live, __ATOMIC_RELAXED);
 }
 
+/* An instance of a child enters or leaves its parent's slot. */
+static inline void prof_slot_enter(struct prof_slot *ps)
+{
+	uint64_t active = ps->active + 1;
+
+	__atomic_store_n(&ps->active, active, __ATOMIC_RELAXED);
+	if (active > ps->peak_active)
+		__atomic_store_n(&ps->peak_active, active, __ATOMIC_RELAXED);
+}
+
+static inline void prof_slot_leave(struct fut_exec *ex, const struct fut_hdr *parent,
+				   unsigned int slot)
+{
+	STAT_ADD(prof_of(ex, (struct fut_type *)parent->type)->slots[slot].active, -1);
+}
+
 static int tab_grow(struct fut_exec *ex)
 {
 	uint32_t cap = ex->tab_cap ? ex->tab_cap * 2 : 1024;
@@ -151,12 +167,14 @@ static void drop_chain(struct fut_exec *ex, struct fut_hdr *h)
 		if (child) {
 			drop_chain(ex, child);
 			if (s->boxed) {
-				slab_free(&ex->boxes, child,
+				/* The box starts BOX_HDR bytes before it. */
+				slab_free(&ex->boxes, (char *)child - BOX_HDR,
 					  ((uint8_t *)child)[-1]);
 				ex->boxes_live--;
 				*(void **)field = NULL;
 			}
 		}
+		prof_slot_leave(ex, h, h->active - 1);
 		h->active = 0;
 	}
 	if (type->drop)
@@ -291,6 +309,7 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 
 	(void)task;
 	STAT_ADD(ps->enters, 1);
+	prof_slot_enter(ps);
 	if (slot < 16 && !(parent->entered & (1u << slot))) {
 		parent->entered |= 1u << slot;
 		STAT_ADD(ps->entered, 1);
@@ -298,12 +317,12 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 	if (boxed) {
 		uint8_t cls;
 		/* One byte before the box keeps its class. */
-		char *m = slab_alloc(&ex->boxes, ct->state_size + 16, &cls);
+		char *m = slab_alloc(&ex->boxes, BOX_HDR + ct->state_size, &cls);
 
 		if (!m)
 			abort(); /* no way to report ENOMEM from an await */
-		m[15] = cls;
-		child = (struct fut_hdr *)(m + 16);
+		m[BOX_HDR - 1] = cls;
+		child = (struct fut_hdr *)(m + BOX_HDR);
 		*(struct fut_hdr **)field = child;
 		ex->boxes_live++;
 		STAT_ADD(ps->boxed_allocs, 1);
@@ -325,11 +344,12 @@ void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
 
 	(void)task;
 	parent->active = 0;
+	prof_slot_leave(ex, parent, slot);
 	STAT_ADD(prof_of(ex, ct)->live, -1);
 	if (boxed) {
-		char *m = (char *)*(void **)field - 16;
+		char *m = (char *)*(void **)field - BOX_HDR;
 
-		slab_free(&ex->boxes, m, (uint8_t)m[15]);
+		slab_free(&ex->boxes, m, (uint8_t)m[BOX_HDR - 1]);
 		ex->boxes_live--;
 		*(void **)field = NULL;
 	}
