@@ -1,0 +1,20 @@
+# fut-advise (issue 8): reads libfut profiles and DWARF, says what to box.
+# Links libfut for fut_alloc_bytes(): prices as the allocator allocates.
+
+ADVISE_SRCS := $(wildcard user/advise/*.c)
+ADVISE_OBJS := $(patsubst user/%.c,$(B)/obj/user/%.o,$(ADVISE_SRCS))
+FUT_ADVISE  := $(B)/user/fut-advise
+
+USER_BINS += $(FUT_ADVISE)
+
+$(FUT_ADVISE): $(ADVISE_OBJS) $(LIBFUT)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT) -ldw -lelf
+
+$(ADVISE_OBJS): $(B)/obj/user/advise/%.o: user/advise/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -Iuser -MMD -c $< -o $@
+
+.PHONY: fut-advise
+fut-advise: $(FUT_ADVISE)

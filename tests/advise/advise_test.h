@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers for fut-advise tests: run it, capture stdout and stderr. */
+#ifndef ADVISE_TEST_H
+#define ADVISE_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define FUT_ADVISE "user/fut-advise"
+
+/* Runs `fut-advise ARGS`, output in out/err (malloc'd); exit status. */
+static inline int run_advise(const char *args, char **out, char **err)
+{
+	char cmd[1024], ef[] = "/tmp/advise-err-XXXXXX";
+	size_t n = 0, cap = 1 << 16;
+	int fd = mkstemp(ef), st;
+	FILE *f, *e;
+
+	if (fd < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), FUT_ADVISE " %s 2>%s", args, ef);
+	f = popen(cmd, "r");
+	*out = calloc(1, cap);
+	while (f && n + 1 < cap && fgets(*out + n, cap - n, f))
+		n += strlen(*out + n);
+	st = f ? pclose(f) : -1;
+	*err = calloc(1, 4096);
+	e = fdopen(fd, "r");
+	if (e) {
+		size_t r = fread(*err, 1, 4095, e);
+
+		(*err)[r] = 0;
+		fclose(e);
+	}
+	unlink(ef);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+#endif

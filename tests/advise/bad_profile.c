@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A malformed or truncated profile gets a one-line error naming the
+ * position; usage errors exit 2. */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "libfut/fut.h"
+#include "advise_test.h"
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+TEST(truncated_profile_names_position)
+{
+	char path[] = "/tmp/advise-trunc-XXXXXX", *out, *err;
+	struct fut_exec *ex = fut_exec_create(NULL);
+	long len;
+	FILE *f;
+
+	ASSERT_NE(NULL, ex);
+	ASSERT_LE(0, mkstemp(path));
+	ASSERT_EQ(0, fut_prof_dump(path));	/* a real profile, then cut it */
+	fut_exec_destroy(ex);
+	f = fopen(path, "r");
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fclose(f);
+	ASSERT_EQ(0, truncate(path, len / 2));
+	EXPECT_EQ(1, run_advise(path, &out, &err));
+	EXPECT_NE(NULL, strstr(err, path));
+	EXPECT_NE(NULL, strstr(err, "line ")) TH_LOG("stderr: %s", err);
+	EXPECT_NE(NULL, strstr(err, "column ")) TH_LOG("stderr: %s", err);
+	EXPECT_NE(NULL, strstr(err, "truncated"));
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+TEST(malformed_profile_names_line_and_column)
+{
+	char path[] = "/tmp/advise-bad-XXXXXX", *out, *err;
+
+	ASSERT_LE(0, mkstemp(path));
+	write_file(path, "{\n  \"libfut_profile\": 1,\n  \"types\": [ ,\n");
+	EXPECT_EQ(1, run_advise(path, &out, &err));
+	EXPECT_NE(NULL, strstr(err, "line 3, column 14")) TH_LOG("stderr: %s", err);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+TEST(wrong_field_names_its_path)
+{
+	char path[] = "/tmp/advise-field-XXXXXX", *out, *err;
+
+	ASSERT_LE(0, mkstemp(path));
+	write_file(path, "{\"libfut_profile\": 1, \"task_header_bytes\": 48, \"pointer_bytes\": 8,"
+		   " \"executors\": 1, \"types\": [{\"name\": \"t\", \"state_size\": \"big\"}]}");
+	EXPECT_EQ(1, run_advise(path, &out, &err));
+	EXPECT_NE(NULL, strstr(err, "types[0]: \"state_size\"")) TH_LOG("stderr: %s", err);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+TEST(usage_errors_exit_2)
+{
+	char *out, *err;
+
+	EXPECT_EQ(2, run_advise("", &out, &err));
+	EXPECT_NE(NULL, strstr(err, "no profile"));
+	free(out);
+	free(err);
+	EXPECT_EQ(2, run_advise("--bogus x.json", &out, &err));
+	free(out);
+	free(err);
+	EXPECT_EQ(2, run_advise("a.json b.json", &out, &err));
+	free(out);
+	free(err);
+	EXPECT_EQ(0, run_advise("--help", &out, &err));
+	EXPECT_NE(NULL, strstr(out, "usage: fut-advise PROFILE"));
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_advise("/nonexistent/profile.json", &out, &err));
+	EXPECT_NE(NULL, strstr(err, "/nonexistent/profile.json"));
+	free(out);
+	free(err);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,62 @@
+#!/bin/sh
+# fut-server --heavy inline profiled under loadgen --heavy-ratio 0.01: the
+# first suggestion boxes the heavy slot, and --heavy boxed under the same
+# load has bytes per idle connection (DESIGN.md, memsnap) within 10% of
+# fut-advise's prediction.  Run from the build tree.
+# The idle phase sends no heavy request: it measures connections open and
+# idle, as DESIGN.md defines it (freed 256 KiB boxes would otherwise stay
+# resident in malloc's heap and be counted).  Server and loadgen are
+# pinned to different CPUs, as every stacklab measurement is.
+. tests/lib/tap.sh
+. experiments/lib/memsnap.sh 2>/dev/null || . ../experiments/lib/memsnap.sh
+N=${ADVISE_CONNS:-2000}
+tmp=$(mktemp -d)
+pid= lp=
+trap 'kill $lp $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# run MODE: profile in $tmp/MODE.json; prints bytes per idle connection.
+run() {
+	taskset -c 0 user/fut-server --port 0 --heavy "$1" --profile "$tmp/$1.json" \
+		--idle-timeout 600 --max-conns $((N + 300)) >"$tmp/srv.out" 2>&1 &
+	pid=$!
+	port=
+	for _ in $(seq 100); do
+		port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$tmp/srv.out")
+		[ -n "$port" ] && break
+		sleep 0.05
+	done
+	[ -n "$port" ] || { echo "# fut-server did not start" >&2; return 1; }
+	user/loadgen --port "$port" --connections 200 --requests 20000 \
+		--heavy-ratio 0.01 --cpu 1 -q >/dev/null || return 1
+	sleep 0.3
+	before=$(memsnap "$pid")
+	user/loadgen --port "$port" --connections "$N" --idle --cpu 1 \
+		-q 2>"$tmp/lg.err" >/dev/null &
+	lp=$!
+	while ! grep -q 'idle:' "$tmp/lg.err" && kill -0 $lp 2>/dev/null; do sleep 0.1; done
+	sleep 0.5
+	after=$(memsnap "$pid")
+	kill $lp; wait $lp 2>/dev/null; lp=
+	kill -TERM $pid; wait $pid; pid=
+	memsnap_per_conn "$before" "$after" "$N" | awk '{ print $1 }'
+}
+
+tap_plan 4
+inline=$(run inline)
+tap_check "inline run wrote a profile ($inline bytes/conn)" test -s "$tmp/inline.json"
+user/fut-advise "$tmp/inline.json" --json >"$tmp/advice.json"
+first=$(jq -r '.suggestions[0] | "\(.kind) \(.type).\(.slot)"' "$tmp/advice.json")
+echo "# first suggestion: $first"
+tap_check "first suggestion boxes http_conn.heavy" test "$first" = "box http_conn.heavy"
+pred=$(jq -r '.suggestions[0].predicted_idle_bytes_per_task' "$tmp/advice.json")
+boxed=$(run boxed)
+echo "# bytes per idle connection: inline $inline, boxed $boxed measured, $pred predicted"
+if [ "$pred" = null ]; then
+	tap_skip "boxed within 10% of the prediction" "profile has no rss fields"
+else
+	tap_check "boxed ($boxed) within 10% of the prediction ($pred)" \
+		awk -v m="$boxed" -v p="$pred" 'BEGIN { d = m - p; if (d < 0) d = -d; exit !(p > 0 && d <= 0.10 * p) }'
+fi
+tap_check "text output gives the one-word fix" sh -c \
+	"user/fut-advise '$tmp/inline.json' | grep -q 'FUT_AWAIT(inline, ..., heavy, ...) -> FUT_AWAIT(boxed, ..., heavy, ...)'"
+[ $tap_failed -eq 0 ]

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A future that awaits a boxed child in a loop gets a hoist suggestion
+ * (the box is allocated once per iteration). */
+#include <jansson.h>
+
+#include "kselftest_harness.h"
+#include "libfut/fut.h"
+#include "advise_test.h"
+
+struct step {
+	struct fut_hdr hdr;
+	char scratch[4096];
+};
+static intptr_t step_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct step *self = (void *)h;
+
+	(void)task;
+	self->scratch[0] = 1;
+	return 0;
+}
+static struct fut_type step_type = FUT_TYPE_DESC_NOSLOTS(step, step_poll, NULL);
+static void step_init(struct step *s)
+{
+	(void)s;
+}
+
+struct looper {
+	struct fut_hdr hdr;
+	int i;
+	intptr_t r;
+	FUT_SLOT(boxed, struct step, one);
+};
+static intptr_t looper_poll(struct fut_hdr *h, struct fut_task *task);
+static const struct fut_slot looper_slots[] = {
+	FUT_SLOT_DESC(struct looper, one, step_type),
+};
+static struct fut_type looper_type = FUT_TYPE_DESC(looper, looper_poll, NULL, looper_slots);
+
+static intptr_t looper_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct looper *self = (void *)h;
+
+	FUT_BEGIN;
+	for (self->i = 0; self->i < 8; self->i++)
+		FUT_AWAIT(boxed, 0, one, self->r, step_init);
+	return 0;
+	FUT_END;
+}
+static void looper_init(struct looper *l)
+{
+	(void)l;
+}
+
+TEST(boxed_in_loop_gets_hoist)
+{
+	char path[] = "/tmp/advise-hoist-XXXXXX", args[128];
+	struct fut_exec *ex = fut_exec_create(NULL);
+	char *out, *err;
+	json_t *root, *first;
+
+	ASSERT_NE(NULL, ex);
+	for (int i = 0; i < 20; i++)
+		ASSERT_NE(0, FUT_SPAWN(ex, &looper_type, true, looper_init).gen);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_LE(0, mkstemp(path));
+	ASSERT_EQ(0, fut_prof_dump(path));
+	fut_exec_destroy(ex);
+
+	snprintf(args, sizeof(args), "%s --json", path);
+	ASSERT_EQ(0, run_advise(args, &out, &err)) TH_LOG("stderr: %s", err);
+	root = json_loads(out, 0, NULL);
+	ASSERT_NE(NULL, root) TH_LOG("output: %s", out);
+	first = json_array_get(json_object_get(root, "suggestions"), 0);
+	ASSERT_NE(NULL, first) TH_LOG("no suggestion: %s", out);
+	EXPECT_STREQ("hoist", json_string_value(json_object_get(first, "kind")));
+	EXPECT_STREQ("looper", json_string_value(json_object_get(first, "type")));
+	EXPECT_STREQ("one", json_string_value(json_object_get(first, "slot")));
+	EXPECT_EQ(8.0, json_real_value(json_object_get(first, "allocs_per_entering_task")));
+	EXPECT_NE(NULL, strstr(json_string_value(json_object_get(first, "fix_await")),
+			       "FUT_AWAIT(boxed, ..., one, ...) -> FUT_AWAIT(inline, ..., one, ...)"));
+	json_decref(root);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN

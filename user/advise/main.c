@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fut-advise PROFILE [--binary PATH] [--json]: which inline branch of which
+ * future to box, which boxed branch sits in a loop.  README.md. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dwarf.h"
+#include "model.h"
+#include "profile.h"
+#include "report.h"
+
+#define PROG "fut-advise"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: " PROG " PROFILE [--binary PATH] [--json]\n"
+"\n"
+"Reads a libfut profile (fut_prof_dump, fut-server --profile, FUT_PROFILE=)\n"
+"and ranks suggestions: box a large inline slot few tasks hold at once,\n"
+"hoist a box allocated in a loop, keep a large slot most tasks hold.  Each\n"
+"gives its evidence, the predicted change in bytes and allocations, and the\n"
+"one-word fix at the await site and the slot's field.\n"
+"\n"
+"  -b, --binary PATH   the program that wrote the profile: show each state's\n"
+"                      layout from its DWARF (needs -g)\n"
+"  -j, --json          one JSON object instead of text\n"
+"  -h, --help          this text\n"
+"\n"
+"Exit status: 0 done, 1 the profile or binary could not be read, 2 bad usage.\n"
+"The model and every number: user/advise/README.md.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "binary", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *binary = NULL, *path;
+	struct dw_info di, *dip = NULL;
+	struct profile p;
+	struct advice a;
+	bool json = false;
+	char err[512];
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "b:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': binary = optarg; break;
+		case 'j': json = true; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			fprintf(stderr, PROG ": see --help\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, PROG ": %s: give one PROFILE (see --help)\n",
+			optind == argc ? "no profile" : "too many arguments");
+		return 2;
+	}
+	path = argv[optind];
+	if (profile_load(path, &p, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 1;
+	}
+	if (binary) {
+		if (dw_load(binary, &di, err, sizeof(err))) {
+			fprintf(stderr, PROG ": --binary %s\n", err);
+			profile_free(&p);
+			return 1;
+		}
+		dip = &di;
+	}
+	if (advise(&p, &a)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		ret = 1;
+	} else {
+		if (json)
+			ret = report_json(stdout, path, &p, &a, dip) ? 1 : 0;
+		else
+			report_text(stdout, path, &p, &a, dip);
+		advice_free(&a);
+	}
+	if (dip)
+		dw_free(dip);
+	profile_free(&p);
+	if (fflush(stdout) || ferror(stdout)) {
+		perror(PROG ": stdout");
+		ret = 1;
+	}
+	return ret;
+}
