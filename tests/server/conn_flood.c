@@ -28,7 +28,6 @@
 #define RSS_SLACK_KB 1024L
 #define RSS_KEPT_KB(base, peak) (((peak) - (base)) / 4 + RSS_SLACK_KB)
 
-#define GET_ROOT "GET / HTTP/1.1\r\nHost: t\r\n\r\n"
 
 /* "VmRSS:" or "Threads:" of a process, in kB or as a count; -1 if gone. */
 static long proc_status(pid_t pid, const char *key)
@@ -66,19 +65,6 @@ static long proc_fds(pid_t pid)
 	return n;
 }
 
-static bool served(uint16_t port)
-{
-	char buf[4096];
-	size_t len;
-	int fd = client_connect(port, 10);
-	bool ok = fd >= 0 && client_send_str(fd, GET_ROOT) &&
-		  client_read_response(fd, false, buf, sizeof(buf), &len) == 200;
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 FIXTURE(flood) {
 	struct server_proc srv;
 };
@@ -106,7 +92,7 @@ TEST_F_TIMEOUT(flood, ten_thousand_connections_then_the_client_is_killed, 60)
 	FILE *err;
 
 	/* Settle first, then measure the baseline. */
-	ASSERT_TRUE(served(self->srv.port));
+	ASSERT_TRUE(client_served(self->srv.port));
 	rss_base = proc_status(self->srv.pid, "VmRSS:");
 	threads_base = proc_status(self->srv.pid, "Threads:");
 	fds_base = proc_fds(self->srv.pid);
@@ -131,7 +117,7 @@ TEST_F_TIMEOUT(flood, ten_thousand_connections_then_the_client_is_killed, 60)
 	kill(client, SIGKILL);
 	waitpid(client, NULL, 0);
 	fclose(err);
-	EXPECT_TRUE(served(self->srv.port));
+	EXPECT_TRUE(client_served(self->srv.port));
 
 	/* Connections end as the server notices the resets: wait until its
 	 * fds and threads are back, then let it settle before measuring. */
@@ -153,7 +139,7 @@ TEST_F_TIMEOUT(flood, ten_thousand_connections_then_the_client_is_killed, 60)
 	/* Growth must be real for the bound to mean anything. */
 	EXPECT_GT(rss_peak - rss_base, 4 * RSS_SLACK_KB);
 	EXPECT_LE(rss_after - rss_base, RSS_KEPT_KB(rss_base, rss_peak));
-	EXPECT_TRUE(served(self->srv.port));
+	EXPECT_TRUE(client_served(self->srv.port));
 }
 
 TEST_HARNESS_MAIN

@@ -12,20 +12,6 @@
 #include "kselftest_harness.h"
 #include "server_proc.h"
 
-#define GET_ROOT "GET / HTTP/1.1\r\nHost: t\r\n\r\n"
-
-static bool served(uint16_t port)
-{
-	char buf[4096];
-	size_t len;
-	int fd = client_connect(port, 10);
-	bool ok = fd >= 0 && client_send_str(fd, GET_ROOT) &&
-		  client_read_response(fd, false, buf, sizeof(buf), &len) == 200;
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
 
 FIXTURE(hostile) {
 	struct server_proc srv;
@@ -62,7 +48,7 @@ TEST_F(hostile, random_bytes_get_400_and_others_are_served)
 		close(fd);
 	}
 	close(urandom);
-	EXPECT_TRUE(served(self->srv.port));
+	EXPECT_TRUE(client_served(self->srv.port));
 }
 
 TEST_F(hostile, one_mib_header_gets_431)
@@ -80,7 +66,7 @@ TEST_F(hostile, one_mib_header_gets_431)
 	EXPECT_EQ(431, client_read_response(fd, false, buf, sizeof(buf), &len));
 	close(fd);
 	free(req);
-	EXPECT_TRUE(served(self->srv.port));
+	EXPECT_TRUE(client_served(self->srv.port));
 }
 
 TEST_HARNESS_MAIN

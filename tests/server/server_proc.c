@@ -178,6 +178,20 @@ int client_read_response(int fd, bool head_request, char *buf, size_t cap,
 	return status;
 }
 
+bool client_served(uint16_t port)
+{
+	char buf[4096];
+	size_t len;
+	int fd = client_connect(port, 10);
+	bool ok = fd >= 0 &&
+		  client_send_str(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n") &&
+		  client_read_response(fd, false, buf, sizeof(buf), &len) == 200;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 bool client_sees_eof(int fd)
 {
 	char sink[4096];

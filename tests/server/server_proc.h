@@ -42,6 +42,9 @@ bool client_send_str(int fd, const char *text);
 int client_read_response(int fd, bool head_request, char *buf, size_t cap,
 			 size_t *total);
 
+/* Whether a fresh connection gets a 200 for GET / (the server still serves). */
+bool client_served(uint16_t port);
+
 /* Whether the peer closes (EOF) within the receive timeout, data drained. */
 bool client_sees_eof(int fd);
 

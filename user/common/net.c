@@ -89,6 +89,22 @@ uint64_t net_raise_nofile(uint64_t want)
 	return lim.rlim_cur;
 }
 
+uint64_t net_fit_max_conns(const char *prog, uint64_t *max_conns, bool given)
+{
+	uint64_t nofile = net_raise_nofile(*max_conns + NET_SPARE_FDS);
+	uint64_t fit = nofile > 2 * NET_SPARE_FDS ? nofile - NET_SPARE_FDS :
+						     NET_SPARE_FDS;
+
+	if (nofile >= *max_conns + NET_SPARE_FDS)
+		return nofile;
+	if (given)
+		fprintf(stderr,
+			"%s: warning: RLIMIT_NOFILE allows %llu descriptors: --max-conns lowered to %llu (run as root, or raise the hard limit: ulimit -Hn)\n",
+			prog, (unsigned long long)nofile, (unsigned long long)fit);
+	*max_conns = fit;
+	return nofile;
+}
+
 void net_warn_somaxconn(const char *prog)
 {
 	FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");

@@ -27,6 +27,15 @@ uint16_t net_local_port(int fd);
  */
 uint64_t net_raise_nofile(uint64_t want);
 
+/*
+ * Fit *max_conns to the descriptors RLIMIT_NOFILE allows (raising it
+ * first): a server's connections plus NET_SPARE_FDS for its listeners,
+ * rings and stdio.  Warns, prefixed with prog, only when the user asked
+ * for more (given).  Returns the descriptor limit now in force.
+ */
+#define NET_SPARE_FDS 64
+uint64_t net_fit_max_conns(const char *prog, uint64_t *max_conns, bool given);
+
 /* Warn when net.core.somaxconn caps the accept queue below LISTEN_BACKLOG. */
 void net_warn_somaxconn(const char *prog);
 

@@ -174,16 +174,7 @@ int main(int argc, char **argv)
 			&max_conns_given))
 		return 2;
 
-	/* Descriptors beyond the connections: listeners, rings, stdio. */
-	nofile = net_raise_nofile(futsrv_cfg.max_conns + 64);
-	if (nofile < futsrv_cfg.max_conns + 64) {
-		if (max_conns_given)
-			fprintf(stderr,
-				PROG ": warning: RLIMIT_NOFILE allows %llu descriptors: --max-conns lowered to %llu (run as root, or raise the hard limit: ulimit -Hn)\n",
-				(unsigned long long)nofile,
-				(unsigned long long)(nofile > 128 ? nofile - 64 : 64));
-		futsrv_cfg.max_conns = nofile > 128 ? nofile - 64 : 64;
-	}
+	nofile = net_fit_max_conns(PROG, &futsrv_cfg.max_conns, max_conns_given);
 	net_warn_somaxconn(PROG);
 
 	ctxs = calloc(threads, sizeof(*ctxs));

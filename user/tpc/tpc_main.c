@@ -216,16 +216,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* Descriptors beyond the connections: listener, stdio, spare. */
-	nofile = net_raise_nofile(tpc_cfg.max_conns + 64);
-	if (nofile < tpc_cfg.max_conns + 64) {
-		if (max_conns_given)
-			fprintf(stderr,
-				PROG ": warning: RLIMIT_NOFILE allows %llu descriptors: --max-conns lowered to %llu (run as root, or raise the hard limit: ulimit -Hn)\n",
-				(unsigned long long)nofile,
-				(unsigned long long)(nofile > 128 ? nofile - 64 : 64));
-		tpc_cfg.max_conns = nofile > 128 ? nofile - 64 : 64;
-	}
+	nofile = net_fit_max_conns(PROG, &tpc_cfg.max_conns, max_conns_given);
 	net_warn_somaxconn(PROG);
 	listen_fd = net_listen_tcp(addr, port, false, err, sizeof(err));
 	if (listen_fd < 0) {
