@@ -3,12 +3,14 @@
 #   datafile  "conns VARIANT..." header, then one row per connection count
 #             ("?" where a variant has no figure)
 #   ncols     columns in datafile;  outfile, plottitle, ylabeltext
+#   ylog      1 for a logarithmic y axis (non-positive figures are skipped)
 set terminal pngcairo size 900,540 noenhanced font ",11"
 set output outfile
 set title plottitle
 set xlabel "connections (log scale)"
 set ylabel ylabeltext
 set logscale x
+if (ylog) set logscale y
 set key outside right top
 set grid
 set datafile missing "?"
