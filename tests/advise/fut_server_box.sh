@@ -9,6 +9,7 @@
 # pinned to different CPUs, as every stacklab measurement is.
 . tests/lib/tap.sh
 . experiments/lib/memsnap.sh 2>/dev/null || . ../experiments/lib/memsnap.sh
+. experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
 N=${ADVISE_CONNS:-2000}
 tmp=$(mktemp -d)
 pid= lp=
@@ -19,13 +20,8 @@ run() {
 	taskset -c 0 user/fut-server --port 0 --heavy "$1" --profile "$tmp/$1.json" \
 		--idle-timeout 600 --max-conns $((N + 300)) >"$tmp/srv.out" 2>&1 &
 	pid=$!
-	port=
-	for _ in $(seq 100); do
-		port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$tmp/srv.out")
-		[ -n "$port" ] && break
-		sleep 0.05
-	done
-	[ -n "$port" ] || { echo "# fut-server did not start" >&2; return 1; }
+	port=$(listening_port "$tmp/srv.out") ||
+		{ echo "# fut-server did not start" >&2; return 1; }
 	user/loadgen --port "$port" --connections 200 --requests 20000 \
 		--heavy-ratio 0.01 --cpu 1 -q >/dev/null || return 1
 	sleep 0.3

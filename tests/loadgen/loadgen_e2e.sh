@@ -4,6 +4,7 @@
 # (default user/tpc-server; run from the build tree's parent or root)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
+. experiments/lib/listening.sh
 
 server=${1:-user/tpc-server}
 [ $# -gt 0 ] && shift
@@ -18,12 +19,7 @@ start_server() {
 	# shellcheck disable=SC2086
 	"$server" --port 0 $server_args "$@" >"$tmp/server.out" 2>&1 &
 	server_pid=$!
-	for _ in $(seq 100); do
-		port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$tmp/server.out")
-		[ -n "$port" ] && return 0
-		sleep 0.05
-	done
-	return 1
+	port=$(listening_port "$tmp/server.out")
 }
 
 stop_server() {

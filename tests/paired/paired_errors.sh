@@ -5,6 +5,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$root/experiments/lib/listening.sh"
 paired=$root/experiments/paired
 if [ ! -x "$paired" ] || [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs the source tree's experiments/paired and root"
@@ -35,12 +36,7 @@ usage_error "--heavy-ratio 2" --heavy-ratio 2
 # A port in use: hold one with a tpc-server of our own.
 user/tpc-server --port 0 >"$out/holder" 2>&1 &
 holder=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$out/holder")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
+port=$(listening_port "$out/holder")
 "$paired" --variants tpc --conns 5 --duration 1 --port "$port" --out "$out/p" >"$out/o" 2>&1
 rc=$?
 tap_check "a stacklab server on a port in use: exit 1, says the address is in use" \

@@ -4,6 +4,7 @@
 # usage: tests/server/wrk.sh SERVER_BINARY [SERVER_ARG]...
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
+. experiments/lib/listening.sh
 
 server=$1
 shift
@@ -14,11 +15,7 @@ trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 tap_plan 3
 "$server" --port 0 "$@" >"$tmp/server.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do
-	port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$tmp/server.out")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
+port=$(listening_port "$tmp/server.out")
 HEAVY_RATIO=0.05 wrk -t1 -c50 -d2s -s tests/server/wrk_mix.lua \
 	"http://127.0.0.1:$port/" >"$tmp/wrk.out" 2>&1
 sed 's/^/# /' "$tmp/wrk.out"
