@@ -46,7 +46,7 @@ struct conn {
 	int failed;		/* error kind + 1 while shutting down */
 	uint16_t len;		/* bytes in buf */
 	uint64_t body_left;
-	uint64_t started_ns;	/* request (intended) start, or connect start */
+	uint64_t started_ns;	/* request start (open loop: when it was due) */
 	char buf[RESP_BUF];
 };
 
@@ -239,8 +239,7 @@ static void start_connects(struct engine *e)
 				      sizeof(e->dest));
 		io_uring_sqe_set_data64(sqe, encode(i, OP_CONNECT));
 		c->state = CS_CONNECTING;
-		c->started_ns = now_ns();
-		e->busy_since[i] = c->started_ns;
+		e->busy_since[i] = now_ns();
 		e->connecting++;
 	}
 }
