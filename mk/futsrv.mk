@@ -24,10 +24,9 @@ $(filter-out %/conn_inline.o %/conn_boxed.o,$(FUTSRV_OBJS)): $(B)/obj/%.o: %.c
 	@$(CC) $(CFLAGS) -Iuser -MMD -c $< -o $@
 
 # With ASan, UBSan and LSan (and libfut's sanitizer build), for the tests.
-SAN_FUTSRV_SRCS := user/futsrv/main.c user/futsrv/serve.c user/futsrv/heavy.c \
-		   user/http/http_parse.c user/http/http_response.c \
-		   user/http/http_conn.c user/workload/workload.c \
-		   user/common/net.c user/common/opts.c
+# From the same sources as fut-server; conn.c is built twice below.
+SAN_FUTSRV_SRCS := $(patsubst $(B)/obj/%.o,%.c,$(FUTSRV_COMMON) \
+		   $(filter-out %/conn_inline.o %/conn_boxed.o,$(FUTSRV_OBJS)))
 TEST_BINS += $(B)/san/fut-server
 
 $(B)/san/fut-server: $(SAN_FUTSRV_SRCS) user/futsrv/conn.c $(LIBFUT_SAN) \

@@ -14,3 +14,12 @@ $(TPC_OBJS): $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Iuser -MMD -c $< -o $@
+
+# With ASan, UBSan and LSan, from the same sources, for the server tests.
+SAN_TPC_SRCS := $(patsubst $(B)/obj/%.o,%.c,$(TPC_OBJS) $(TPC_COMMON))
+TEST_BINS += $(B)/san/tpc-server
+
+$(B)/san/tpc-server: $(SAN_TPC_SRCS) $(wildcard user/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (ASan, UBSan)"
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -o $@ $(filter %.c,$^) -lpthread
