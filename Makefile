@@ -12,7 +12,11 @@ BPFTOOL  := bpftool
 # The test-VM kernel the module is built for (override: make KVER=...).
 KVER     ?= $(shell scripts/vm-kernel-version 2>/dev/null)
 
-CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
+# The release every tool's --version reports: one line in VERSION.
+STACKLAB_VERSION := $(shell cat VERSION)
+
+CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+	    -DSTACKLAB_VERSION='"$(STACKLAB_VERSION)"'
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 LDLIBS_BPF   := -lbpf -lelf -lz

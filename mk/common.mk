@@ -12,3 +12,6 @@ $(COMMON_OBJS): $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Iuser -MMD -c $< -o $@
+
+# --version reads VERSION through CFLAGS: a new release rebuilds it.
+$(B)/obj/user/common/opts.o: VERSION

@@ -2,8 +2,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "opts.h"
+
+/* The Makefile passes the repository's VERSION; no build goes without. */
+#ifndef STACKLAB_VERSION
+#error "STACKLAB_VERSION undefined: build with the Makefile (it reads VERSION)"
+#endif
 
 static bool parse(const char *prog, const char *flag, const char *text,
 		  uint64_t min, uint64_t max, bool suffixes, uint64_t *out)
@@ -57,4 +63,110 @@ bool opts_uint(const char *prog, const char *flag, const char *text,
 	       uint64_t min, uint64_t max, uint64_t *out)
 {
 	return parse(prog, flag, text, min, max, false, out);
+}
+
+/* Largest first, so that opts_duration_str() picks the largest exact one. */
+static const struct {
+	const char *name;
+	uint64_t ns;
+} duration_units[] = {
+	{ "h", 3600 * OPTS_NSEC_PER_SEC },
+	{ "m", 60 * OPTS_NSEC_PER_SEC },
+	{ "s", OPTS_NSEC_PER_SEC },
+	{ "ms", OPTS_NSEC_PER_MSEC },
+	{ "us", OPTS_NSEC_PER_USEC },
+	{ "ns", 1 },
+};
+
+#define N_UNITS (sizeof(duration_units) / sizeof(duration_units[0]))
+
+/* Nanoseconds per unit named by the whole of text; 0 when none is. */
+static uint64_t unit_ns(const char *text)
+{
+	if (!*text)
+		return OPTS_NSEC_PER_SEC;
+	for (size_t i = 0; i < N_UNITS; i++)
+		if (!strcmp(text, duration_units[i].name))
+			return duration_units[i].ns;
+	return 0;
+}
+
+bool opts_duration(const char *prog, const char *flag, const char *text,
+		   uint64_t min_ns, uint64_t max_ns, uint64_t *out_ns)
+{
+	/* Fraction digits past 18 cannot change a result in nanoseconds. */
+	unsigned __int128 whole = 0, frac = 0, frac_den = 1, ns;
+	char lo[32], hi[32];
+	const char *p = text;
+	uint64_t unit;
+
+	if (!p || *p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > UINT64_MAX)
+			goto range;
+	}
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			goto bad;
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (frac_den < 1000000000000000000ULL) {
+				frac = frac * 10 + (*p - '0');
+				frac_den *= 10;
+			}
+		}
+	}
+	unit = unit_ns(p);
+	if (!unit)
+		goto bad;
+	ns = whole * unit + frac * unit / frac_den;
+	if (ns > UINT64_MAX)
+		goto range;
+	if (ns < min_ns || ns > max_ns)
+		goto range;
+	*out_ns = (uint64_t)ns;
+	return true;
+bad:
+	fprintf(stderr,
+		"%s: --%s: '%s' is not a duration (a number with an optional unit ns, us, ms, s, m or h, e.g. 500ms, 2s, 1m; a bare number is seconds)\n",
+		prog, flag, text ? text : "");
+	return false;
+range:
+	fprintf(stderr, "%s: --%s: '%s' is out of range [%s, %s]\n", prog, flag,
+		text, opts_duration_str(min_ns, lo, sizeof(lo)),
+		opts_duration_str(max_ns, hi, sizeof(hi)));
+	return false;
+}
+
+char *opts_duration_str(uint64_t ns, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (ns)
+		while (ns % duration_units[i].ns)
+			i++;
+	else
+		i = 2;	/* "0s" */
+	snprintf(buf, len, "%llu%s",
+		 (unsigned long long)(ns / duration_units[i].ns),
+		 duration_units[i].name);
+	return buf;
+}
+
+const char *opts_version(void)
+{
+	return STACKLAB_VERSION;
+}
+
+void opts_print_version(const char *prog)
+{
+	printf("%s (stacklab) %s\n", prog, STACKLAB_VERSION);
+}
+
+void opts_deprecated(const char *prog, const char *old, const char *now)
+{
+	fprintf(stderr,
+		"%s: warning: %s is deprecated, use %s (%s goes in the next release)\n",
+		prog, old, now, old);
 }

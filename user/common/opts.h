@@ -2,20 +2,59 @@
 #ifndef STACKLAB_OPTS_H
 #define STACKLAB_OPTS_H
 
-/* Command-line numbers, parsed strictly, with errors that name the flag. */
+/*
+ * Command-line values every stacklab tool parses the same way: strictly,
+ * with errors that name the flag and say what is accepted.  Each parser
+ * prints "PROG: --FLAG: ..." on stderr and returns false on bad input, and
+ * leaves *out alone then; the caller exits 2 (bad usage).
+ */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* Durations are held in nanoseconds; these build them readably. */
+#define OPTS_NSEC_PER_USEC 1000ULL
+#define OPTS_NSEC_PER_MSEC 1000000ULL
+#define OPTS_NSEC_PER_SEC  1000000000ULL
+#define OPTS_MSEC(n) ((uint64_t)(n) * OPTS_NSEC_PER_MSEC)
+#define OPTS_SEC(n)  ((uint64_t)(n) * OPTS_NSEC_PER_SEC)
+
 /*
- * A byte count: digits with an optional K, M or G suffix (powers of 1024),
- * in [min, max].  On error prints "PROG: --FLAG: ..." and returns false.
+ * A byte count: digits with an optional K, M or G suffix (powers of 1024,
+ * either case), in [min, max].
  */
 bool opts_size(const char *prog, const char *flag, const char *text,
 	       uint64_t min, uint64_t max, uint64_t *out);
 
-/* A plain whole number in [min, max], same error convention. */
+/* A plain whole number in [min, max]. */
 bool opts_uint(const char *prog, const char *flag, const char *text,
 	       uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * A duration, as wrk writes them: a number (fractions allowed: "1.5s")
+ * with an optional unit ns, us, ms, s, m or h; a bare number is seconds.
+ * In [min_ns, max_ns]; *out_ns in nanoseconds, rounded down.
+ */
+bool opts_duration(const char *prog, const char *flag, const char *text,
+		   uint64_t min_ns, uint64_t max_ns, uint64_t *out_ns);
+
+/*
+ * Writes a duration the way opts_duration() reads it, in the largest unit
+ * that holds it exactly ("1500ms", "2s", "1m"), into buf; returns buf.
+ */
+char *opts_duration_str(uint64_t ns, char *buf, size_t len);
+
+/* The stacklab release every tool reports (the repository's VERSION). */
+const char *opts_version(void);
+
+/* What --version prints on stdout: "PROG (stacklab) VERSION". */
+void opts_print_version(const char *prog);
+
+/*
+ * An old spelling that still works for one release: says so on stderr,
+ * "PROG: warning: OLD is deprecated, use NEW (OLD goes in the next
+ * release)".
+ */
+void opts_deprecated(const char *prog, const char *old, const char *now);
 
 #endif

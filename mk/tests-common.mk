@@ -1,0 +1,6 @@
+# Tests of the code every tool shares (user/common/).
+
+TEST_BINS  += $(B)/tests/common/opts
+TEST_FILES += tests/common/suite.host
+
+$(B)/tests/common/opts: user/common/opts.c VERSION
