@@ -45,3 +45,4 @@ $(B)/user/bench/%: user/bench/%.c $(LIBFUT)
 
 bench: $(BENCH_BINS)
 	@$(B)/user/bench/fut_bench
+	@$(if $(GO),$(B)/peers/go-grow)

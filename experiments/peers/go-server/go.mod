@@ -1,0 +1,3 @@
+module stacklab/go-server
+
+go 1.19

@@ -1,0 +1,37 @@
+# The Go peer (build/peers/go-server) and its stack-growth benchmark
+# (build/peers/go-grow), built with Debian's golang-go when it is installed.
+# The Go standard library only, offline: no module is fetched (GOPROXY=off),
+# and the build cache and GOPATH live under build/, never in $HOME.
+
+GO := $(shell command -v go 2>/dev/null)
+GO_ENV := GOCACHE=$(TOP)/$(B)/go/cache GOPATH=$(TOP)/$(B)/go/path \
+	  GOFLAGS=-mod=mod GOPROXY=off GOENV=off GOTOOLCHAIN=local \
+	  GOTELEMETRY=off CGO_ENABLED=0
+
+PEERS_DIR := experiments/peers
+GO_SERVER_SRCS := $(wildcard $(PEERS_DIR)/go-server/go.mod \
+		  $(PEERS_DIR)/go-server/*.go $(PEERS_DIR)/go-server/*/*.go)
+GO_GROW_SRCS := $(wildcard $(PEERS_DIR)/go-grow/go.mod \
+		$(PEERS_DIR)/go-grow/*.go) $(GO_SERVER_SRCS)
+
+ifneq ($(GO),)
+USER_BINS += $(B)/peers/go-server $(B)/peers/go-grow
+endif
+
+# go build runs in the module's directory: the output path is absolute.
+$(B)/peers/go-server: $(GO_SERVER_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  GO      $@"
+	@cd $(PEERS_DIR)/go-server && $(GO_ENV) $(GO) build -trimpath -o $(TOP)/$@ .
+
+$(B)/peers/go-grow: $(GO_GROW_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  GO      $@"
+	@cd $(PEERS_DIR)/go-grow && $(GO_ENV) $(GO) build -trimpath -o $(TOP)/$@ .
+
+TEST_FILES += tests/peers/suite.host tests/peers/with-go.sh
+
+# make bench runs go-grow too (mk/user.mk); it needs building first.
+ifneq ($(GO),)
+bench: $(B)/peers/go-grow
+endif
