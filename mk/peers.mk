@@ -35,3 +35,9 @@ TEST_FILES += tests/peers/suite.host tests/peers/with-go.sh
 ifneq ($(GO),)
 bench: $(B)/peers/go-grow
 endif
+
+# Tests of the Go peer, and two any server can run ($STACKLAB_SERVER).
+PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc shutdown)
+TEST_BINS += $(PEERS_TESTS)
+$(PEERS_TESTS): tests/server/server_proc.c
+$(B)/tests/peers/go_stats: LDLIBS += -ljansson

@@ -117,7 +117,6 @@ func (s *server) answer(out []byte, req *http1.Request) []byte {
 // answer: closing with unread input makes the kernel send RST, which can
 // destroy the response before the client reads it.
 func sendErrorAndLinger(c *net.TCPConn, status int) {
-	c.SetWriteDeadline(time.Now().Add(10 * time.Second))
 	if _, err := c.Write(http1.AppendError(nil, status)); err != nil {
 		return
 	}

@@ -82,7 +82,8 @@ func (s *server) remove(c *net.TCPConn) {
 }
 
 // stop closes the listener and wakes every connection's read: idle ones
-// end at once, busy ones after the response in progress.  It returns how
+// end at once, busy ones after the response in progress, and no write
+// outlasts the deadline.  It returns how
 // many are still live at the --shutdown-timeout deadline.
 func (s *server) stop() int {
 	s.deadline = time.Now().Add(s.cfg.shutdownTimeout)
@@ -91,6 +92,8 @@ func (s *server) stop() int {
 	s.stopping.Store(true)
 	for c := range s.live {
 		c.SetReadDeadline(time.Now())
+		// A client that does not read cannot hold a write past it.
+		c.SetWriteDeadline(s.deadline)
 	}
 	if len(s.live) == 0 {
 		close(s.emptied)
