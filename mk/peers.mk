@@ -8,9 +8,12 @@ GO_ENV := GOCACHE=$(TOP)/$(B)/go/cache GOPATH=$(TOP)/$(B)/go/path \
 	  GOFLAGS=-mod=mod GOPROXY=off GOENV=off GOTOOLCHAIN=local \
 	  GOTELEMETRY=off CGO_ENABLED=0
 
+# --version: the repository's VERSION, linked in.
+GO_LDFLAGS := -X stacklab/go-server/cliflag.Version=$(STACKLAB_VERSION)
+
 PEERS_DIR := experiments/peers
 GO_SERVER_SRCS := $(wildcard $(PEERS_DIR)/go-server/go.mod \
-		  $(PEERS_DIR)/go-server/*.go $(PEERS_DIR)/go-server/*/*.go)
+		  $(PEERS_DIR)/go-server/*.go $(PEERS_DIR)/go-server/*/*.go) VERSION
 GO_GROW_SRCS := $(wildcard $(PEERS_DIR)/go-grow/go.mod \
 		$(PEERS_DIR)/go-grow/*.go) $(GO_SERVER_SRCS)
 
@@ -22,12 +25,12 @@ endif
 $(B)/peers/go-server: $(GO_SERVER_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  GO      $@"
-	@cd $(PEERS_DIR)/go-server && $(GO_ENV) $(GO) build -trimpath -o $(TOP)/$@ .
+	@cd $(PEERS_DIR)/go-server && $(GO_ENV) $(GO) build -trimpath -ldflags "$(GO_LDFLAGS)" -o $(TOP)/$@ .
 
 $(B)/peers/go-grow: $(GO_GROW_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  GO      $@"
-	@cd $(PEERS_DIR)/go-grow && $(GO_ENV) $(GO) build -trimpath -o $(TOP)/$@ .
+	@cd $(PEERS_DIR)/go-grow && $(GO_ENV) $(GO) build -trimpath -ldflags "$(GO_LDFLAGS)" -o $(TOP)/$@ .
 
 TEST_FILES += tests/peers/suite.host tests/peers/with-go.sh
 

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,6 +36,7 @@ same call on that goroutine once its stack is grown.  Run it alone (timing).
                     K, M, G suffixes; at most 256M)
   --samples K       fresh goroutines timed (default 200)
   -h, --help        this text
+  --version         print "go-grow (stacklab) VERSION"
 
 Ends with key value lines (medians, ns):
   go_grow_ns        the call that grows the stack
@@ -48,13 +50,16 @@ Example:
 
 func main() {
 	heavyBytes, samples, err := parseArgs(os.Args[1:])
+	if err == errVersion {
+		cliflag.PrintVersion(prog)
+		return
+	}
 	if err == flag.ErrHelp {
 		usage(os.Stdout)
 		return
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
-		usage(os.Stderr)
+		fmt.Fprintln(os.Stderr, cliflag.Explain(prog, err))
 		os.Exit(2)
 	}
 	runtime.GOMAXPROCS(1)
@@ -118,14 +123,21 @@ func summarize(v []float64) spread {
 	return spread{s[0], at(0.1), at(0.5), at(0.9), s[len(s)-1]}
 }
 
+var errVersion = errors.New("--version")
+
 func parseArgs(args []string) (heavyBytes, samples int, err error) {
 	var hb, sm uint64 = 256 * 1024, 200
+	version := false
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Var(&cliflag.Uint{V: &hb, Min: 1, Max: heavy.MaxBytes, Sizes: true}, "heavy-bytes", "")
 	fs.Var(&cliflag.Uint{V: &sm, Min: 1, Max: 100000}, "samples", "")
+	fs.BoolVar(&version, "version", false, "")
 	if err = fs.Parse(args); err != nil {
 		return
+	}
+	if version {
+		return 0, 0, errVersion
 	}
 	if fs.NArg() > 0 {
 		return 0, 0, fmt.Errorf("unexpected argument '%s'", fs.Arg(0))

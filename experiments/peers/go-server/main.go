@@ -50,12 +50,16 @@ goroutine's stack, so the runtime grows that stack by copying.
   -m, --max-conns N           connections served at once; more get 503
                               (default 100000, or what RLIMIT_NOFILE allows)
       --max-header-bytes N    request head limit; more gets 431 (default 8K)
-      --idle-timeout S        idle or unfinished-head limit; then 408 (default 10)
-      --shutdown-timeout S    on SIGTERM, exit within S seconds (default 2)
+      --idle-timeout T        idle or unfinished-head limit; then 408 (default 10s)
+      --shutdown-timeout T    on SIGTERM, exit within T (default 2s)
       --threads N             GOMAXPROCS (default 1)
       --stats FILE            write the runtime's stack and GC figures to FILE
                               as one JSON object at exit and on each SIGUSR1
   -h, --help                  this text
+      --version               print "go-server (stacklab) VERSION"
+
+Durations T: a number with an optional unit ns, us, ms, s, m or h
+(500ms, 1.5s, 1m); a bare number is seconds.
 
 SIGINT or SIGTERM: stop accepting, finish the request in flight on each
 connection, serve nothing pipelined behind it, close, exit 0.
@@ -72,10 +76,11 @@ func main() {
 }
 
 func run(args []string) int {
-	var port, heavyBytes, maxConns, headBytes, idle, shutdown, threads uint64
+	var port, heavyBytes, maxConns, headBytes, threads uint64
 	heavyBytes = workload.DefaultHeavyBytes
-	maxConns, headBytes, idle, shutdown, threads = 100000, 8192, 10, 2, 1
-	addr, statsPath := "127.0.0.1", ""
+	maxConns, headBytes, threads = 100000, 8192, 1
+	idle, shutdown := 10*time.Second, 2*time.Second
+	addr, statsPath, version := "127.0.0.1", "", false
 
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -95,8 +100,9 @@ func run(args []string) int {
 		fs.Var(maxConnsFlag, name, "")
 	}
 	fs.Var(&cliflag.Uint{V: &headBytes, Min: 256, Max: 1 << 20, Sizes: true}, "max-header-bytes", "")
-	fs.Var(&cliflag.Uint{V: &idle, Min: 1, Max: 86400}, "idle-timeout", "")
-	fs.Var(&cliflag.Uint{V: &shutdown, Min: 0, Max: 86400}, "shutdown-timeout", "")
+	fs.Var(&cliflag.Duration{V: &idle, Min: time.Millisecond, Max: 24 * time.Hour}, "idle-timeout", "")
+	fs.Var(&cliflag.Duration{V: &shutdown, Max: 24 * time.Hour}, "shutdown-timeout", "")
+	fs.BoolVar(&version, "version", false, "")
 	fs.Var(&cliflag.Uint{V: &threads, Min: 1, Max: 4096}, "threads", "")
 	fs.StringVar(&statsPath, "stats", "", "")
 
@@ -105,9 +111,12 @@ func run(args []string) int {
 			usage(os.Stdout)
 			return 0
 		}
-		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
-		usage(os.Stderr)
+		fmt.Fprintln(os.Stderr, cliflag.Explain(prog, err))
 		return 2
+	}
+	if version {
+		cliflag.PrintVersion(prog)
+		return 0
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "%s: unexpected argument '%s'\n", prog, fs.Arg(0))
@@ -134,8 +143,8 @@ func run(args []string) int {
 	cfg := &config{
 		heavyBytes:      int(heavyBytes),
 		maxConns:        maxConns,
-		idleTimeout:     time.Duration(idle) * time.Second,
-		shutdownTimeout: time.Duration(shutdown) * time.Second,
+		idleTimeout:     idle,
+		shutdownTimeout: shutdown,
 		limits:          http1.DefaultLimits,
 	}
 	cfg.limits.MaxHeadBytes = int(headBytes)
