@@ -40,7 +40,8 @@ bench: $(B)/peers/go-grow
 endif
 
 # Tests of the Go peer, and two any server can run ($STACKLAB_SERVER).
-PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc shutdown)
+PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc shutdown \
+	       same_bytes_random)
 TEST_BINS += $(PEERS_TESTS)
 $(PEERS_TESTS): tests/server/server_proc.c
 $(B)/tests/peers/go_stats: LDLIBS += -ljansson
