@@ -19,6 +19,9 @@ GO_GROW_SRCS := $(wildcard $(PEERS_DIR)/go-grow/go.mod \
 
 ifneq ($(GO),)
 USER_BINS += $(B)/peers/go-server $(B)/peers/go-grow
+# With the race detector (cgo: gcc links its runtime), for the tests, as
+# the C servers' ASan builds are.
+TEST_BINS += $(B)/peers/race/go-server
 endif
 
 # go build runs in the module's directory: the output path is absolute.
@@ -26,6 +29,12 @@ $(B)/peers/go-server: $(GO_SERVER_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  GO      $@"
 	@cd $(PEERS_DIR)/go-server && $(GO_ENV) $(GO) build -trimpath -ldflags "$(GO_LDFLAGS)" -o $(TOP)/$@ .
+
+$(B)/peers/race/go-server: $(GO_SERVER_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  GO      $@ (-race)"
+	@cd $(PEERS_DIR)/go-server && $(GO_ENV) CGO_ENABLED=1 $(GO) build -race \
+		-trimpath -ldflags "$(GO_LDFLAGS)" -o $(TOP)/$@ .
 
 $(B)/peers/go-grow: $(GO_GROW_SRCS)
 	@mkdir -p $(dir $@)
