@@ -10,6 +10,13 @@ LIBFUT_HDRS := $(wildcard user/libfut/*.h)
 LIBFUT      := $(B)/user/libfut.a
 LIBFUT_SAN  := $(B)/user/san/libfut.a
 LDLIBS_FUT  := $(LDLIBS_URING) -ljansson -lpthread
+# Coroutines (fut_coro.h) switch with Boost.Context.  Code that runs on a
+# split coroutine stack is built with SPLIT_CFLAGS; a binary holding any
+# links with SPLIT_LDFLAGS: gold adjusts its calls into code built
+# without -fsplit-stack, which need a big frame (a new segment) first.
+LDLIBS_CORO   := $(LDLIBS_FUT) -lboost_context
+SPLIT_CFLAGS  := -fsplit-stack
+SPLIT_LDFLAGS := -fuse-ld=gold
 
 USER_BINS += $(LIBFUT) $(LIBFUT_SAN)
 

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Split (segmented) coroutine stacks from libgcc: __splitstack_makecontext
+ * maps the first segment (at least 16 KiB on x86-64 glibc: libgcc rounds
+ * up to MINSIGSTKSZ plus its header), __morestack maps the next ones when
+ * a -fsplit-stack prologue finds its frame does not fit.  libgcc never
+ * unmaps a segment when the frame that needed it returns: it keeps the
+ * chain and reuses it for the next deep call, so a coroutine at rest
+ * holds its high-water chain.  __splitstack_releasecontext unmaps the
+ * chain when the coroutine ends.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "coro_internal.h"
+
+static __thread uint64_t split_live;
+
+int coro_split_get(struct coro_stack *s, size_t size)
+{
+	/*
+	 * 0: __morestack does not block signals (two sigprocmask calls) per
+	 * split; the only signal handler running on these stacks is the
+	 * SIGSEGV report, built without -fsplit-stack.
+	 */
+	int block_signals = 0;
+	size_t got = 0;
+
+	memset(s->split, 0, sizeof(s->split));
+	s->base = __splitstack_makecontext(size, s->split, &got);
+	if (!s->base)
+		return -ENOMEM;
+	__splitstack_block_signals_context(s->split, &block_signals, NULL);
+	s->kind = CORO_STACK_SPLIT;
+	s->size = got;
+	s->mapped = 0;
+	split_live++;
+	return 0;
+}
+
+void coro_split_put(struct coro_stack *s)
+{
+	__splitstack_releasecontext(s->split);
+	memset(s->split, 0, sizeof(s->split));
+	split_live--;
+}
+
+uint64_t coro_split_live(void)
+{
+	return split_live;
+}
