@@ -3,7 +3,8 @@
  * tpc-server and fut-server answer byte for byte alike: each request
  * below goes to both on a fresh connection, and everything read until
  * the server closes (or a response is complete) must match.
- * usage: same_bytes SERVER_A SERVER_B   (relative to the build tree)
+ * usage: same_bytes SERVER_A SERVER_B [ARG_FOR_B]...   (relative to the
+ * build tree; the arguments go to SERVER_B, e.g. --stack split)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "server_proc.h"
 
 static const char *server_a, *server_b;
+static const char *const *server_b_args;
 
 static const struct {
 	const char *name;
@@ -68,7 +70,7 @@ TEST(every_case_answers_the_same_bytes)
 	setenv("STACKLAB_SERVER", server_a, 1);
 	ASSERT_TRUE(server_start(&a, no_args));
 	setenv("STACKLAB_SERVER", server_b, 1);
-	ASSERT_TRUE(server_start(&b, no_args));
+	ASSERT_TRUE(server_start(&b, server_b_args));
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t la = exchange(a.port, cases[i].request, got_a, sizeof(got_a));
@@ -85,12 +87,13 @@ TEST(every_case_answers_the_same_bytes)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: same_bytes SERVER_A SERVER_B\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: same_bytes SERVER_A SERVER_B [ARG_FOR_B]...\n");
 		return 2;
 	}
 	server_a = argv[1];
 	server_b = argv[2];
+	server_b_args = (const char *const *)argv + 3;	/* NULL-terminated */
 	/* The harness reads no arguments of its own. */
 	return test_harness_run(1, argv);
 }

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef STACKLAB_COROSRV_H
+#define STACKLAB_COROSRV_H
+
+/*
+ * coro-server: stackful coroutines on libfut's executor, one per
+ * connection, blocking-style IO.  GET /heavy's scratch is an array on the
+ * coroutine's stack, as on tpc-server's thread stack.  conn.c is the code
+ * that runs on connection stacks: built with -fsplit-stack, so that on a
+ * split stack its frames grow the segment chain (on a fixed stack the
+ * split-stack prologues never fire).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http_parse.h"
+#include "libfut/fut_coro.h"
+
+struct corosrv_config {
+	enum coro_stack_kind stack;
+	size_t stack_size;
+	size_t heavy_bytes;
+	uint64_t max_conns;
+	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
+	unsigned int shutdown_timeout_s;
+	struct http_limits limits;
+};
+
+/* Set once by main before the executors start; read-only after. */
+extern struct corosrv_config corosrv_cfg;
+
+/* One per executor thread. */
+struct corosrv_exec {
+	int listen_fd;		/* SO_REUSEPORT: one per executor */
+	int stop_fd;		/* eventfd: main writes it to stop */
+	struct fut_handle listener;
+	struct fut_handle *conns;	/* this executor's connections, by fd */
+	uint64_t table_len;
+	uint64_t live;
+};
+
+/* --- conn.c (split-stack code) ------------------------------------------- */
+/* A connection coroutine's body: serves the fd it is given, closes it. */
+intptr_t corosrv_serve(void *fd_as_ptr);
+/* The receive buffer, on the connection's stack. */
+size_t corosrv_recv_buf_bytes(void);
+/* The heavy branch's frame: --heavy-bytes rounded up to a power of two. */
+size_t corosrv_heavy_frame_bytes(size_t heavy_bytes);
+
+/* --- shared --------------------------------------------------------------- */
+bool corosrv_stopping(void);
+void corosrv_count_request(void);
+uint64_t corosrv_requests_served(void);
+/* The executor of the calling thread, set by corosrv_exec_setup. */
+extern __thread struct corosrv_exec *corosrv_here;
+void corosrv_conn_leave(struct corosrv_exec *ctx, int fd);
+
+/* fut_setup_fn: this executor's listener and stopper coroutines. */
+void corosrv_exec_setup(struct fut_exec *ex, unsigned int index, void *ctxs);
+
+#endif
