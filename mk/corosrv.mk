@@ -20,11 +20,6 @@ $(B)/user/coro-server: $(COROSRV_OBJS) $(LIBFUT)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(SPLIT_LDFLAGS) -o $@ $^ $(LDLIBS_CORO)
 
-$(B)/obj/split/%.o: %.c
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@ (split stack)"
-	@$(CC) $(CFLAGS) $(SPLIT_CFLAGS) $(COROSRV_CFLAGS) -Iuser -MMD -c $< -o $@
-
 $(B)/obj/user/corosrv/%.o: user/corosrv/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -17,6 +17,15 @@ LDLIBS_FUT  := $(LDLIBS_URING) -ljansson -lpthread
 LDLIBS_CORO   := $(LDLIBS_FUT) -lboost_context
 SPLIT_CFLAGS  := -fsplit-stack
 SPLIT_LDFLAGS := -fuse-ld=gold
+# Big frames probe page by page (-fstack-clash-protection): on a fixed
+# stack they fault in its guard page instead of jumping past it.
+SPLIT_CFLAGS  += -fstack-clash-protection
+
+# The split-stack copy of a source, for the binaries that run it there.
+$(B)/obj/split/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (split stack)"
+	@$(CC) $(CFLAGS) $(SPLIT_CFLAGS) -Iuser -MMD -c $< -o $@
 
 USER_BINS += $(LIBFUT) $(LIBFUT_SAN)
 
@@ -50,6 +59,18 @@ $(B)/user/bench/%: user/bench/%.c $(LIBFUT)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Iuser/libfut -MMD -o $@ $< $(LIBFUT) $(LDLIBS_FUT)
 
-bench: $(BENCH_BINS)
+# segment_bench: its split-stack half is built with -fsplit-stack, and it
+# links with gold (the hot split, user/README.md).
+SEGMENT_BENCH := $(B)/user/bench/segment_bench
+USER_BINS     += $(SEGMENT_BENCH)
+
+$(SEGMENT_BENCH): user/bench/segment_bench.c $(B)/obj/split/user/bench/segment_split.o $(LIBFUT)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser/bench -MMD $(SPLIT_LDFLAGS) -o $@ $< \
+		$(B)/obj/split/user/bench/segment_split.o $(LIBFUT) $(LDLIBS_CORO)
+
+bench: $(BENCH_BINS) $(SEGMENT_BENCH)
 	@$(B)/user/bench/fut_bench
 	@$(if $(GO),$(B)/peers/go-grow)
+	@$(SEGMENT_BENCH)
