@@ -12,11 +12,15 @@ LIBFUT_SAN  := $(B)/user/san/libfut.a
 LDLIBS_FUT  := $(LDLIBS_URING) -ljansson -lpthread
 # Coroutines (fut_coro.h) switch with Boost.Context.  Code that runs on a
 # split coroutine stack is built with SPLIT_CFLAGS; a binary holding any
-# links with SPLIT_LDFLAGS: gold adjusts its calls into code built
-# without -fsplit-stack, which need a big frame (a new segment) first.
+# links with SPLIT_LDFLAGS: gold makes a split function that calls code
+# built without -fsplit-stack (libc, libfut) ask for SPLIT_ADJUST bytes
+# more than its frame, so that the callee has room.  gold's default is
+# 1 MiB, which puts every such call in a segment of its own; 16 KiB is
+# four times what the callees here use (vfprintf is the largest).
+SPLIT_ADJUST  := 0x4000
 LDLIBS_CORO   := $(LDLIBS_FUT) -lboost_context
 SPLIT_CFLAGS  := -fsplit-stack
-SPLIT_LDFLAGS := -fuse-ld=gold
+SPLIT_LDFLAGS := -fuse-ld=gold -Wl,--split-stack-adjust-size=$(SPLIT_ADJUST)
 # Big frames probe page by page (-fstack-clash-protection): on a fixed
 # stack they fault in its guard page instead of jumping past it.
 SPLIT_CFLAGS  += -fstack-clash-protection

@@ -17,6 +17,8 @@
 #define NS_PER_S 1000000000ULL
 /* What an erroring client may still send before we close on it. */
 #define LINGER_MAX_BYTES (256 * 1024)
+/* The receive buffer an idle connection has: a few requests' worth. */
+#define CONN_FIRST_BUF_BYTES 2048
 
 size_t corosrv_recv_buf_bytes(void)
 {
@@ -25,45 +27,61 @@ size_t corosrv_recv_buf_bytes(void)
 }
 
 /*
- * The heavy scratch is a fixed-size local array: with -fsplit-stack a
- * variable-length array would be malloc'd by libgcc, not put on the
- * stack.  One function per power of two, from 4 KiB to 1 GiB; the
- * smallest that holds --heavy-bytes runs, and only --heavy-bytes of its
- * frame is touched.
+ * Stack arrays whose size is known only at run time.  With -fsplit-stack
+ * a variable-length array is malloc'd by libgcc, not put on the stack, so
+ * these are fixed-size arrays instead: one function per power of two from
+ * 1 KiB to 1 GiB; the smallest that holds the bytes asked for runs fn on
+ * its array, and only what fn touches of it is committed.
  */
-#define HEAVY_MIN_SHIFT 12
-#define HEAVY_MAX_SHIFT 30
-#define HEAVY_FN(shift)                                                       \
-	__attribute__((noinline)) static uint64_t heavy_##shift(size_t n)     \
+typedef intptr_t (*area_fn)(char *area, size_t cap, void *arg);
+
+#define AREA_MIN_SHIFT 10
+#define AREA_MAX_SHIFT 30
+#define AREA_FN(shift)                                                        \
+	__attribute__((noinline)) static intptr_t area_##shift(area_fn fn,    \
+							       void *arg)     \
 	{                                                                     \
-		unsigned char scratch[1ul << (shift)];                        \
-		return workload_heavy_digest(scratch, n);                     \
+		char area[1ul << (shift)];                                    \
+		return fn(area, sizeof(area), arg);                           \
 	}
-HEAVY_FN(12) HEAVY_FN(13) HEAVY_FN(14) HEAVY_FN(15) HEAVY_FN(16)
-HEAVY_FN(17) HEAVY_FN(18) HEAVY_FN(19) HEAVY_FN(20) HEAVY_FN(21)
-HEAVY_FN(22) HEAVY_FN(23) HEAVY_FN(24) HEAVY_FN(25) HEAVY_FN(26)
-HEAVY_FN(27) HEAVY_FN(28) HEAVY_FN(29) HEAVY_FN(30)
+AREA_FN(10) AREA_FN(11) AREA_FN(12) AREA_FN(13) AREA_FN(14) AREA_FN(15)
+AREA_FN(16) AREA_FN(17) AREA_FN(18) AREA_FN(19) AREA_FN(20) AREA_FN(21)
+AREA_FN(22) AREA_FN(23) AREA_FN(24) AREA_FN(25) AREA_FN(26) AREA_FN(27)
+AREA_FN(28) AREA_FN(29) AREA_FN(30)
 
-static uint64_t (*const heavy_by_shift[])(size_t) = {
-	heavy_12, heavy_13, heavy_14, heavy_15, heavy_16, heavy_17, heavy_18,
-	heavy_19, heavy_20, heavy_21, heavy_22, heavy_23, heavy_24, heavy_25,
-	heavy_26, heavy_27, heavy_28, heavy_29, heavy_30,
+static intptr_t (*const area_by_shift[])(area_fn, void *) = {
+	area_10, area_11, area_12, area_13, area_14, area_15, area_16,
+	area_17, area_18, area_19, area_20, area_21, area_22, area_23,
+	area_24, area_25, area_26, area_27, area_28, area_29, area_30,
 };
-_Static_assert(sizeof(heavy_by_shift) / sizeof(heavy_by_shift[0]) ==
-	       HEAVY_MAX_SHIFT - HEAVY_MIN_SHIFT + 1, "one per power of two");
+_Static_assert(sizeof(area_by_shift) / sizeof(area_by_shift[0]) ==
+	       AREA_MAX_SHIFT - AREA_MIN_SHIFT + 1, "one per power of two");
 
-static unsigned int heavy_shift(size_t heavy_bytes)
+static unsigned int area_shift(size_t bytes)
 {
-	unsigned int shift = HEAVY_MIN_SHIFT;
+	unsigned int shift = AREA_MIN_SHIFT;
 
-	while ((1ul << shift) < heavy_bytes)
+	while ((1ul << shift) < bytes)
 		shift++;
 	return shift;
 }
 
-size_t corosrv_heavy_frame_bytes(size_t heavy_bytes)
+size_t corosrv_stack_area_bytes(size_t bytes)
 {
-	return 1ul << heavy_shift(heavy_bytes);
+	return 1ul << area_shift(bytes);
+}
+
+static intptr_t with_stack_area(size_t bytes, area_fn fn, void *arg)
+{
+	return area_by_shift[area_shift(bytes) - AREA_MIN_SHIFT](fn, arg);
+}
+
+static intptr_t heavy_on_stack(char *scratch, size_t cap, void *arg)
+{
+	(void)cap;
+	(void)arg;
+	return (intptr_t)workload_heavy_digest((unsigned char *)scratch,
+					       corosrv_cfg.heavy_bytes);
 }
 
 static bool send_all(int fd, const char *data, size_t len, uint64_t timeout_ns)
@@ -87,8 +105,8 @@ static bool answer(int fd, const struct http_request *req)
 	size_t n;
 
 	if (route == ROUTE_HEAVY)
-		digest = heavy_by_shift[heavy_shift(corosrv_cfg.heavy_bytes) -
-					HEAVY_MIN_SHIFT](corosrv_cfg.heavy_bytes);
+		digest = (uint64_t)with_stack_area(corosrv_cfg.heavy_bytes,
+						   heavy_on_stack, NULL);
 	n = workload_respond(route, req, corosrv_cfg.heavy_bytes, digest, out,
 			     sizeof(out));
 	corosrv_count_request();
@@ -117,65 +135,82 @@ static void send_error_and_linger(int fd, int status)
 	}
 }
 
+/* A connection's protocol state, carried into a larger buffer. */
+struct conn_state {
+	int fd;
+	struct http_conn http;
+	uint64_t head_deadline;
+	const char *carried;	/* bytes received into the smaller buffer */
+	size_t len;
+};
+
 /*
  * Requests until the peer closes, a response says close, an error answer
  * is sent, the idle timeout passes, or the server stops (then the request
  * in flight is finished and nothing pipelined behind it is served).  A
  * head must be finished within the idle timeout of its first byte.
+ *
+ * The receive buffer is a stack array.  It starts small (requests are
+ * tens of bytes); when an unfinished head fills it, serving goes on one
+ * frame deeper in an array that holds the longest head allowed: on a
+ * split stack only the connections that need it grow a segment.
  */
-static void serve(int fd)
+static intptr_t serve_in(char *buf, size_t cap, void *arg)
 {
+	struct conn_state *st = arg;
 	const uint64_t idle_ns = corosrv_cfg.idle_timeout_s * NS_PER_S;
-	const size_t cap = corosrv_recv_buf_bytes();
-	char buf[cap];
-	struct http_conn conn = { 0 };
-	uint64_t head_deadline = 0;
-	size_t len = 0;
 
+	if (st->len)
+		memcpy(buf, st->carried, st->len);
 	for (;;) {
 		struct http_request req;
 		size_t used;
 		int status;
-		enum http_step step = http_conn_step(&conn, buf, len,
+		enum http_step step = http_conn_step(&st->http, buf, st->len,
 						     &corosrv_cfg.limits, &used,
 						     &req, &status);
 
 		if (step == HTTP_STEP_ERROR) {
-			send_error_and_linger(fd, status);
-			return;
+			send_error_and_linger(st->fd, status);
+			return 0;
 		}
 		if (step == HTTP_STEP_REQUEST) {
 			bool keep = req.keep_alive;
 
-			if (!answer(fd, &req) || !keep || corosrv_stopping())
-				return;
+			if (!answer(st->fd, &req) || !keep || corosrv_stopping())
+				return 0;
 		}
-		memmove(buf, buf + used, len - used);
-		len -= used;
+		memmove(buf, buf + used, st->len - used);
+		st->len -= used;
 		if (step == HTTP_STEP_REQUEST)
 			continue;
+		if (st->len == cap) {
+			/* A head longer than this buffer: a larger one. */
+			st->carried = buf;
+			return with_stack_area(corosrv_recv_buf_bytes(), serve_in, st);
+		}
 
 		/* More is needed: an idle wait, or a head being finished. */
 		uint64_t want = idle_ns, now;
 
-		if (len && !conn.drain_left) {
+		if (st->len && !st->http.drain_left) {
 			now = fut_now_ns();
-			if (!head_deadline)
-				head_deadline = now + idle_ns;
-			want = head_deadline > now ? head_deadline - now : 1;
+			if (!st->head_deadline)
+				st->head_deadline = now + idle_ns;
+			want = st->head_deadline > now ? st->head_deadline - now : 1;
 		} else {
-			head_deadline = 0;
+			st->head_deadline = 0;
 		}
 
-		intptr_t n = coro_recv(fd, buf + len, cap - len, want);
+		intptr_t n = coro_recv(st->fd, buf + st->len, cap - st->len, want);
 
 		if (n > 0) {
-			len += n;
+			st->len += n;
 		} else if (n == -ETIMEDOUT) {
-			send_error_and_linger(fd, 408);
-			return;
-		} else if (n != -EINTR) {
-			return;
+			send_error_and_linger(st->fd, 408);
+			return 0;
+		} else {
+			return 0;
 		}
 	}
 }
@@ -183,9 +218,18 @@ static void serve(int fd)
 intptr_t corosrv_serve(void *fd_as_ptr)
 {
 	int fd = (int)(intptr_t)fd_as_ptr;
+	struct conn_state st = { .fd = fd };
 
-	serve(fd);
+	with_stack_area(CONN_FIRST_BUF_BYTES, serve_in, &st);
 	corosrv_conn_leave(corosrv_here, fd);
 	coro_close(fd);
 	return 0;
+}
+
+size_t corosrv_stack_need(void)
+{
+	/* The first buffer, the one a long head moves to, the heavy array. */
+	return corosrv_stack_area_bytes(CONN_FIRST_BUF_BYTES) +
+	       corosrv_stack_area_bytes(corosrv_recv_buf_bytes()) +
+	       corosrv_stack_area_bytes(corosrv_cfg.heavy_bytes);
 }

@@ -43,10 +43,12 @@ struct corosrv_exec {
 /* --- conn.c (split-stack code) ------------------------------------------- */
 /* A connection coroutine's body: serves the fd it is given, closes it. */
 intptr_t corosrv_serve(void *fd_as_ptr);
-/* The receive buffer, on the connection's stack. */
+/* The largest receive buffer, on the connection's stack: a whole head. */
 size_t corosrv_recv_buf_bytes(void);
-/* The heavy branch's frame: --heavy-bytes rounded up to a power of two. */
-size_t corosrv_heavy_frame_bytes(size_t heavy_bytes);
+/* A stack array of bytes takes this much: the next power of two. */
+size_t corosrv_stack_area_bytes(size_t bytes);
+/* What a connection's stack holds at its deepest (the heavy branch). */
+size_t corosrv_stack_need(void);
 
 /* --- shared --------------------------------------------------------------- */
 bool corosrv_stopping(void);

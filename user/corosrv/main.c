@@ -177,15 +177,14 @@ static bool stack_fits(void)
 		    rl.rlim_cur >= CORO_STACK_MIN)
 			corosrv_cfg.stack_size = rl.rlim_cur;
 	}
-	need = corosrv_heavy_frame_bytes(corosrv_cfg.heavy_bytes) +
-	       corosrv_recv_buf_bytes() + STACK_MARGIN;
+	need = corosrv_stack_need() + STACK_MARGIN;
 	if (need <= corosrv_cfg.stack_size)
 		return true;
 	fprintf(stderr,
-		PROG ": a %zu-byte fixed stack cannot hold the %zu-byte heavy frame (--heavy-bytes %zu rounded up to a power of two), the %zu-byte receive buffer and %d KiB for frames; raise --stack-size to at least %zu, lower --heavy-bytes, or use --stack split\n",
-		corosrv_cfg.stack_size, corosrv_heavy_frame_bytes(corosrv_cfg.heavy_bytes),
-		corosrv_cfg.heavy_bytes, corosrv_recv_buf_bytes(), STACK_MARGIN / 1024,
-		need);
+		PROG ": a %zu-byte fixed stack cannot hold the %zu-byte heavy array, the receive buffers (a %zu-byte one for heads that do not fit the first) and %d KiB for frames (arrays round up to powers of two); raise --stack-size to at least %zu, lower --heavy-bytes, or use --stack split\n",
+		corosrv_cfg.stack_size, corosrv_cfg.heavy_bytes,
+		corosrv_stack_area_bytes(corosrv_recv_buf_bytes()),
+		STACK_MARGIN / 1024, need);
 	return false;
 }
 
