@@ -48,6 +48,7 @@ static void usage(FILE *out)
 "      --idle-timeout S      idle or unfinished-head limit; then 408 (default 10)\n"
 "      --shutdown-timeout S  on SIGTERM, time to finish requests in flight;\n"
 "                            then connections are cancelled (default 2)\n"
+"  -V, --version             print the stacklab release and exit\n"
 "  -h, --help                this text\n"
 "\n"
 "SIGINT or SIGTERM: stop accepting, finish the request in flight on each\n"
@@ -85,13 +86,14 @@ static bool parse_args(int argc, char **argv, const char **addr,
 		{ "max-header-bytes", required_argument, NULL, 'M' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "shutdown-timeout", required_argument, NULL, 'T' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	uint64_t value;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "p:a:t:s:H:m:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:a:t:s:H:m:Vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (!opts_uint(PROG, "port", optarg, 0, 65535, port))
@@ -140,6 +142,9 @@ static bool parse_args(int argc, char **argv, const char **addr,
 				return false;
 			corosrv_cfg.shutdown_timeout_s = value;
 			break;
+		case 'V':
+			opts_print_version(PROG);
+			exit(0);
 		case 'h':
 			usage(stdout);
 			exit(0);
