@@ -50,8 +50,10 @@ struct coro_opts {
 typedef intptr_t (*coro_fn)(void *arg);
 
 /*
- * Spawn a coroutine on ex (NULL: the current executor).  0 and *h set, or
- * -ENOMEM (no stack or task), -EINVAL (a size below CORO_STACK_MIN).
+ * Spawn a coroutine on ex (NULL: the current executor, which must be the
+ * calling thread's).  0 and *h set, or -ENOMEM (no stack or task), or
+ * -EINVAL (a fixed stack below CORO_STACK_MIN; a split first segment is
+ * raised to it, libgcc's floor).
  */
 int coro_spawn(struct fut_exec *ex, const struct coro_opts *opts, coro_fn fn,
 	       void *arg, bool detached, struct fut_handle *h);
