@@ -12,6 +12,10 @@ printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >"$corpus/get"
 printf 'POST /f HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello' >"$corpus/post"
 printf 'GET /heavy HTTP/1.0\nConnection: keep-alive\n\nGET / HTTP/1.1\r\nHost: y\r\n\r\n' >"$corpus/pipelined"
 printf 'PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n' >"$corpus/chunked"
+printf 'GET http://h:80/heavy?x=1 HTTP/1.1\r\nHost: [::1]:80\r\n\r\n' >"$corpus/absolute"
+printf 'GET /?q HTTP/1.2\r\nHost: a, b\r\n\r\n' >"$corpus/host-list"
+printf 'GET / HTTP/2.0\r\nHost: a b\r\n\r\n' >"$corpus/version"
+printf '\r\n\r' >"$corpus/split-crlf"
 
 tap_plan 1
 out=$(mktemp)

@@ -41,10 +41,125 @@ static bool next_line(const char *buf, size_t len, size_t *pos,
 	return true;
 }
 
+static bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * RFC 3986 unreserved and sub-delims, less the comma: a comma in a Host
+ * value is what a field list of two Hosts, joined, looks like.
+ */
+static bool is_host_char(unsigned char c)
+{
+	return is_alpha(c) || is_digit(c) || (c && strchr("-._~!$&'()*+;=", c));
+}
+
+/*
+ * uri-host [ ":" port ] (RFC 9110 7.2): a reg-name or IPv4 address (with
+ * pct-encoding), or an IP-literal in brackets.  Not empty: every target
+ * we serve has an authority.  Userinfo ("u@h") is refused with the rest.
+ */
+static bool authority_is_valid(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n && s[0] == '[') {
+		for (i = 1; i < n && s[i] != ']'; i++)
+			if (!is_host_char(s[i]) && s[i] != ':')
+				return false;
+		if (i == 1 || i >= n)
+			return false;
+		i++;
+	} else {
+		while (i < n && s[i] != ':') {
+			if (s[i] == '%') {
+				if (n - i < 3 || !is_hex(s[i + 1]) ||
+				    !is_hex(s[i + 2]))
+					return false;
+				i += 3;
+				continue;
+			}
+			if (!is_host_char(s[i]))
+				return false;
+			i++;
+		}
+		if (!i)
+			return false;
+	}
+	if (i == n)
+		return true;
+	if (s[i++] != ':')
+		return false;
+	while (i < n && is_digit(s[i]))
+		i++;
+	return i == n;
+}
+
+/*
+ * The path to route by: the target without its query, and for an
+ * absolute-form target (RFC 9112 3.2.2) without scheme and authority,
+ * an empty path there being "/".  Only http and https URIs are served.
+ */
+static ssize_t parse_target(const char *t, size_t n, struct http_request *req)
+{
+	size_t i = 0, authority;
+
+	if (t[0] != '/') {
+		while (i < n && (is_alpha(t[i]) || is_digit(t[i]) ||
+				 t[i] == '+' || t[i] == '-' || t[i] == '.'))
+			i++;
+		if (!((i == 4 && !strncasecmp(t, "http", 4)) ||
+		      (i == 5 && !strncasecmp(t, "https", 5))) ||
+		    n - i < 3 || memcmp(t + i, "://", 3))
+			return -400;
+		authority = i += 3;
+		while (i < n && t[i] != '/' && t[i] != '?')
+			i++;
+		if (!authority_is_valid(t + authority, i - authority))
+			return -400;
+	}
+	req->path = t + i;
+	while (i < n && t[i] != '?')
+		i++;
+	req->path_len = t + i - req->path;
+	if (!req->path_len) {
+		req->path = "/";
+		req->path_len = 1;
+	}
+	return 0;
+}
+
+/*
+ * HTTP-version (RFC 9112 2.3): "HTTP/" DIGIT "." DIGIT.  A later 1.x is
+ * served as 1.1, the highest we speak; another major gets 505.
+ */
+static ssize_t parse_version(const char *v, size_t n, struct http_request *req)
+{
+	if (n != 8 || memcmp(v, "HTTP/", 5) || !is_digit(v[5]) || v[6] != '.' ||
+	    !is_digit(v[7]))
+		return -400;
+	if (v[5] != '1')
+		return -505;
+	req->version_minor = v[7] == '0' ? 0 : 1;
+	return 0;
+}
+
 static ssize_t parse_request_line(const char *line, size_t n,
 				  struct http_request *req)
 {
 	size_t i = 0, method_len, target_start;
+	ssize_t err;
 
 	while (i < n && is_tchar(line[i]))
 		i++;
@@ -59,18 +174,18 @@ static ssize_t parse_request_line(const char *line, size_t n,
 		req->method = HTTP_OTHER;
 
 	target_start = ++i;
-	/* Origin form only ("/path?query"); no absolute or authority form. */
-	if (i >= n || line[i] != '/')
-		return -400;
 	while (i < n && line[i] > 0x20 && line[i] < 0x7f)
 		i++;
 	req->target = line + target_start;
 	req->target_len = i - target_start;
-	if (n - i != 9 || line[i] != ' ' || memcmp(line + i + 1, "HTTP/1.", 7))
+	if (!req->target_len || i >= n || line[i] != ' ')
 		return -400;
-	if (line[n - 1] != '0' && line[n - 1] != '1')
-		return -400;
-	req->version_minor = line[n - 1] - '0';
+	/* The version first: a 505 says more than a 400 about its target. */
+	err = parse_version(line + i + 1, n - i - 1, req);
+	if (!err)
+		err = parse_target(req->target, req->target_len, req);
+	if (err)
+		return err;
 	req->keep_alive = req->version_minor == 1;
 	return 0;
 }
@@ -150,13 +265,16 @@ ssize_t http_parse_request(const char *buf, size_t len,
 				tail--;
 			if (has_control(buf + pos, tail))
 				return -400;
-			/* So is an unfinished request line with a bad method. */
+			/*
+			 * So is an unfinished request line with a bad method;
+			 * a CR at the end may be the start of an empty line.
+			 */
 			if (!have_request_line) {
 				size_t i = pos;
 
-				while (i < len && is_tchar(buf[i]))
+				while (i < pos + tail && is_tchar(buf[i]))
 					i++;
-				if (i < len && buf[i] != ' ')
+				if (i < pos + tail && buf[i] != ' ')
 					return -400;
 			}
 			return 0;
@@ -204,7 +322,8 @@ ssize_t http_parse_request(const char *buf, size_t len,
 		} else if (name_is(line, name_len, "Transfer-Encoding")) {
 			return -501;
 		} else if (name_is(line, name_len, "Host")) {
-			if (seen_host)
+			/* RFC 9112 3.2: one Host, and a valid one. */
+			if (seen_host || !authority_is_valid(line + v, vend - v))
 				return -400;
 			seen_host = true;
 		} else if (name_is(line, name_len, "Connection")) {

@@ -3,9 +3,12 @@
 #define STACKLAB_HTTP_PARSE_H
 
 /*
- * The HTTP/1.1 request subset both servers speak: a request line in origin
- * form, header fields, keep-alive, pipelining, Content-Length bodies (which
- * the server drains and ignores).  No chunked bodies, no obs-fold.
+ * The HTTP/1.1 request subset both servers speak (RFC 9112, RFC 9110): a
+ * request line with an origin-form or http(s) absolute-form target, header
+ * fields, a Host required in HTTP/1.1 and valid in any version, keep-alive,
+ * pipelining, Content-Length bodies (which the server drains and ignores).
+ * No chunked bodies, no obs-fold.  HTTP/1.2 and later minors are served as
+ * HTTP/1.1; another major version is a 505.
  *
  * The parser is stateless: it is given everything received so far for the
  * current request and either finds a whole request head, asks for more, or
@@ -34,9 +37,16 @@ struct http_limits {
 
 struct http_request {
 	enum http_method method;
-	const char *target;	/* points into the caller's buffer */
+	const char *target;	/* the request-target, in the caller's buffer */
 	size_t target_len;
-	int version_minor;	/* HTTP/1.<minor>: 0 or 1 */
+	/*
+	 * What to route by: the target's path, without the query, and
+	 * without scheme and authority in absolute form; in the caller's
+	 * buffer, or a static "/" for "http://h" or "http://h?q".
+	 */
+	const char *path;
+	size_t path_len;
+	int version_minor;	/* 0 for HTTP/1.0; 1 for HTTP/1.1 and later 1.x */
 	bool keep_alive;	/* after the version default and Connection */
 	size_t content_length;	/* body bytes that follow the head */
 };
@@ -45,8 +55,9 @@ struct http_request {
  * Parse the request head at the start of buf.
  * Returns the head's length in bytes (> 0) and fills *req; 0 when the head
  * is incomplete and may still become valid; or -STATUS for the response
- * the server must send before closing: -400, -413, -431, or -501 (a
- * Transfer-Encoding we do not implement).  A method other than GET and
+ * the server must send before closing: -400, -413, -431, -501 (a
+ * Transfer-Encoding we do not implement) or -505 (an HTTP major version
+ * other than 1).  A method other than GET and
  * HEAD parses (HTTP_OTHER): the server answers 405 and, the body drained,
  * keeps the connection.
  */

@@ -7,20 +7,20 @@
 
 static const char root_body[] = "hello from stacklab\n";
 
-static bool target_is(const struct http_request *req, const char *path)
+static bool path_is(const struct http_request *req, const char *path)
 {
 	size_t n = strlen(path);
 
-	return req->target_len == n && !memcmp(req->target, path, n);
+	return req->path_len == n && !memcmp(req->path, path, n);
 }
 
 enum workload_route workload_route(const struct http_request *req)
 {
 	if (req->method == HTTP_OTHER)
 		return ROUTE_NOT_ALLOWED;
-	if (target_is(req, "/"))
+	if (path_is(req, "/"))
 		return ROUTE_ROOT;
-	if (target_is(req, "/heavy"))
+	if (path_is(req, "/heavy"))
 		return ROUTE_HEAVY;
 	return ROUTE_NOT_FOUND;
 }
