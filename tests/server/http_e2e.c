@@ -120,6 +120,31 @@ TEST_F(server, body_split_across_writes_is_drained)
 	ASSERT_EQ(200, response(_metadata, self));
 }
 
+TEST_F(server, leading_empty_line_split_between_cr_and_lf)
+{
+	/* Two receives: the CR, then its LF and a request. */
+	ASSERT_TRUE(client_send_str(self->fd, "\r"));
+	usleep(50 * 1000);
+	ASSERT_TRUE(client_send_str(self->fd, "\n" GET("/")));
+	ASSERT_EQ(200, response(_metadata, self));
+}
+
+TEST_F(server, absolute_form_and_query_are_routed_by_path)
+{
+	ASSERT_TRUE(client_send_str(self->fd, GET("http://t/heavy?x=1") GET("/?a")));
+	ASSERT_EQ(200, response(_metadata, self));
+	EXPECT_NE(NULL, strstr(self->buf, "\r\n\r\n" HEAVY_256K_BODY));
+	ASSERT_EQ(200, response(_metadata, self));
+	EXPECT_EQ(0, memcmp(self->buf, ROOT_RESPONSE, self->len));
+}
+
+TEST_F(server, http2_gets_505_and_close)
+{
+	ASSERT_TRUE(client_send_str(self->fd, "GET / HTTP/2.0\r\nHost: t\r\n\r\n"));
+	ASSERT_EQ(505, response(_metadata, self));
+	EXPECT_TRUE(client_sees_eof(self->fd));
+}
+
 TEST_F(server, garbage_gets_400_and_close)
 {
 	ASSERT_TRUE(client_send(self->fd, "\x16\x03\x01\x02\x00\x01\x00", 7));
