@@ -1,12 +1,14 @@
 # End-to-end tests of the servers; one program, run against each server.
 
 TEST_BINS  += $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
-	      $(B)/tests/server/conn_flood $(B)/tests/server/same_bytes
+	      $(B)/tests/server/conn_flood $(B)/tests/server/same_bytes \
+	      $(B)/tests/server/shutdown
 TEST_FILES += tests/server/suite.host tests/server/wrk.sh \
 	      tests/server/wrk_mix.lua
 
 $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
-	$(B)/tests/server/conn_flood $(B)/tests/server/same_bytes: \
-	tests/server/server_proc.c
+	$(B)/tests/server/conn_flood $(B)/tests/server/same_bytes \
+	$(B)/tests/server/shutdown: tests/server/server_proc.c
+$(B)/tests/server/shutdown: LDLIBS := -lpthread
 # (The servers' ASan/LSan builds, san/tpc-server and san/fut-server, are
 # made by mk/tpc.mk and mk/futsrv.mk from the same sources as the servers.)

@@ -40,6 +40,7 @@ struct CONN {
 	int status;		/* error to answer before closing; 0 none */
 	bool keep_alive;
 	bool released;		/* conn_release done; the fd is being closed */
+	bool stopped;		/* the server stops: serve nothing more */
 	struct futsrv_exec *ctx;
 	struct fut_recver rx;
 	struct http_conn http;
@@ -151,7 +152,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 		if (self->r <= 0)
 			break;
 		take_data(self);
-		while (!self->status) {
+		while (!self->status && !self->stopped) {
 			step = http_conn_step(&self->http, self->src + self->src_used,
 					      self->src_len - self->src_used,
 					      &futsrv_cfg.limits, &used, &self->req,
@@ -161,6 +162,11 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 				break;
 			if (step == HTTP_STEP_ERROR) {
 				self->status = status;
+				break;
+			}
+			/* Stopping: the request in flight was the last one. */
+			if (self->ctx->stopping) {
+				self->stopped = true;
 				break;
 			}
 			self->head_deadline = 0;
@@ -186,7 +192,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			if (!self->keep_alive)
 				goto close;
 		}
-		if (self->status)
+		if (self->status || self->stopped)
 			break;
 		if (!keep_rest(self)) {
 			self->status = 503;
@@ -195,11 +201,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 
 	if (self->status) {
-		/*
-		 * Answer, then close without losing the answer: closing with
-		 * unread input sends RST, which can destroy the response before
-		 * the client reads it.  Half-close and drain, bounded.
-		 */
+		/* Answer, then close without losing the answer (below). */
 		self->out_len = http_format_error(self->out, sizeof(self->out),
 						  self->status);
 		for (self->out_sent = 0; self->out_sent < self->out_len;
@@ -211,6 +213,13 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			if (self->r <= 0)
 				goto close;
 		}
+	}
+	if (self->status || self->stopped) {
+		/*
+		 * Closing with unread input sends RST, which can destroy the
+		 * last response before the client reads it.  Half-close and
+		 * drain, bounded.
+		 */
 		FUT_AWAIT(inline, SLOT_IO, io, self->r, fut_shutdown_init,
 			  self->fd, SHUT_WR);
 		for (self->drained = 0; self->drained < LINGER_MAX_BYTES;

@@ -19,6 +19,7 @@ struct futsrv_config {
 	bool heavy_boxed;
 	uint64_t max_conns;
 	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
+	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
 	struct http_limits limits;
 };
 
@@ -29,6 +30,11 @@ extern struct futsrv_config futsrv_cfg;
 struct futsrv_exec {
 	int listen_fd;		/* SO_REUSEPORT: one per executor */
 	int stop_fd;		/* eventfd: main writes it to stop */
+	/*
+	 * Set by the stopper, on this executor's thread: a connection then
+	 * finishes the request in flight and serves none behind it.
+	 */
+	bool stopping;
 	struct fut_handle listener;
 	unsigned char *open_fds;	/* this executor's connections, by fd */
 	uint64_t table_len;
@@ -62,6 +68,7 @@ bool futsrv_conn_admit(struct futsrv_exec *ctx, int fd);	/* false: at --max-conn
 void futsrv_conn_leave(struct futsrv_exec *ctx, int fd);
 void futsrv_count_request(void);
 uint64_t futsrv_requests_served(void);
+uint64_t futsrv_live_conns(void);
 
 /* fut_setup_fn: this executor's listener and stopper tasks. */
 void futsrv_exec_setup(struct fut_exec *ex, unsigned int index, void *ctxs);

@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/net.h"
@@ -42,9 +44,17 @@ static void usage(FILE *out)
 "                            (default 100000, or what RLIMIT_NOFILE allows)\n"
 "      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
 "      --idle-timeout S      idle or unfinished-head limit; then 408 (default 10)\n"
+"      --shutdown-timeout S  on SIGINT/SIGTERM, exit within S (default 2;\n"
+"                            units ms, s, m as in 1.5s)\n"
 "  -h, --help                this text\n"
 "\n"
-"SIGINT or SIGTERM: stop accepting, finish requests in flight, exit 0.\n");
+"--profile FILE is written once at start, so that a path that cannot be\n"
+"written fails then, not at exit.\n"
+"SIGINT or SIGTERM: stop accepting; finish the request in flight on each\n"
+"connection, serve nothing pipelined behind it, close; exit 0 when all are\n"
+"closed or at the --shutdown-timeout deadline, whichever is first.\n"
+"\n"
+"example: " PROG " --port 0 --heavy boxed --profile build/fut.json --shutdown-timeout 500ms\n");
 }
 
 static bool parse_args(int argc, char **argv, const char **addr,
@@ -61,6 +71,7 @@ static bool parse_args(int argc, char **argv, const char **addr,
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "max-header-bytes", required_argument, NULL, 'M' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "shutdown-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -111,6 +122,12 @@ static bool parse_args(int argc, char **argv, const char **addr,
 				return false;
 			futsrv_cfg.idle_timeout_s = value;
 			break;
+		case 'T':
+			if (!opts_duration(PROG, "shutdown-timeout", optarg, 0,
+					   OPTS_SEC(3600),
+					   &futsrv_cfg.shutdown_timeout_ns))
+				return false;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -155,6 +172,52 @@ static bool open_listeners(struct futsrv_exec *ctxs, unsigned int n,
 	return true;
 }
 
+struct joiner {
+	struct fut_runtime *rt;
+	int rc;
+	sem_t done;
+};
+
+static void *join_runtime(void *arg)
+{
+	struct joiner *j = arg;
+
+	j->rc = fut_runtime_join(j->rt);
+	sem_post(&j->done);
+	return NULL;
+}
+
+/*
+ * Wait for every executor to return, at most timeout_ns; false at the
+ * deadline, the executors still running.  *rc: fut_runtime_join's.
+ */
+static bool join_within(struct fut_runtime *rt, uint64_t timeout_ns, int *rc)
+{
+	static struct joiner j;
+	struct timespec deadline;
+	pthread_t thread;
+	int err;
+
+	j.rt = rt;
+	sem_init(&j.done, 0, 0);
+	if (pthread_create(&thread, NULL, join_runtime, &j)) {
+		*rc = fut_runtime_join(rt);
+		return true;
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_nsec += timeout_ns % OPTS_NSEC_PER_SEC;
+	deadline.tv_sec += timeout_ns / OPTS_NSEC_PER_SEC +
+			   deadline.tv_nsec / OPTS_NSEC_PER_SEC;
+	deadline.tv_nsec %= OPTS_NSEC_PER_SEC;
+	while ((err = sem_timedwait(&j.done, &deadline)) < 0 && errno == EINTR)
+		;
+	if (err < 0)
+		return false;
+	pthread_join(thread, NULL);
+	*rc = j.rc;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t port = UINT64_MAX, threads = 1, nofile;
@@ -169,11 +232,18 @@ int main(int argc, char **argv)
 	futsrv_cfg.heavy_bytes = WORKLOAD_HEAVY_BYTES_DEFAULT;
 	futsrv_cfg.max_conns = 100000;
 	futsrv_cfg.idle_timeout_s = 10;
+	futsrv_cfg.shutdown_timeout_ns = OPTS_SEC(2);
 	futsrv_cfg.limits = HTTP_DEFAULT_LIMITS;
 	if (!parse_args(argc, argv, &addr, &port, &threads, &profile,
 			&max_conns_given))
 		return 2;
 
+	/* Written now, by the code that writes it at exit: fail early. */
+	if (profile && (rc = fut_prof_dump(profile)) < 0) {
+		fprintf(stderr, PROG ": --profile %s: cannot write the profile there (%s); name a file in a writable directory\n",
+			profile, strerror(-rc));
+		return 1;
+	}
 	nofile = net_fit_max_conns(PROG, &futsrv_cfg.max_conns, max_conns_given);
 	net_warn_somaxconn(PROG);
 
@@ -222,7 +292,21 @@ int main(int argc, char **argv)
 		if (write(ctxs[i].stop_fd, &one, sizeof(one)) != sizeof(one))
 			fut_runtime_stop(rt);
 	}
-	rc = fut_runtime_join(rt);
+	if (!join_within(rt, futsrv_cfg.shutdown_timeout_ns, &rc)) {
+		/*
+		 * The executors still run and end with the process: no exit
+		 * handlers (nor LSan's) on their live state; the profile is
+		 * written here instead.
+		 */
+		if (profile && (rc = fut_prof_dump(profile)) < 0)
+			fprintf(stderr, PROG ": --profile %s: %s\n", profile,
+				strerror(-rc));
+		printf(PROG ": stopped: %llu requests served, %llu connections cut at the --shutdown-timeout deadline\n",
+		       (unsigned long long)futsrv_requests_served(),
+		       (unsigned long long)futsrv_live_conns());
+		fflush(stdout);
+		_exit(0);
+	}
 	printf(PROG ": stopped: %llu requests served%s\n",
 	       (unsigned long long)futsrv_requests_served(),
 	       rc ? ", an executor failed" : "");

@@ -2,8 +2,8 @@
 /*
  * Per executor: a listener task (accept, admit, spawn a connection task)
  * and a stopper task (on the stop eventfd: cancel the listener and stop
- * every connection's reads, so idle ones end now and busy ones after
- * their response).  The executor returns when no task is left.
+ * every connection's reads, so idle ones end now and busy ones after the
+ * response in flight).  The executor returns when no task is left.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +46,11 @@ void futsrv_count_request(void)
 uint64_t futsrv_requests_served(void)
 {
 	return __atomic_load_n(&requests_served, __ATOMIC_RELAXED);
+}
+
+uint64_t futsrv_live_conns(void)
+{
+	return __atomic_load_n(&live_conns, __ATOMIC_RELAXED);
 }
 
 size_t futsrv_size_types(void)
@@ -159,6 +164,7 @@ static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_AWAIT(inline, 0, io, self->r, fut_read_init, ctx->stop_fd,
 		  &self->count, sizeof(self->count), 0, 0);
 	/* The acceptor's IO is cancelled and awaited before it is freed. */
+	ctx->stopping = true;
 	fut_cancel(ctx->listener);
 	close(ctx->listen_fd);
 	ctx->listen_fd = -1;

@@ -13,6 +13,7 @@ struct tpc_config {
 	size_t heavy_bytes;		/* stack array of GET /heavy */
 	uint64_t max_conns;
 	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
+	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
 	struct http_limits limits;
 };
 
@@ -30,14 +31,16 @@ uint64_t tpc_requests_served(void);
 
 /*
  * Live connections.  add fails (false) at --max-conns; shutdown_all
- * stops every connection's reads, so idle ones end and busy ones end
- * after their response; wait_empty gives up after timeout_s and returns
- * how many are still live.
+ * sets stopping and stops every connection's reads, so idle ones end and
+ * busy ones end after the response in flight (a connection that sees
+ * stopping serves nothing more); wait_empty gives up after timeout_ns
+ * and returns how many are still live.
  */
 bool tpc_registry_init(uint64_t max_fds);
 bool tpc_registry_add(int fd);
 void tpc_registry_remove(int fd);
 void tpc_registry_shutdown_all(void);
-uint64_t tpc_registry_wait_empty(unsigned int timeout_s);
+bool tpc_registry_stopping(void);
+uint64_t tpc_registry_wait_empty(uint64_t timeout_ns);
 
 #endif

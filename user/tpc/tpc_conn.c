@@ -91,17 +91,16 @@ static void set_recv_timeout(int fd, int64_t ms)
 }
 
 /*
- * Answer an error, then close without losing the answer: closing with
- * unread input makes the kernel send RST, which can destroy the response
+ * Before a close, so that what was sent is not lost: closing with unread
+ * input makes the kernel send RST, which can destroy the last response
  * before the client reads it.  Half-close, and drain for a bounded time.
  */
-static void send_error_and_linger(int fd, int status)
+static void linger(int fd)
 {
-	char out[WORKLOAD_RESPONSE_MAX], sink[4096];
-	size_t n = http_format_error(out, sizeof(out), status);
+	char sink[4096];
 	size_t drained = 0;
 
-	if (!send_all(fd, out, n) || shutdown(fd, SHUT_WR) < 0)
+	if (shutdown(fd, SHUT_WR) < 0)
 		return;
 	set_recv_timeout(fd, 1000);
 	while (drained < LINGER_MAX_BYTES) {
@@ -113,9 +112,21 @@ static void send_error_and_linger(int fd, int status)
 	}
 }
 
+/* Answer an error, then close without losing the answer. */
+static void send_error_and_linger(int fd, int status)
+{
+	char out[WORKLOAD_RESPONSE_MAX];
+	size_t n = http_format_error(out, sizeof(out), status);
+
+	if (send_all(fd, out, n))
+		linger(fd);
+}
+
 /*
  * Serve requests until the peer closes, a response says close, an error
- * answer is sent, or the idle timeout passes.  A head must be finished
+ * answer is sent, the idle timeout passes, or the server is stopping:
+ * then the request in flight is finished and none behind it is served.
+ * A head must be finished
  * within the idle timeout of its first byte, so trickling a byte at a
  * time (slowloris) cannot hold a thread forever.
  */
@@ -139,6 +150,10 @@ static void serve(int fd)
 
 		if (step == HTTP_STEP_ERROR) {
 			send_error_and_linger(fd, status);
+			return;
+		}
+		if (step == HTTP_STEP_REQUEST && tpc_registry_stopping()) {
+			linger(fd);
 			return;
 		}
 		if (step == HTTP_STEP_REQUEST) {

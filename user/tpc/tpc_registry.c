@@ -15,6 +15,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t emptied = PTHREAD_COND_INITIALIZER;
 static unsigned char *open_fds;
 static uint64_t table_len, live;
+static bool stopping;
 
 bool tpc_registry_init(uint64_t max_fds)
 {
@@ -49,19 +50,28 @@ void tpc_registry_remove(int fd)
 void tpc_registry_shutdown_all(void)
 {
 	pthread_mutex_lock(&lock);
+	/* Before the shutdowns: a woken reader must see it. */
+	__atomic_store_n(&stopping, true, __ATOMIC_SEQ_CST);
 	for (uint64_t fd = 0; fd < table_len; fd++)
 		if (open_fds[fd])
 			shutdown(fd, SHUT_RD);
 	pthread_mutex_unlock(&lock);
 }
 
-uint64_t tpc_registry_wait_empty(unsigned int timeout_s)
+bool tpc_registry_stopping(void)
+{
+	return __atomic_load_n(&stopping, __ATOMIC_SEQ_CST);
+}
+
+uint64_t tpc_registry_wait_empty(uint64_t timeout_ns)
 {
 	struct timespec deadline;
 	uint64_t left;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_s;
+	deadline.tv_sec += timeout_ns / 1000000000 +
+			   (deadline.tv_nsec + timeout_ns % 1000000000) / 1000000000;
+	deadline.tv_nsec = (deadline.tv_nsec + timeout_ns % 1000000000) % 1000000000;
 	pthread_mutex_lock(&lock);
 	while (live && pthread_cond_timedwait(&emptied, &lock, &deadline) == 0)
 		;
