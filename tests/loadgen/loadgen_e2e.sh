@@ -33,7 +33,7 @@ jqt() {
 	jq -e "$1" "$tmp/out.json" >/dev/null
 }
 
-tap_plan 12
+tap_plan 15
 start_server || { echo "Bail out! $server did not start"; exit 1; }
 
 user/loadgen --port "$port" -c 20 -n 2000 -r 0.1 --json >"$tmp/out.json"
@@ -68,10 +68,27 @@ tap_check "connections the server closes count as errors.closed" \
 	jqt '.responses == 20 and .errors.closed == 20'
 stop_server
 
+# A server that accepts nothing (stopped): connects land in its backlog,
+# every request times out.  Every connection failed: an error.
+start_server
+kill -STOP "$server_pid"
+user/loadgen --port "$port" -c 5 --duration 1 -t 1 --json >"$tmp/out.json" 2>"$tmp/err"
+rc=$?
+kill -CONT "$server_pid"
+tap_diag "$(jq -c '{requests,responses,errors}' "$tmp/out.json") $(cat "$tmp/err")"
+tap_check "every connection failed: exit 1, the report, stderr says so" \
+	sh -c "test $rc -eq 1 && grep -q 'every connection to 127.0.0.1:$port failed' '$tmp/err'"
+tap_check "every connection failed: 5 timeouts, nothing answered" \
+	jqt '.errors.timeout >= 5 and .responses == 0'
+stop_server
+
 # Nothing listens on the port the server just gave back.
-user/loadgen --port "$port" -c 5 -n 10 --json >"$tmp/out.json" 2>/dev/null
-tap_check "refused connects: exit 0, errors.connect 5, nothing answered" \
-	jqt '.errors.connect == 5 and .responses == 0'
+user/loadgen --port "$port" -c 5 -n 10 --json >"$tmp/out.json" 2>"$tmp/err"
+rc=$?
+tap_check "refused connects: exit 1, errors.connect 5, nothing answered" \
+	sh -c "test $rc -eq 1 && jq -e '.errors.connect == 5 and .responses == 0' '$tmp/out.json' >/dev/null"
+tap_check "refused connects: stderr says nothing listens there" \
+	grep -q "no connection to 127.0.0.1:$port could be made (Connection refused): is a server listening there" "$tmp/err"
 
 user/loadgen --port "$port" -c 5 >/dev/null 2>"$tmp/err"
 tap_check "neither --requests nor --duration: exit 2" test $? -eq 2

@@ -40,6 +40,7 @@ struct loadgen_stats {
 	uint64_t status_class[6];	/* [2] is 2xx, [4] 4xx, ... [0] other */
 	uint64_t errors[ERR_KINDS];
 	uint64_t connects, reconnects;
+	int connect_errno;		/* the last failed connect's, 0 none */
 	uint64_t bytes_received;
 	uint32_t peak_open;		/* connections open at once */
 	double elapsed_s;		/* first send to last response */
@@ -51,6 +52,13 @@ struct loadgen_stats {
  * what was measured, on SIGINT or SIGTERM.
  */
 int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *stats);
+
+/*
+ * Whether every connection failed: not one response came back.  Then
+ * says so on stderr, naming what failed (nothing listening, ...).
+ */
+bool loadgen_all_failed(const struct loadgen_config *cfg,
+			const struct loadgen_stats *stats);
 
 void loadgen_report_text(const struct loadgen_config *cfg,
 			 const struct loadgen_stats *stats);

@@ -291,6 +291,7 @@ static void on_connect(struct engine *e, uint32_t i, int res)
 	e->connecting--;
 	if (res < 0) {
 		e->st->errors[ERR_CONNECT]++;
+		e->st->connect_errno = -res;
 		close(c->fd);
 		c->fd = -1;
 		c->state = CS_CLOSED;

@@ -44,8 +44,13 @@ static void usage(FILE *out)
 "  -q, --quiet             no progress lines on stderr\n"
 "  -h, --help              this text\n"
 "\n"
-"Exit status: 0 when the run completed (errors are counted in the report),\n"
-"1 when it could not start, 2 on bad usage.\n");
+"Exit status: 0 when the run completed and at least one response came back\n"
+"(errors are counted in the report); 1 when it could not start, or when\n"
+"every connection failed (nothing listening on the port, every connection\n"
+"reset, closed or timed out: the report is still printed, stderr says\n"
+"why); 2 on bad usage.\n"
+"\n"
+"example: " PROG " --port 8080 -c 100 --duration 10 --heavy-ratio 0.01 --json\n");
 }
 
 static bool parse_fraction(const char *flag, const char *text, double min,
@@ -190,6 +195,8 @@ int main(int argc, char **argv)
 			loadgen_report_json(&cfg, stats);
 		else
 			loadgen_report_text(&cfg, stats);
+		if (loadgen_all_failed(&cfg, stats))
+			ret = 1;
 	}
 	free(stats);
 	return ret ? 1 : 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "loadgen.h"
 
@@ -9,6 +10,25 @@ const char *const loadgen_error_names[ERR_KINDS] = {
 	[ERR_CLOSED] = "closed", [ERR_PARSE] = "parse",
 	[ERR_TIMEOUT] = "timeout",
 };
+
+bool loadgen_all_failed(const struct loadgen_config *cfg,
+			const struct loadgen_stats *stats)
+{
+	if (stats->responses)
+		return false;
+	if (!stats->connects && stats->connect_errno) {
+		fprintf(stderr, "loadgen: no connection to %s:%u could be made (%s): is a server listening there?\n",
+			cfg->addr, cfg->port, strerror(stats->connect_errno));
+		return true;
+	}
+	fprintf(stderr, "loadgen: every connection to %s:%u failed: %llu requests sent, none answered (errors:",
+		cfg->addr, cfg->port, (unsigned long long)stats->sent);
+	for (int k = 0; k < ERR_KINDS; k++)
+		fprintf(stderr, " %s %llu", loadgen_error_names[k],
+			(unsigned long long)stats->errors[k]);
+	fprintf(stderr, ")\n");
+	return true;
+}
 
 static const double percentiles[] = { 50, 90, 99, 99.9 };
 static const char *const percentile_names[] = { "p50", "p90", "p99", "p99.9" };
