@@ -4,7 +4,7 @@ TEST_BINS  += $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
 	      $(B)/tests/server/conn_flood $(B)/tests/server/same_bytes \
 	      $(B)/tests/server/shutdown
 TEST_FILES += tests/server/suite.host tests/server/wrk.sh \
-	      tests/server/wrk_mix.lua
+	      tests/server/wrk_mix.lua tests/server/fut_profile.sh
 
 $(B)/tests/server/http_e2e $(B)/tests/server/hostile \
 	$(B)/tests/server/conn_flood $(B)/tests/server/same_bytes \
