@@ -85,12 +85,14 @@ TEST(absolute_form_is_routed_by_its_path)
 TEST(host_must_be_valid)
 {
 	static const char *const bad[] = {
-		"a b", "", "a, b", "a,b", "u@h", "h:8x", ":80", "[::1", "[]",
+		"a b", "", "a, b", "a ,b", "u@h", "h:8x", ":80", "[::1", "[]",
 		"[::1]x", "h%4", "h%zz", "a/b", "h:80:80",
 	};
 	static const char *const good[] = {
 		"example.com", "example.com:8080", "h:", "127.0.0.1:80",
 		"[::1]", "[::1]:80", "a%41b", "x_y~z!$&'()*+;=",
+		/* RFC 3986 reg-name holds sub-delims, the comma too. */
+		"a,b", "t,",
 	};
 	char text[128];
 

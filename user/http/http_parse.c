@@ -57,12 +57,12 @@ static bool is_hex(unsigned char c)
 }
 
 /*
- * RFC 3986 unreserved and sub-delims, less the comma: a comma in a Host
- * value is what a field list of two Hosts, joined, looks like.
+ * RFC 3986 unreserved and sub-delims.  A comma is one (reg-name allows
+ * it); two Hosts joined into a list ("a, b") still fail on the space.
  */
 static bool is_host_char(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || (c && strchr("-._~!$&'()*+;=", c));
+	return is_alpha(c) || is_digit(c) || (c && strchr("-._~!$&'()*+,;=", c));
 }
 
 /*
