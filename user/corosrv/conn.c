@@ -114,17 +114,16 @@ static bool answer(int fd, const struct http_request *req)
 }
 
 /*
- * Answer an error, then close without losing the answer: closing with
- * unread input sends RST, which can destroy the response before the
- * client reads it.  Half-close, and drain for a bounded time.
+ * Before a close, so that what was sent is not lost: closing with unread
+ * input makes the kernel send RST, which can destroy the last response
+ * before the client reads it.  Half-close, and drain for a bounded time.
  */
-static void send_error_and_linger(int fd, int status)
+static void linger(int fd)
 {
-	char out[WORKLOAD_RESPONSE_MAX], sink[4096];
-	size_t n = http_format_error(out, sizeof(out), status);
+	char sink[4096];
 	size_t drained = 0;
 
-	if (!send_all(fd, out, n, NS_PER_S) || coro_shutdown(fd, SHUT_WR) < 0)
+	if (coro_shutdown(fd, SHUT_WR) < 0)
 		return;
 	while (drained < LINGER_MAX_BYTES) {
 		intptr_t got = coro_recv(fd, sink, sizeof(sink), NS_PER_S);
@@ -133,6 +132,16 @@ static void send_error_and_linger(int fd, int status)
 			break;
 		drained += got;
 	}
+}
+
+/* Answer an error, then close without losing the answer. */
+static void send_error_and_linger(int fd, int status)
+{
+	char out[WORKLOAD_RESPONSE_MAX];
+	size_t n = http_format_error(out, sizeof(out), status);
+
+	if (send_all(fd, out, n, NS_PER_S))
+		linger(fd);
 }
 
 /* A connection's protocol state, carried into a larger buffer. */
@@ -146,8 +155,9 @@ struct conn_state {
 
 /*
  * Requests until the peer closes, a response says close, an error answer
- * is sent, the idle timeout passes, or the server stops (then the request
- * in flight is finished and nothing pipelined behind it is served).  A
+ * is sent, the idle timeout passes, or the server stops: then the request
+ * in flight is finished, none behind it is served, and the close lingers
+ * so that the client reads the last response before its EOF.  A
  * head must be finished within the idle timeout of its first byte.
  *
  * The receive buffer is a stack array.  It starts small (requests are
@@ -174,10 +184,14 @@ static intptr_t serve_in(char *buf, size_t cap, void *arg)
 			send_error_and_linger(st->fd, status);
 			return 0;
 		}
+		if (step == HTTP_STEP_REQUEST && corosrv_stopping()) {
+			linger(st->fd);
+			return 0;
+		}
 		if (step == HTTP_STEP_REQUEST) {
 			bool keep = req.keep_alive;
 
-			if (!answer(st->fd, &req) || !keep || corosrv_stopping())
+			if (!answer(st->fd, &req) || !keep)
 				return 0;
 		}
 		memmove(buf, buf + used, st->len - used);

@@ -23,7 +23,7 @@ struct corosrv_config {
 	size_t heavy_bytes;
 	uint64_t max_conns;
 	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
-	unsigned int shutdown_timeout_s;
+	uint64_t shutdown_timeout_ns;	/* then connections are cancelled */
 	struct http_limits limits;
 };
 
@@ -54,6 +54,8 @@ size_t corosrv_stack_need(void);
 bool corosrv_stopping(void);
 void corosrv_count_request(void);
 uint64_t corosrv_requests_served(void);
+/* Connections open now, on every executor. */
+uint64_t corosrv_live_conns(void);
 /* The executor of the calling thread, set by corosrv_exec_setup. */
 extern __thread struct corosrv_exec *corosrv_here;
 void corosrv_conn_leave(struct corosrv_exec *ctx, int fd);

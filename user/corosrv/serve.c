@@ -6,7 +6,8 @@
  * end now and busy ones after the request in flight; whatever is still
  * live after --shutdown-timeout is cancelled (its IO cancelled, its body
  * run to its end, its fd closed).  The executor returns when no task is
- * left.  Built without -fsplit-stack: these run on small fixed stacks.
+ * left.  A coroutine that computes without yielding at the deadline keeps
+ * the stopper from running: main's bounded join ends the process then.  Built without -fsplit-stack: these run on small fixed stacks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,6 +43,11 @@ void corosrv_count_request(void)
 uint64_t corosrv_requests_served(void)
 {
 	return __atomic_load_n(&requests_served, __ATOMIC_RELAXED);
+}
+
+uint64_t corosrv_live_conns(void)
+{
+	return __atomic_load_n(&live_conns, __ATOMIC_RELAXED);
 }
 
 static bool conn_admit(struct corosrv_exec *ctx, int fd)
@@ -142,7 +148,7 @@ static intptr_t stopper(void *arg)
 	for (uint64_t fd = 0; fd < ctx->table_len; fd++)
 		if (ctx->conns[fd].gen)
 			shutdown((int)fd, SHUT_RD);
-	deadline = fut_now_ns() + corosrv_cfg.shutdown_timeout_s * 1000 * NS_PER_MS;
+	deadline = fut_now_ns() + corosrv_cfg.shutdown_timeout_ns;
 	while (ctx->live && fut_now_ns() < deadline)
 		coro_sleep(10 * NS_PER_MS);
 	for (uint64_t fd = 0; fd < ctx->table_len && ctx->live; fd++)

@@ -6,13 +6,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/net.h"
@@ -172,52 +170,6 @@ static bool open_listeners(struct futsrv_exec *ctxs, unsigned int n,
 	return true;
 }
 
-struct joiner {
-	struct fut_runtime *rt;
-	int rc;
-	sem_t done;
-};
-
-static void *join_runtime(void *arg)
-{
-	struct joiner *j = arg;
-
-	j->rc = fut_runtime_join(j->rt);
-	sem_post(&j->done);
-	return NULL;
-}
-
-/*
- * Wait for every executor to return, at most timeout_ns; false at the
- * deadline, the executors still running.  *rc: fut_runtime_join's.
- */
-static bool join_within(struct fut_runtime *rt, uint64_t timeout_ns, int *rc)
-{
-	static struct joiner j;
-	struct timespec deadline;
-	pthread_t thread;
-	int err;
-
-	j.rt = rt;
-	sem_init(&j.done, 0, 0);
-	if (pthread_create(&thread, NULL, join_runtime, &j)) {
-		*rc = fut_runtime_join(rt);
-		return true;
-	}
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_nsec += timeout_ns % OPTS_NSEC_PER_SEC;
-	deadline.tv_sec += timeout_ns / OPTS_NSEC_PER_SEC +
-			   deadline.tv_nsec / OPTS_NSEC_PER_SEC;
-	deadline.tv_nsec %= OPTS_NSEC_PER_SEC;
-	while ((err = sem_timedwait(&j.done, &deadline)) < 0 && errno == EINTR)
-		;
-	if (err < 0)
-		return false;
-	pthread_join(thread, NULL);
-	*rc = j.rc;
-	return true;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t port = UINT64_MAX, threads = 1, nofile;
@@ -292,7 +244,7 @@ int main(int argc, char **argv)
 		if (write(ctxs[i].stop_fd, &one, sizeof(one)) != sizeof(one))
 			fut_runtime_stop(rt);
 	}
-	if (!join_within(rt, futsrv_cfg.shutdown_timeout_ns, &rc)) {
+	if (!fut_runtime_join_within(rt, futsrv_cfg.shutdown_timeout_ns, &rc)) {
 		/*
 		 * The executors still run and end with the process: no exit
 		 * handlers (nor LSan's) on their live state; the profile is

@@ -136,5 +136,13 @@ struct fut_runtime *fut_runtime_start(unsigned int n,
 void fut_runtime_stop(struct fut_runtime *rt);	/* async-signal-safe */
 /* Waits for every thread, frees rt; 0 or the first -errno. */
 int fut_runtime_join(struct fut_runtime *rt);
+/*
+ * fut_runtime_join, bounded: true and *rc set when every thread returned
+ * within timeout_ns (rt freed); false at the deadline, with rt and the
+ * threads still running (a server then exits the process: a deadline it
+ * promised must not wait on a task that computes without yielding).
+ */
+bool fut_runtime_join_within(struct fut_runtime *rt, uint64_t timeout_ns,
+			     int *rc);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -41,6 +42,7 @@ struct rt_thread {
 	unsigned int index;
 	int wake_fd;	/* a dup of the executor's eventfd, closed by join */
 	int ret;
+	bool joined;	/* by fut_runtime_join_within, before its deadline */
 };
 
 struct fut_runtime {
@@ -120,7 +122,8 @@ int fut_runtime_join(struct fut_runtime *rt)
 	int ret = 0;
 
 	for (unsigned int i = 0; i < rt->n; i++) {
-		pthread_join(rt->th[i].tid, NULL);
+		if (!rt->th[i].joined)
+			pthread_join(rt->th[i].tid, NULL);
 		if (rt->th[i].wake_fd > 0)
 			close(rt->th[i].wake_fd);
 		if (!ret)
@@ -128,4 +131,25 @@ int fut_runtime_join(struct fut_runtime *rt)
 	}
 	free(rt);
 	return ret;
+}
+
+bool fut_runtime_join_within(struct fut_runtime *rt, uint64_t timeout_ns,
+			     int *rc)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ns / 1000000000 +
+			   (deadline.tv_nsec + timeout_ns % 1000000000) / 1000000000;
+	deadline.tv_nsec = (deadline.tv_nsec + timeout_ns % 1000000000) % 1000000000;
+	for (unsigned int i = 0; i < rt->n; i++) {
+		if (rt->th[i].joined)
+			continue;
+		if (pthread_clockjoin_np(rt->th[i].tid, NULL, CLOCK_MONOTONIC,
+					 &deadline))
+			return false;
+		rt->th[i].joined = true;
+	}
+	*rc = fut_runtime_join(rt);
+	return true;
 }
