@@ -48,8 +48,8 @@ ifneq ($(GO),)
 bench: $(B)/peers/go-grow
 endif
 
-# Tests of the Go peer, and two any server can run ($STACKLAB_SERVER).
-PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc shutdown \
+# Tests of the Go peer, and one any server can run ($STACKLAB_SERVER).
+PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc \
 	       same_bytes_random)
 TEST_BINS += $(PEERS_TESTS)
 $(PEERS_TESTS): tests/server/server_proc.c

@@ -3,12 +3,13 @@
  * Bounded shutdown of a server under test ($STACKLAB_SERVER): on SIGTERM
  * each connection finishes the request in flight, serves nothing
  * pipelined behind it and closes; the server exits 0 within its
- * --shutdown-timeout, even when a client reads nothing.
+ * --shutdown-timeout, even when clients read nothing.
  */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -183,6 +184,51 @@ TEST(pipelining_clients_get_the_request_in_flight_then_eof)
 	       (long long)took, clients[0].responses, PIPELINED);
 }
 
+/* Send as much of a PIPELINED-request pipeline as fd takes without blocking. */
+static void pipeline_unread(int fd)
+{
+	static char reqs[PIPELINED * (sizeof(REQUEST) - 1)];
+	size_t req_len = strlen(REQUEST), sent = 0;
+
+	for (size_t i = 0; i < PIPELINED; i++)
+		memcpy(reqs + i * req_len, REQUEST, req_len);
+	while (sent < sizeof(reqs)) {
+		ssize_t n = send(fd, reqs + sent, sizeof(reqs) - sent,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+}
+
+/*
+ * The same load from clients that read nothing: every connection's
+ * server side blocks sending.  --shutdown-timeout 2 given, and a tighter
+ * bound on the exit than the tests above: the deadline plus 500 ms.
+ */
+TEST(pipelining_clients_that_read_nothing_exit_0_within_the_deadline)
+{
+	static const char *const args[] = { "--shutdown-timeout", "2", NULL };
+	struct server_proc srv;
+	int fds[CLIENTS], status;
+	int64_t took;
+
+	ASSERT_TRUE(server_start(&srv, args));
+	for (int i = 0; i < CLIENTS; i++) {
+		fds[i] = client_connect(srv.port, 10);
+		ASSERT_LE(0, fds[i]);
+		pipeline_unread(fds[i]);
+	}
+	usleep(300 * 1000);
+	status = stop_timed(&srv, 10, &took);
+	TH_LOG("exit %lld ms after SIGTERM", (long long)took);
+	EXPECT_EQ(0, status) TH_LOG("killed after 10 s, or not exit 0");
+	EXPECT_GE(2500, took) TH_LOG("exit took %lld ms", (long long)took);
+	for (int i = 0; i < CLIENTS; i++)
+		close(fds[i]);
+}
+
 TEST(a_client_that_reads_nothing_cannot_hold_the_exit)
 {
 	static const char *const args[] = { "--shutdown-timeout", "1", NULL };
@@ -222,11 +268,31 @@ TEST(a_client_that_reads_nothing_cannot_hold_the_exit)
 	close(fd);
 }
 
+/* The server's resident bytes (/proc/PID/statm), 0 if unreadable. */
+static uint64_t resident_bytes(pid_t pid)
+{
+	unsigned long long size = 0, resident = 0;
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 /*
  * A request still computing at the deadline (a 256 MiB heavy scratch
  * takes far longer than 50 ms to fill and digest) does not hold the exit
- * either.  $STACKLAB_SLOW_ARGS: what else the server needs for such a
- * scratch (tpc-server: a stack that holds it).
+ * either.  SIGTERM goes once the scratch is being filled (the server's
+ * resident size up by 32 MiB), so that the request is in flight and not
+ * one not yet read, which a stopping server rightly never serves.
+ * $STACKLAB_SLOW_ARGS: what else the server needs for such a scratch
+ * (tpc-server, coro-server --stack fixed: a stack that holds it).
  */
 TEST(a_request_still_running_at_the_deadline_is_cut)
 {
@@ -240,8 +306,17 @@ TEST(a_request_still_running_at_the_deadline_is_cut)
 	ASSERT_TRUE(server_start(&srv, args));
 	fd = client_connect(srv.port, 10);
 	ASSERT_LE(0, fd);
+	uint64_t before = resident_bytes(srv.pid), now = before;
+	int64_t start = now_ms();
+
+	ASSERT_LT(0, before) TH_LOG("cannot read /proc/%d/statm", (int)srv.pid);
 	ASSERT_TRUE(client_send_str(fd, REQUEST));
-	usleep(20 * 1000);
+	while (now < before + (32u << 20) && now_ms() - start < 10000) {
+		usleep(1000);
+		now = resident_bytes(srv.pid);
+	}
+	ASSERT_LE(before + (32u << 20), now)
+		TH_LOG("the heavy scratch was not being filled 10 s after the request");
 	status = stop_timed(&srv, 10, &took);
 	EXPECT_EQ(0, status);
 	EXPECT_GT(50 + EXIT_SLACK_MS, took) TH_LOG("exit took %lld ms", (long long)took);
