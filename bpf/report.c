@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -56,8 +57,8 @@ static int by_bytes_desc(const void *a, const void *b)
 static int read_touched(int fd, struct snapshot *s)
 {
 	size_t cap = 0;
-	__u32 key, next;
-	__u32 *prev = NULL;
+	struct thread_id key, next;
+	struct thread_id *prev = NULL;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		__u64 bytes;
@@ -75,7 +76,8 @@ static int read_touched(int fd, struct snapshot *s)
 			s->touched = p;
 			cap = ncap;
 		}
-		s->touched[s->n_touched++] = (struct thread_bytes){ key, bytes };
+		s->touched[s->n_touched++] =
+			(struct thread_bytes){ key.tid, key.start_ns, bytes };
 	}
 	qsort(s->touched, s->n_touched, sizeof(*s->touched), by_bytes_desc);
 	return 0;
@@ -115,12 +117,6 @@ void snapshot_delta(struct snapshot *out, const struct snapshot *now,
 	out->n_touched = 0;
 }
 
-/* Live threads can dip below 0 when threads started between count and attach. */
-static __u64 nonneg(__s64 v)
-{
-	return v > 0 ? (__u64)v : 0;
-}
-
 static void print_tracepoints(FILE *out, const struct tp_status *tp)
 {
 	fprintf(out, "tracepoints attached: %d", tp->n_attached);
@@ -138,6 +134,31 @@ static void print_tracepoints(FILE *out, const struct tp_status *tp)
 	fprintf(out, "\n");
 }
 
+/* Drops are printed whenever one is not 0: a full map never goes unsaid. */
+static void print_drops(FILE *out, const struct counters *c)
+{
+	static const struct {
+		const char *name, *what;
+		size_t off;
+	} drops[] = {
+#define DROP(f, what) { #f, what, offsetof(struct counters, f) }
+		DROP(ranges_dropped, "stack ranges not stored (map full, or past user space)"),
+		DROP(followed_dropped, "child processes not followed (map full)"),
+		DROP(live_dropped, "new tasks not counted live (map full)"),
+		DROP(task_ts_dropped, "threads not timed (map full)"),
+		DROP(touched_dropped, "threads whose touches are not listed (map full)"),
+#undef DROP
+	};
+
+	for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++) {
+		__u64 v = *(const __u64 *)((const char *)c + drops[i].off);
+
+		if (v)
+			fprintf(out, "warning: %s %llu: %s\n", drops[i].name,
+				(unsigned long long)v, drops[i].what);
+	}
+}
+
 static void print_table(FILE *out, const struct report_ctx *ctx,
 			const struct report_when *w, const struct snapshot *s)
 {
@@ -145,6 +166,7 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	unsigned long ks = ctx->kstack.bytes;
 
 #define ROW(name, val) fprintf(out, "  %-24s %llu\n", name, (unsigned long long)(val))
+#define SROW(name, val) fprintf(out, "  %-24s %lld\n", name, (long long)(val))
 	fprintf(out, "=== stacklab-probe %s report: %s, %.3f s (at %.3f s)\n",
 		w->kind, ctx->target, w->span_s, w->elapsed_s);
 	fprintf(out, "scheduling\n");
@@ -160,20 +182,21 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	ROW("threads_created", c->threads_created);
 	ROW("processes_created", c->processes_created);
 	ROW("threads_exited", c->threads_exited);
-	ROW("live_threads", nonneg(s->g.live_tasks));
-	ROW("peak_threads", nonneg(s->g.peak_tasks));
+	SROW("live_threads", s->g.live_tasks);
+	SROW("peak_threads", s->g.peak_tasks);
 	fprintf(out, "  %-24s %lu (%s)\n", "kstack_size", ks,
 		strcmp(ctx->kstack.source, "default") ? ctx->kstack.source :
 		"x86-64 default THREAD_SIZE: the stacklab module is not loaded");
-	ROW("kstack_bytes", nonneg(s->g.live_tasks) * ks);
-	ROW("kstack_peak_bytes", nonneg(s->g.peak_tasks) * ks);
+	SROW("kstack_bytes", s->g.live_tasks * (__s64)ks);
+	SROW("kstack_peak_bytes", s->g.peak_tasks * (__s64)ks);
 	fprintf(out, "user stacks\n");
 	ROW("stack_mmaps", c->stack_mmaps);
 	ROW("stack_reserved_bytes", c->stack_reserved_bytes);
 	ROW("stack_faults", c->stack_faults);
 	ROW("stack_touched_bytes", c->stack_touched_bytes);
-	if (c->ranges_dropped)
-		ROW("stack_ranges_dropped", c->ranges_dropped);
+	ROW("stack_huge_faults", c->stack_huge_faults);
+	ROW("stack_munmaps", c->stack_munmaps);
+	ROW("stack_unmapped_bytes", c->stack_unmapped_bytes);
 	for (size_t i = 0; i < s->n_touched && i < TABLE_THREADS; i++)
 		fprintf(out, "    tid %-10u touched %llu bytes\n", s->touched[i].tid,
 			(unsigned long long)s->touched[i].bytes);
@@ -186,6 +209,8 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	ROW("uring_completed", c->uring_completed);
 	ROW("uring_enter", c->uring_enter);
 #undef ROW
+#undef SROW
+	print_drops(out, c);
 	print_tracepoints(out, ctx->tp);
 	if (w->target_exited) {
 		if (w->exit_signal)
@@ -208,6 +233,11 @@ static json_t *strings_json(const char *const *v, int n)
 }
 
 static void set_u64(json_t *o, const char *key, __u64 v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+static void set_s64(json_t *o, const char *key, __s64 v)
 {
 	json_object_set_new(o, key, json_integer((json_int_t)v));
 }
@@ -240,21 +270,29 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 	set_u64(o, "threads_created", c->threads_created);
 	set_u64(o, "processes_created", c->processes_created);
 	set_u64(o, "threads_exited", c->threads_exited);
-	set_u64(o, "live_threads", nonneg(s->g.live_tasks));
-	set_u64(o, "peak_threads", nonneg(s->g.peak_tasks));
+	set_s64(o, "live_threads", s->g.live_tasks);
+	set_s64(o, "peak_threads", s->g.peak_tasks);
 	set_u64(o, "kstack_size", ks);
 	json_object_set_new(o, "kstack_size_source",
 			    json_string(ctx->kstack.source));
-	set_u64(o, "kstack_bytes", nonneg(s->g.live_tasks) * ks);
-	set_u64(o, "kstack_peak_bytes", nonneg(s->g.peak_tasks) * ks);
+	set_s64(o, "kstack_bytes", s->g.live_tasks * (__s64)ks);
+	set_s64(o, "kstack_peak_bytes", s->g.peak_tasks * (__s64)ks);
 	set_u64(o, "stack_mmaps", c->stack_mmaps);
 	set_u64(o, "stack_reserved_bytes", c->stack_reserved_bytes);
 	set_u64(o, "stack_faults", c->stack_faults);
 	set_u64(o, "stack_touched_bytes", c->stack_touched_bytes);
+	set_u64(o, "stack_huge_faults", c->stack_huge_faults);
+	set_u64(o, "stack_munmaps", c->stack_munmaps);
+	set_u64(o, "stack_unmapped_bytes", c->stack_unmapped_bytes);
 	set_u64(o, "stack_ranges_dropped", c->ranges_dropped);
+	set_u64(o, "followed_dropped", c->followed_dropped);
+	set_u64(o, "live_dropped", c->live_dropped);
+	set_u64(o, "task_ts_dropped", c->task_ts_dropped);
+	set_u64(o, "touched_dropped", c->touched_dropped);
 	for (size_t i = 0; i < s->n_touched; i++)
 		json_array_append_new(threads,
-			json_pack("{s:i,s:I}", "tid", (int)s->touched[i].tid,
+			json_pack("{s:i,s:I,s:I}", "tid", (int)s->touched[i].tid,
+				  "start_ns", (json_int_t)s->touched[i].start_ns,
 				  "bytes", (json_int_t)s->touched[i].bytes));
 	json_object_set_new(o, "stack_touched_by_thread", threads);
 	set_u64(o, "syscalls", c->syscalls);

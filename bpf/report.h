@@ -18,11 +18,12 @@
 struct probe_maps {
 	int counters_fd;	/* per-CPU struct counters */
 	int gauges_fd;		/* struct gauges */
-	int touched_fd;		/* tid -> stack bytes touched */
+	int touched_fd;		/* struct thread_id -> stack bytes touched */
 };
 
 struct thread_bytes {
 	__u32 tid;
+	__u64 start_ns;		/* with tid: one thread's lifetime */
 	__u64 bytes;
 };
 

@@ -21,6 +21,13 @@
 #define PF_PROT		0x1	/* page_fault_user error_code: page was present */
 #define NR_IO_URING_ENTER 426	/* x86-64 */
 #define MAX_ERRNO	4095
+#define E2BIG		7	/* a full map refuses a new key with it */
+#define GFP_MOVABLE	0x08	/* ___GFP_MOVABLE: the same bit on 6.1 to 6.18 */
+/* User addresses end below this on x86-64 (4- and 5-level paging alike). */
+#define USER_ADDR_END	(1ULL << 56)
+
+/* What a thread's pending system call was, between enter and exit. */
+enum call_kind { CALL_MMAP = 1, CALL_CLONE3, CALL_MUNMAP, CALL_MREMAP };
 
 /* Filters, set by the loader before load. */
 const volatile bool filter_by_comm;
@@ -45,12 +52,26 @@ struct {
 	__type(value, struct counters);
 } counters SEC(".maps");
 
+/* mmap'd by the loader: it adds the threads found at attach. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct gauges);
 } gauges SEC(".maps");
+
+/*
+ * Tasks counted in live_tasks, by tid: value is the task's start time, 0
+ * when the loader added it (it only adds threads it saw after attach, so
+ * their exit is seen).  Leaving the map is what decrements the gauge.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TASKS);
+	__type(key, __u32);
+	__type(value, __u64);
+} live SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -59,13 +80,30 @@ struct {
 	__type(value, struct task_ts);
 } task_ts SEC(".maps");
 
-/* mmap(MAP_STACK) length between sys_enter and sys_exit, by tid. */
+/* A syscall's arguments between sys_enter and sys_exit, by tid. */
+struct pending_call {
+	__u32 kind;		/* enum call_kind */
+	__u32 pad;
+	__u64 addr, len, new_len;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TASKS);
 	__type(key, __u32);
-	__type(value, __u64);
-} pending_mmap SEC(".maps");
+	__type(value, struct pending_call);
+} pending SEC(".maps");
+
+/*
+ * A first touch in a stack range whose page allocation is still to come,
+ * by tid: the allocation's order tells a huge page from a small one.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct thread_id);
+} pending_fault SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -75,11 +113,20 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } stack_ranges SEC(".maps");
 
-/* Stack bytes touched, by the tid that faulted them in. */
+/* Every stored range, to find those an munmap or mremap removes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_RANGE_LIST);
+	__type(key, struct range_id);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} range_list SEC(".maps");
+
+/* Stack bytes touched, by the thread whose access faulted them in. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TASKS);
-	__type(key, __u32);
+	__type(key, struct thread_id);
 	__type(value, __u64);
 } touched_by_tid SEC(".maps");
 
@@ -164,9 +211,16 @@ static __always_inline struct task_ts *task_ts_get(__u32 tid)
 	static const struct task_ts zero;
 	struct task_ts *ts = bpf_map_lookup_elem(&task_ts, &tid);
 
+	struct counters *c;
+
 	if (ts)
 		return ts;
-	bpf_map_update_elem(&task_ts, &tid, &zero, BPF_NOEXIST);
+	if (bpf_map_update_elem(&task_ts, &tid, &zero, BPF_NOEXIST) == -E2BIG) {
+		c = cpu_counters();
+		if (c)
+			c->task_ts_dropped++;
+		return NULL;
+	}
 	return bpf_map_lookup_elem(&task_ts, &tid);
 }
 
@@ -199,10 +253,8 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 		else
 			c->involuntary++;
 		tid = (__u32)bpf_get_current_pid_tgid();
-		if (prev_state & TASK_DEAD) {
-			/* Its last switch: nothing left to time. */
-			bpf_map_delete_elem(&task_ts, &tid);
-		} else if ((ts = task_ts_get(tid))) {
+		/* A dead task's entry went at its exit: do not make a new one. */
+		if (!(prev_state & TASK_DEAD) && (ts = task_ts_get(tid))) {
 			if (ts->oncpu_ts)
 				hist_add(&c->oncpu_slice_ns, now - ts->oncpu_ts);
 			ts->oncpu_ts = 0;
@@ -254,14 +306,24 @@ int BPF_PROG(on_sched_wakeup_new, struct task_struct *p)
 	return 0;
 }
 
+static __always_inline struct gauges *gauges_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&gauges, &zero);
+}
+
+static __always_inline void range_forget_tgid(__u32 tgid);
+
 /* Runs in the parent, with the child fully set up. */
 SEC("raw_tp/task_newtask")
 int BPF_PROG(on_task_newtask, struct task_struct *task, unsigned long clone_flags)
 {
 	struct counters *c = cpu_counters();
-	__u32 zero = 0;
+	__u32 tid = BPF_CORE_READ(task, pid);
+	__u64 start = BPF_CORE_READ(task, start_time);
 	struct gauges *g;
-	__s64 live;
+	__s64 live_now;
 
 	if (!c || !current_is_target())
 		return 0;
@@ -272,31 +334,53 @@ int BPF_PROG(on_task_newtask, struct task_struct *task, unsigned long clone_flag
 		__u8 one = 1;
 
 		c->processes_created++;
-		if (follow_children)
-			bpf_map_update_elem(&followed, &child, &one, BPF_ANY);
+		if (follow_children &&
+		    bpf_map_update_elem(&followed, &child, &one, BPF_ANY))
+			c->followed_dropped++;
 	}
-	g = bpf_map_lookup_elem(&gauges, &zero);
+	/* Counted only if its exit can uncount it. */
+	if (bpf_map_update_elem(&live, &tid, &start, BPF_NOEXIST)) {
+		c->live_dropped++;
+		return 0;
+	}
+	g = gauges_get();
 	if (!g)
 		return 0;
-	live = __sync_add_and_fetch(&g->live_tasks, 1);
+	live_now = __sync_add_and_fetch(&g->live_tasks, 1);
 	/* Racy max: two CPUs can only under-report by one. */
-	if (live > g->peak_tasks)
-		g->peak_tasks = live;
+	if (live_now > g->peak_tasks)
+		g->peak_tasks = live_now;
 	return 0;
 }
 
-/* Runs in the exiting task, once per thread. */
+/*
+ * Runs in the exiting task, once per thread, whatever its name or process
+ * now: a task leaves the live count by the rule it entered it.
+ */
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(on_sched_process_exit, struct task_struct *p)
 {
+	__u32 tid = BPF_CORE_READ(p, pid), tgid = BPF_CORE_READ(p, tgid);
+	__u64 *start = bpf_map_lookup_elem(&live, &tid);
 	struct counters *c = cpu_counters();
-	__u32 zero = 0;
 	struct gauges *g;
 
-	if (!c || !current_is_target())
+	bpf_map_delete_elem(&task_ts, &tid);
+	bpf_map_delete_elem(&pending, &tid);
+	bpf_map_delete_elem(&pending_fault, &tid);
+	if (!c)
+		return 0;
+	/* signal->live has dropped to 0: the whole process is gone. */
+	if (!BPF_CORE_READ(p, signal, live.counter) &&
+	    bpf_map_delete_elem(&followed, &tgid) == 0)
+		range_forget_tgid(tgid);
+	if (!start || (*start && *start != BPF_CORE_READ(p, start_time)))
+		return 0;
+	/* Only one of two racing deleters succeeds: decrement once. */
+	if (bpf_map_delete_elem(&live, &tid))
 		return 0;
 	c->threads_exited++;
-	g = bpf_map_lookup_elem(&gauges, &zero);
+	g = gauges_get();
 	if (g)
 		__sync_fetch_and_sub(&g->live_tasks, 1);
 	return 0;
@@ -307,8 +391,12 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	struct counters *c;
 
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
 	if (!current_is_target())
 		return 0;
+	/* A fault's allocation came before this syscall, or never. */
+	bpf_map_delete_elem(&pending_fault, &tid);
 	c = cpu_counters();
 	if (!c)
 		return 0;
@@ -370,45 +458,191 @@ int BPF_PROG(on_io_uring_complete)
 	return 0;
 }
 
-/*
- * Store [start, start + len) in the trie as the largest aligned
- * power-of-two blocks that tile it (at most two per address bit).
- */
-static __always_inline bool range_add(__u32 tgid, __u64 start, __u64 len)
+/* [start, start + len) as the largest aligned power-of-two blocks that tile it. */
+struct block_walk {
+	__u64 addr, end;
+};
+
+static __always_inline __u64 block_next(struct block_walk *w, struct range_key *key)
 {
-	struct range_val val = { .start = start, .len = len };
-	struct range_key key = {};
-	__u64 addr = start, end = start + len;
+	__u64 rem = w->end - w->addr, fit = rem, align = w->addr & (~w->addr + 1);
+	__u64 addr_be = bpf_cpu_to_be64(w->addr), size;
+
+	/* fit: the highest power of two <= rem */
+	fit |= fit >> 1; fit |= fit >> 2; fit |= fit >> 4;
+	fit |= fit >> 8; fit |= fit >> 16; fit |= fit >> 32;
+	fit -= fit >> 1;
+	size = (align && align < fit) ? align : fit;
+	key->prefixlen = 32 + 64 - log2_floor(size);
+	__builtin_memcpy(key->addr_be, &addr_be, sizeof(addr_be));
+	w->addr += size;
+	return size;
+}
+
+static __always_inline void range_key_init(struct range_key *key, __u32 tgid)
+{
 	__u32 tgid_be = bpf_htonl(tgid);
 
-	__builtin_memcpy(key.tgid_be, &tgid_be, sizeof(tgid_be));
-	for (int i = 0; i < 128 && addr < end; i++) {
-		__u64 rem = end - addr, fit = rem, align = addr & (~addr + 1);
-		__u64 addr_be = bpf_cpu_to_be64(addr), size;
+	__builtin_memcpy(key->tgid_be, &tgid_be, sizeof(tgid_be));
+}
 
-		/* fit: the highest power of two <= rem */
-		fit |= fit >> 1; fit |= fit >> 2; fit |= fit >> 4;
-		fit |= fit >> 8; fit |= fit >> 16; fit |= fit >> 32;
-		fit -= fit >> 1;
-		size = (align && align < fit) ? align : fit;
-		key.prefixlen = 32 + 64 - log2_floor(size);
-		__builtin_memcpy(key.addr_be, &addr_be, sizeof(addr_be));
-		if (bpf_map_update_elem(&stack_ranges, &key, &val, BPF_ANY))
-			return false;
-		addr += size;
+/* A range, end exclusive, that ends past user space (or wraps) is refused. */
+static __always_inline bool range_valid(__u64 start, __u64 len)
+{
+	return len && start < USER_ADDR_END && len <= USER_ADDR_END - start;
+}
+
+/*
+ * One block of a range per bpf_loop() step.  The walk lives in a per-CPU
+ * map value, not on the stack: the verifier then sees the same state at
+ * every step and checks the step once.
+ */
+struct block_op {
+	struct block_walk w;
+	struct range_key key;
+	struct range_val val;
+	__u32 add;		/* add the blocks, or delete them */
+	__u32 failed;		/* an add found the trie full */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct block_op);
+} block_scratch SEC(".maps");
+
+static long block_step(__u64 i, void *unused)
+{
+	__u32 zero = 0;
+	struct block_op *op = bpf_map_lookup_elem(&block_scratch, &zero);
+
+	if (!op || op->w.addr >= op->w.end)
+		return 1;
+	block_next(&op->w, &op->key);
+	if (!op->add) {
+		bpf_map_delete_elem(&stack_ranges, &op->key);
+	} else if (bpf_map_update_elem(&stack_ranges, &op->key, &op->val, BPF_ANY)) {
+		op->failed = 1;
+		return 1;
 	}
-	return true;
+	return 0;
+}
+
+/* At most two blocks per address bit. */
+#define MAX_BLOCKS 128
+
+/* Walk [start, start + len) of tgid's blocks; false if an add failed. */
+static __always_inline bool blocks_walk(__u32 tgid, __u64 start, __u64 len,
+					bool add)
+{
+	__u32 zero = 0;
+	struct block_op *op = bpf_map_lookup_elem(&block_scratch, &zero);
+
+	if (!op)
+		return false;
+	op->w.addr = start;
+	op->w.end = start + len;
+	op->val.start = start;
+	op->val.len = len;
+	op->add = add;
+	op->failed = 0;
+	range_key_init(&op->key, tgid);
+	bpf_loop(MAX_BLOCKS, block_step, NULL, 0);
+	return !op->failed;
+}
+
+/* Store a range in the trie and the list; false when a map is full. */
+static __always_inline bool range_add(__u32 tgid, __u64 start, __u64 len)
+{
+	struct range_id id = { .tgid = tgid, .start = start };
+
+	if (!blocks_walk(tgid, start, len, true))
+		return false;
+	return bpf_map_update_elem(&range_list, &id, &len, BPF_ANY) == 0;
+}
+
+/* Remove a range stored by range_add() (the list entry is the caller's). */
+static __always_inline void range_del_blocks(__u32 tgid, __u64 start, __u64 len)
+{
+	blocks_walk(tgid, start, len, false);
+}
+
+static __always_inline struct range_val *range_find(__u32 tgid, __u64 addr)
+{
+	struct range_key key = { .prefixlen = 96 };
+	__u64 addr_be = bpf_cpu_to_be64(addr);
+
+	range_key_init(&key, tgid);
+	__builtin_memcpy(key.addr_be, &addr_be, sizeof(addr_be));
+	return bpf_map_lookup_elem(&stack_ranges, &key);
 }
 
 static __always_inline bool range_has(__u32 tgid, __u64 addr)
 {
-	struct range_key key = { .prefixlen = 96 };
-	__u64 addr_be = bpf_cpu_to_be64(addr);
-	__u32 tgid_be = bpf_htonl(tgid);
+	return range_find(tgid, addr) != NULL;
+}
 
-	__builtin_memcpy(key.tgid_be, &tgid_be, sizeof(tgid_be));
-	__builtin_memcpy(key.addr_be, &addr_be, sizeof(addr_be));
-	return bpf_map_lookup_elem(&stack_ranges, &key) != NULL;
+/* [start, end) of one process is no longer mapped. */
+struct unmap_ctx {
+	__u32 tgid;
+	__u64 start, end;
+	__u64 removed;		/* stack bytes inside [start, end) */
+	bool dropped;		/* a remainder could not be stored again */
+};
+
+/*
+ * Cut [start, end) out of one listed range: remove it, store again what
+ * lies outside.  The list is walked with bpf_for_each_map_elem(): an
+ * munmap costs a pass over every stored range, unless it removes exactly
+ * one range (the common case: a thread stack freed whole).
+ */
+static long unmap_one(struct bpf_map *map, struct range_id *id, __u64 *lenp,
+		      struct unmap_ctx *u)
+{
+	__u64 start = id->start, len = *lenp, end = start + len, lo, hi;
+	struct range_id key = *id;
+
+	if (key.tgid != u->tgid || end <= u->start || start >= u->end)
+		return 0;
+	lo = start > u->start ? start : u->start;
+	hi = end < u->end ? end : u->end;
+	u->removed += hi - lo;
+	range_del_blocks(key.tgid, start, len);
+	bpf_map_delete_elem(&range_list, &key);
+	if (start < lo && !range_add(key.tgid, start, lo - start))
+		u->dropped = true;
+	if (hi < end && !range_add(key.tgid, hi, end - hi))
+		u->dropped = true;
+	return 0;
+}
+
+static __always_inline __u64 range_unmap(__u32 tgid, __u64 start, __u64 len)
+{
+	struct unmap_ctx u = { .tgid = tgid, .start = start, .end = start + len };
+	struct range_id id = { .tgid = tgid, .start = start };
+	struct counters *c = cpu_counters();
+	__u64 *exact = bpf_map_lookup_elem(&range_list, &id);
+
+	if (exact && *exact == len)
+		unmap_one(NULL, &id, exact, &u);
+	else
+		bpf_for_each_map_elem(&range_list, unmap_one, &u, 0);
+	if (c && u.removed) {
+		c->stack_munmaps++;
+		c->stack_unmapped_bytes += u.removed;
+	}
+	if (c && u.dropped)
+		c->ranges_dropped++;
+	return u.removed;
+}
+
+/* The process is gone: its TGID may be reused by anyone. */
+static __always_inline void range_forget_tgid(__u32 tgid)
+{
+	struct unmap_ctx u = { .tgid = tgid, .start = 0, .end = USER_ADDR_END };
+
+	bpf_for_each_map_elem(&range_list, unmap_one, &u, 0);
 }
 
 static __always_inline void stack_reserved(__u32 tgid, __u64 start, __u64 len,
@@ -418,11 +652,41 @@ static __always_inline void stack_reserved(__u32 tgid, __u64 start, __u64 len,
 
 	if (!c)
 		return;
-	if (!range_add(tgid, start, len))
+	if (!range_valid(start, len) || !range_add(tgid, start, len)) {
 		c->ranges_dropped++;
+		return;
+	}
 	if (is_mmap)
 		c->stack_mmaps++;
 	c->stack_reserved_bytes += len;
+}
+
+static __always_inline void pending_set(__u32 kind, __u64 addr, __u64 len,
+					__u64 new_len)
+{
+	struct pending_call p = { .kind = kind, .addr = addr, .len = len,
+				  .new_len = new_len };
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+}
+
+/* The pending call of this kind, copied out and removed; false if none. */
+static __always_inline bool pending_take(__u32 kind, struct pending_call *out)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
+
+	if (!p)
+		return false;
+	*out = *p;
+	bpf_map_delete_elem(&pending, &tid);
+	return out->kind == kind;
+}
+
+static __always_inline __u64 page_round_up(__u64 len)
+{
+	return (len + page_size - 1) & ~(page_size - 1);
 }
 
 SEC("tp/syscalls/sys_enter_mmap")
@@ -430,30 +694,22 @@ int on_enter_mmap(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 flags = BPF_CORE_READ(ctx, args[3]);
 	__u64 len = BPF_CORE_READ(ctx, args[1]);
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 	if (!(flags & MAP_STACK) || !len || !current_is_target())
 		return 0;
-	len = (len + page_size - 1) & ~(page_size - 1);
-	bpf_map_update_elem(&pending_mmap, &tid, &len, BPF_ANY);
+	pending_set(CALL_MMAP, 0, page_round_up(len), 0);
 	return 0;
 }
 
 SEC("tp/syscalls/sys_exit_mmap")
 int on_exit_mmap(struct trace_event_raw_sys_exit *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	__u64 *len = bpf_map_lookup_elem(&pending_mmap, &tid);
-	__u64 ret = BPF_CORE_READ(ctx, ret), n;
+	__u64 ret = BPF_CORE_READ(ctx, ret);
+	struct pending_call p;
 
-	if (!len)
+	if (!pending_take(CALL_MMAP, &p) || ret >= (__u64)-MAX_ERRNO)
 		return 0;
-	n = *len;
-	bpf_map_delete_elem(&pending_mmap, &tid);
-	if (ret >= (__u64)-MAX_ERRNO)
-		return 0;
-	stack_reserved(pid_tgid >> 32, ret, n, true);
+	stack_reserved(bpf_get_current_pid_tgid() >> 32, ret, p.len, true);
 	return 0;
 }
 
@@ -462,51 +718,181 @@ SEC("tp/syscalls/sys_enter_clone3")
 int on_enter_clone3(struct trace_event_raw_sys_enter *ctx)
 {
 	struct clone_args_uapi *uargs = (void *)BPF_CORE_READ(ctx, args[0]);
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 stack = 0, size = 0;
 
 	if (!current_is_target())
 		return 0;
 	bpf_probe_read_user(&stack, sizeof(stack), &uargs->stack);
 	bpf_probe_read_user(&size, sizeof(size), &uargs->stack_size);
-	if (!stack || !size)
-		return 0;
-	if (range_has(tgid, stack) && range_has(tgid, stack + size - 1))
-		return 0;
-	stack_reserved(tgid, stack, size, false);
+	if (stack && size)
+		pending_set(CALL_CLONE3, stack, size, 0);
 	return 0;
+}
+
+/* Counted in the parent, once the call made a thread (ret: its TID). */
+SEC("tp/syscalls/sys_exit_clone3")
+int on_exit_clone3(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	long ret = BPF_CORE_READ(ctx, ret);
+	struct pending_call p;
+
+	if (ret <= 0 || !pending_take(CALL_CLONE3, &p))
+		return 0;
+	if (range_valid(p.addr, p.len) && range_has(tgid, p.addr) &&
+	    range_has(tgid, p.addr + p.len - 1))
+		return 0;
+	stack_reserved(tgid, p.addr, p.len, false);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_munmap")
+int on_enter_munmap(struct trace_event_raw_sys_enter *ctx)
+{
+	if (current_is_target())
+		pending_set(CALL_MUNMAP, BPF_CORE_READ(ctx, args[0]),
+			    page_round_up(BPF_CORE_READ(ctx, args[1])), 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_munmap")
+int on_exit_munmap(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pending_call p;
+
+	if (pending_take(CALL_MUNMAP, &p) && BPF_CORE_READ(ctx, ret) == 0 &&
+	    range_valid(p.addr, p.len))
+		range_unmap(bpf_get_current_pid_tgid() >> 32, p.addr, p.len);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_mremap")
+int on_enter_mremap(struct trace_event_raw_sys_enter *ctx)
+{
+	if (current_is_target())
+		pending_set(CALL_MREMAP, BPF_CORE_READ(ctx, args[0]),
+			    page_round_up(BPF_CORE_READ(ctx, args[1])),
+			    page_round_up(BPF_CORE_READ(ctx, args[2])));
+	return 0;
+}
+
+/*
+ * The old range stops being stack; a stack moved or resized whole stays a
+ * stack at its new place (its growth is not counted as reserved).
+ */
+SEC("tp/syscalls/sys_exit_mremap")
+int on_exit_mremap(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 ret = BPF_CORE_READ(ctx, ret);
+	struct range_id id = { .tgid = tgid };
+	struct counters *c = cpu_counters();
+	struct pending_call p;
+	__u64 *len;
+	bool whole;
+
+	if (!pending_take(CALL_MREMAP, &p) || ret >= (__u64)-MAX_ERRNO ||
+	    !range_valid(p.addr, p.len) || !range_valid(ret, p.new_len))
+		return 0;
+	id.start = p.addr;
+	len = bpf_map_lookup_elem(&range_list, &id);
+	whole = len && *len == p.len;
+	range_unmap(tgid, p.addr, p.len);
+	if (whole && !range_add(tgid, ret, p.new_len) && c)
+		c->ranges_dropped++;
+	return 0;
+}
+
+static __always_inline void charge_touch(struct thread_id *who, __u64 bytes)
+{
+	struct counters *c = cpu_counters();
+	__u64 *mine;
+
+	if (!c)
+		return;
+	c->stack_touched_bytes += bytes;
+	mine = bpf_map_lookup_elem(&touched_by_tid, who);
+	if (mine)
+		__sync_fetch_and_add(mine, bytes);
+	else if (bpf_map_update_elem(&touched_by_tid, who, &bytes, BPF_NOEXIST) == -E2BIG)
+		c->touched_dropped++;
+}
+
+/*
+ * A first touch of a page in a stack range, by the user or by the kernel
+ * on the user's behalf (copy_to_user into a stack buffer).  Charged one
+ * page now; the allocation that follows says whether it was a huge one.
+ */
+static __always_inline void stack_fault(unsigned long address,
+					unsigned long error_code)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task;
+	struct thread_id who = { .tid = (__u32)pid_tgid };
+	struct counters *c;
+
+	/* A fault on a present page (write to the zero page, COW) is not a first touch. */
+	if (error_code & PF_PROT)
+		return;
+	if (!current_is_target())
+		return;
+	if (address >= USER_ADDR_END || !range_has(pid_tgid >> 32, address)) {
+		bpf_map_delete_elem(&pending_fault, &who.tid);
+		return;
+	}
+	c = cpu_counters();
+	if (!c)
+		return;
+	task = (struct task_struct *)bpf_get_current_task();
+	who.start_ns = BPF_CORE_READ(task, start_time);
+	c->stack_faults++;
+	charge_touch(&who, page_size);
+	bpf_map_update_elem(&pending_fault, &who.tid, &who, BPF_ANY);
 }
 
 SEC("raw_tp/page_fault_user")
 int BPF_PROG(on_page_fault_user, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	__u64 pid_tgid, *mine;
-	struct counters *c;
-	__u32 tid;
+	stack_fault(address, error_code);
+	return 0;
+}
 
-	/* A fault on a present page (write to the zero page, COW) is not a first touch. */
-	if (error_code & PF_PROT)
+SEC("raw_tp/page_fault_kernel")
+int BPF_PROG(on_page_fault_kernel, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	stack_fault(address, error_code);
+	return 0;
+}
+
+/*
+ * The first movable allocation in the faulting thread after a first touch
+ * is the page the fault maps (page tables are not movable): its order
+ * tells a huge (or multi-size) page from a small one, and the rest of a
+ * huge page is charged here.  A failed attempt (page NULL, the fault falls
+ * back to a small page) leaves the touch pending.
+ */
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(on_mm_page_alloc, struct page *page, unsigned int order,
+	     unsigned int gfp_flags)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct thread_id *who = bpf_map_lookup_elem(&pending_fault, &tid);
+	struct thread_id copy;
+	struct counters *c;
+
+	if (!who || !page || !(gfp_flags & GFP_MOVABLE))
 		return 0;
-	if (!current_is_target())
-		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (!range_has(pid_tgid >> 32, address))
+	copy = *who;
+	bpf_map_delete_elem(&pending_fault, &tid);
+	if (!order || order > 20)
 		return 0;
 	c = cpu_counters();
 	if (!c)
 		return 0;
-	c->stack_faults++;
-	c->stack_touched_bytes += page_size;
-	tid = (__u32)pid_tgid;
-	mine = bpf_map_lookup_elem(&touched_by_tid, &tid);
-	if (mine) {
-		__sync_fetch_and_add(mine, page_size);
-	} else {
-		__u64 bytes = page_size;
-
-		bpf_map_update_elem(&touched_by_tid, &tid, &bytes, BPF_NOEXIST);
-	}
+	c->stack_huge_faults++;
+	charge_touch(&copy, ((1ULL << order) - 1) * page_size);
 	return 0;
 }
 

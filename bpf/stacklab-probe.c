@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "kstack.h"
+#include "live.h"
 #include "report.h"
 #include "stacklab-probe.h"
 #include "stacklab-probe.skel.h"
@@ -233,16 +234,11 @@ static void explain_load_error(int err)
 	fail("%s", msg);
 }
 
+/* Before attach: the processes followed.  The live threads come after. */
 static int setup_maps(struct stacklab_probe *skel)
 {
-	struct gauges g = {};
-	__u32 zero = 0;
 	__u8 one = 1;
 
-	g.live_tasks = g.peak_tasks = target_count_threads(&env.target);
-	if (bpf_map__update_elem(skel->maps.gauges, &zero, sizeof(zero), &g,
-				 sizeof(g), BPF_ANY))
-		return -errno;
 	if (env.target.kind == TARGET_COMM)
 		return 0;
 	if (bpf_map__update_elem(skel->maps.followed, &env.target.tgid,
@@ -334,6 +330,7 @@ int main(int argc, char **argv)
 	struct tp_status tp = {};
 	struct report_ctx ctx = {};
 	struct probe_maps maps;
+	struct live_maps live;
 	char err[256], target_name[128];
 	double start;
 	int e, rc = 1;
@@ -376,6 +373,13 @@ int main(int argc, char **argv)
 	}
 	if (tp_attach(skel->obj, &tp, err, sizeof(err))) {
 		fail("%s", err);
+		goto out;
+	}
+	live = (struct live_maps){ bpf_map__fd(skel->maps.live),
+				   bpf_map__fd(skel->maps.gauges) };
+	e = (int)live_seed(&env.target, &live);
+	if (e < 0) {
+		fail("cannot count the target's threads: %s", strerror(-e));
 		goto out;
 	}
 

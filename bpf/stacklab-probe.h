@@ -14,6 +14,8 @@
 #define MAX_FOLLOWED	8192
 #define MAX_TASKS	65536
 #define MAX_RANGES	262144
+/* Stack ranges themselves (the trie holds up to 128 blocks for each). */
+#define MAX_RANGE_LIST	65536
 
 struct hist {
 	__u64 slots[HIST_SLOTS];
@@ -40,22 +42,42 @@ struct counters {
 	__u64 stack_reserved_bytes;	/* their lengths + clone3 stacks outside them */
 	__u64 stack_faults;	/* first-touch faults inside a known stack */
 	__u64 stack_touched_bytes;	/* stack_faults x page size */
-	__u64 ranges_dropped;	/* stack ranges the map had no room for */
+	__u64 ranges_dropped;	/* stack ranges the map had no room for, or wrapping */
+	__u64 stack_munmaps;	/* munmap/mremap calls that removed stack bytes */
+	__u64 stack_unmapped_bytes;	/* stack bytes those calls removed */
+	__u64 stack_huge_faults;	/* first touches that mapped a huge page */
+	__u64 followed_dropped;	/* child processes the followed map had no room for */
+	__u64 live_dropped;	/* new tasks the live-task map had no room for */
+	__u64 task_ts_dropped;	/* threads the timestamp map had no room for */
+	__u64 touched_dropped;	/* threads the touched-bytes map had no room for */
 	struct hist runq_latency_ns;	/* wakeup (or preemption) to running */
 	struct hist oncpu_slice_ns;	/* switch in to switch out */
 };
 
 /*
  * Live task gauges: one shared copy, updated with atomics (task creation
- * and exit are rare next to switches).  The loader seeds live_tasks with
- * the target's threads at attach time.
+ * and exit are rare next to switches); mmap'd by the loader, which adds
+ * the threads the target already had at attach time.  live_tasks counts
+ * the entries of the live-task map: a task enters it when a target
+ * creates it (or the loader finds it at attach) and leaves it at its own
+ * exit, whatever it became in between.
  */
 struct gauges {
 	__s64 live_tasks;
 	__s64 peak_tasks;
 };
 
-/* Per-thread timestamps, keyed by tid. */
+/*
+ * One thread's lifetime: a TID with the task's start time (CLOCK_MONOTONIC
+ * ns), so that a reused TID is another key.
+ */
+struct thread_id {
+	__u32 tid;
+	__u32 pad;
+	__u64 start_ns;
+};
+
+/* Per-thread timestamps, keyed by tid; removed at the thread's exit. */
 struct task_ts {
 	__u64 oncpu_ts;		/* when it last got the CPU */
 	__u64 offcpu_ts;	/* when it last left the CPU */
@@ -76,6 +98,13 @@ struct range_key {
 struct range_val {
 	__u64 start;		/* the whole range the block belongs to */
 	__u64 len;
+};
+
+/* Key of the list of ranges (to find those an munmap removes). */
+struct range_id {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start;
 };
 
 #endif

@@ -36,28 +36,14 @@ static pid_t tgid_of(pid_t pid)
 	return tgid;
 }
 
-static long count_dir_entries(const char *path)
+/* Whether /proc/PATH/comm (PATH: "PID" or "PID/task/TID") reads comm. */
+static bool comm_is_path(const char *pid_path, const char *comm)
 {
-	DIR *d = opendir(path);
-	struct dirent *e;
-	long n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static bool comm_is(pid_t pid, const char *comm)
-{
-	char path[64], buf[TARGET_COMM_LEN + 2];
+	char path[96], buf[TARGET_COMM_LEN + 2];
 	bool same = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid_path);
 	f = fopen(path, "r");
 	if (!f)
 		return false;
@@ -157,32 +143,67 @@ int target_prepare(struct target *t, char *err, size_t err_len)
 	}
 }
 
-long target_count_threads(const struct target *t)
+/* Every thread in /proc/TGID/task (of one name, for -c). */
+static int for_each_task_of(pid_t tgid, const char *comm, target_thread_fn fn,
+			    void *arg)
 {
 	char path[64];
 	struct dirent *e;
-	long n = 0;
+	int n = 0;
 	DIR *d;
 
-	if (t->kind == TARGET_COMMAND)
-		return 1;	/* held before exec: one thread */
-	if (t->kind == TARGET_PID) {
-		snprintf(path, sizeof(path), "/proc/%d/task", t->tgid);
-		return count_dir_entries(path);
+	snprintf(path, sizeof(path), "/proc/%d/task", tgid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		pid_t tid = atoi(e->d_name);
+
+		if (tid <= 0)
+			continue;
+		if (comm) {
+			snprintf(path, sizeof(path), "%d/task/%d", tgid, tid);
+			if (!comm_is_path(path, comm))
+				continue;
+		}
+		fn(tgid, tid, arg);
+		n++;
 	}
+	closedir(d);
+	return n;
+}
+
+int target_for_each_thread(const struct target *t, target_thread_fn fn, void *arg)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	if (t->kind == TARGET_COMMAND) {
+		fn(t->tgid, t->tgid, arg);	/* held before exec: one thread */
+		return 1;
+	}
+	if (t->kind == TARGET_PID)
+		return for_each_task_of(t->tgid, NULL, fn, arg);
 	d = opendir("/proc");
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
 		pid_t pid = atoi(e->d_name);
 
-		if (pid > 0 && comm_is(pid, t->comm)) {
-			snprintf(path, sizeof(path), "/proc/%d/task", pid);
-			n += count_dir_entries(path);
-		}
+		if (pid > 0)
+			n += for_each_task_of(pid, t->comm, fn, arg);
 	}
 	closedir(d);
 	return n;
+}
+
+bool target_thread_alive(pid_t tgid, pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", tgid, tid);
+	return access(path, F_OK) == 0;
 }
 
 int target_release(struct target *t, char *err, size_t err_len)

@@ -33,8 +33,16 @@ struct target {
  */
 int target_prepare(struct target *t, char *err, size_t err_len);
 
-/* Threads the target has now (the live-thread gauge's starting point). */
-long target_count_threads(const struct target *t);
+typedef void (*target_thread_fn)(pid_t tgid, pid_t tid, void *arg);
+
+/*
+ * Call fn for every thread the target has now (for -c, every thread named
+ * COMM); the number of calls.
+ */
+int target_for_each_thread(const struct target *t, target_thread_fn fn, void *arg);
+
+/* Whether thread tid of process tgid still exists. */
+bool target_thread_alive(pid_t tgid, pid_t tid);
 
 /* Let the held command exec; -1 with err when exec failed. */
 int target_release(struct target *t, char *err, size_t err_len);

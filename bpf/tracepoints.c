@@ -34,7 +34,14 @@ static const struct tp_entry tp_table[] = {
 	{ "on_enter_mmap", "syscalls:sys_enter_mmap", NULL, true },
 	{ "on_exit_mmap", "syscalls:sys_exit_mmap", NULL, true },
 	{ "on_enter_clone3", "syscalls:sys_enter_clone3", NULL, true },
+	{ "on_exit_clone3", "syscalls:sys_exit_clone3", NULL, true },
+	{ "on_enter_munmap", "syscalls:sys_enter_munmap", NULL, true },
+	{ "on_exit_munmap", "syscalls:sys_exit_munmap", NULL, true },
+	{ "on_enter_mremap", "syscalls:sys_enter_mremap", NULL, true },
+	{ "on_exit_mremap", "syscalls:sys_exit_mremap", NULL, true },
 	{ "on_page_fault_user", "exceptions:page_fault_user", NULL, true },
+	{ "on_page_fault_kernel", "exceptions:page_fault_kernel", NULL, true },
+	{ "on_mm_page_alloc", "kmem:mm_page_alloc", NULL, true },
 };
 
 #define TP_COUNT (sizeof(tp_table) / sizeof(tp_table[0]))

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <bpf/libbpf.h>
 
-#define TP_MAX 24
+#define TP_MAX 32
 
 struct tp_status {
 	const char *attached[TP_MAX];	/* "category:event" */
