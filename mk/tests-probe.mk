@@ -2,9 +2,10 @@
 # checkers (kselftest harness, jansson) that run the probe on them and
 # check its JSON, on the host and in the test VM.
 
-PROBE_WORKLOADS := wl_pingpong wl_threads wl_uring_nops wl_syscalls wl_exit_after
+PROBE_WORKLOADS := wl_pingpong wl_threads wl_uring_nops wl_syscalls wl_exit_after \
+		   wl_stacks
 PROBE_TESTS     := probe_usage probe_pingpong probe_threads probe_uring \
-		   probe_early_exit
+		   probe_early_exit probe_churn probe_stacks
 
 TEST_BINS  += $(addprefix $(B)/tests/probe/,$(PROBE_WORKLOADS) $(PROBE_TESTS))
 TEST_FILES += tests/probe/suite.host tests/probe/suite.vm
