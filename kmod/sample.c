@@ -11,7 +11,8 @@
 
 /*
  * Measure @task, whose TID in @ns is @tid.  Sleeps.  False when the thread
- * exited meanwhile (its stack is gone): the caller drops the row.
+ * exited meanwhile (its stack is gone), or when the reader may not see it
+ * (access.c): the caller drops the row.
  */
 bool stacklab_sample(struct task_struct *task, struct pid_namespace *ns,
 		     pid_t tid, struct stacklab_sample *s)
@@ -19,6 +20,8 @@ bool stacklab_sample(struct task_struct *task, struct pid_namespace *ns,
 	char *c;
 
 	memset(s, 0, sizeof(*s));
+	if (!stacklab_may_read(task))
+		return false;
 	s->tid = tid;
 	s->tgid = task_tgid_nr_ns(task, ns);
 	get_task_comm(s->comm, task);

@@ -4,7 +4,9 @@
  *
  * target.c   /proc/stacklab/target: which process is reported
  * iter.c     walks the target's threads by ascending TID
+ * access.c   whether the reader may see a thread (as /proc/PID/maps)
  * sample.c   one thread's row (kstack.c, ustack.c do the measuring)
+ * ubounds.c  where a thread's own user stack begins and ends
  * tasks.c    /proc/stacklab/tasks: one row per thread
  * summary.c  /proc/stacklab/summary: totals over those rows
  */
@@ -30,6 +32,15 @@ struct stacklab_sample {
 	unsigned long ustack_used;
 	unsigned long nvcsw;
 	unsigned long nivcsw;
+	/* 1: ustack_* cover the thread's own stack; 0: the bounds are a guess */
+	unsigned int ustack_exact;
+};
+
+/* A thread's own user stack, [lo, hi), inside the mapping holding its sp. */
+struct stacklab_ustack_bounds {
+	unsigned long lo;
+	unsigned long hi;
+	bool exact;		/* both ends known, not just the mapping's */
 };
 
 /* target.c */
@@ -40,6 +51,14 @@ void stacklab_target_release(void);
 /* iter.c */
 struct task_struct *stacklab_next_task(struct pid_namespace *ns,
 				       struct pid *target, pid_t *tid);
+
+/* access.c */
+bool stacklab_may_read(struct task_struct *task);
+
+/* ubounds.c */
+struct vm_area_struct;
+void stacklab_ustack_bounds(struct task_struct *task, struct vm_area_struct *vma,
+			    unsigned long sp, struct stacklab_ustack_bounds *b);
 
 /* sample.c */
 bool stacklab_sample(struct task_struct *task, struct pid_namespace *ns,

@@ -21,6 +21,7 @@ struct summary {
 	unsigned long ustack_size_total;
 	unsigned long ustack_resident_total;
 	unsigned long ustack_resident_max;
+	unsigned long ustack_inexact;	/* rows whose ustack bounds are a guess */
 };
 
 static void summary_add(struct summary *sum, const struct stacklab_sample *s)
@@ -33,6 +34,7 @@ static void summary_add(struct summary *sum, const struct stacklab_sample *s)
 	sum->ustack_resident_total += s->ustack_resident;
 	sum->ustack_resident_max = max(sum->ustack_resident_max,
 				       s->ustack_resident);
+	sum->ustack_inexact += !s->ustack_exact;
 }
 
 static int summary_show(struct seq_file *m, void *v)
@@ -65,6 +67,7 @@ static int summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "ustack_size_total %lu\n", sum.ustack_size_total);
 	seq_printf(m, "ustack_resident_total %lu\n", sum.ustack_resident_total);
 	seq_printf(m, "ustack_resident_max %lu\n", sum.ustack_resident_max);
+	seq_printf(m, "ustack_inexact %lu\n", sum.ustack_inexact);
 out:
 	put_pid(target);
 	return err;

@@ -69,15 +69,15 @@ static int tasks_show(struct seq_file *m, void *v)
 	struct stacklab_sample s;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "tgid tid comm kstack_size kstack_used ustack_size ustack_resident ustack_used nvcsw nivcsw\n");
+		seq_puts(m, "tgid tid comm kstack_size kstack_used ustack_size ustack_resident ustack_used nvcsw nivcsw ustack_exact\n");
 		return 0;
 	}
 	if (!stacklab_sample(v, it->ns, it->tid, &s))
 		return SEQ_SKIP;
-	seq_printf(m, "%d %d %s %lu %lu %lu %lu %lu %lu %lu\n",
+	seq_printf(m, "%d %d %s %lu %lu %lu %lu %lu %lu %lu %u\n",
 		   s.tgid, s.tid, s.comm, s.kstack_size, s.kstack_used,
 		   s.ustack_size, s.ustack_resident, s.ustack_used,
-		   s.nvcsw, s.nivcsw);
+		   s.nvcsw, s.nivcsw, s.ustack_exact);
 	return 0;
 }
 

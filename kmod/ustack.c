@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User stack of one thread: the mapping that holds its saved user stack
- * pointer, how much of that mapping is resident, and how deep the thread
- * is into it.
+ * User stack of one thread: its own stack inside the mapping that holds
+ * its saved user stack pointer (ubounds.c), how much of that stack is
+ * resident, and how deep the thread is into it.
  *
  * The stack pointer is the one saved in the thread's pt_regs at its last
  * entry into the kernel: exact for a thread blocked in a system call, as
@@ -13,7 +13,11 @@
  * The mm is pinned with get_task_mm() and the mapping looked up under the
  * mmap read lock, which also keeps the page tables of that mapping from
  * being freed.  Resident pages are counted from the page tables alone:
- * nothing is faulted in, and neither RSS nor fault counters move.
+ * nothing is faulted in, and neither RSS nor fault counters move.  The
+ * walk covers the thread's own stack only, never the rest of a big
+ * mapping, and gives the lock up between two PMDs when a writer waits for
+ * it (as smaps_rollup does), so that a reader never holds up mmap() or a
+ * page fault that needs the write lock for longer than one PMD's walk.
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -105,9 +109,35 @@ static int count_present(pte_t *pte, unsigned long addr, void *data)
 	return 0;
 }
 
-/* Bytes of [start, end) mapped to memory, from the page tables. */
+/*
+ * Let a waiting writer in.  False when the walk must stop: the lock could
+ * not be taken again (a fatal signal; *locked is then false), or what is
+ * left of [addr, end) is no longer one anonymous mapping.
+ */
+static bool yield_mmap_lock(struct mm_struct *mm, unsigned long addr,
+			    unsigned long end, bool *locked)
+{
+	struct vm_area_struct *vma;
+
+	if (!mmap_lock_is_contended(mm))
+		return true;
+	mmap_read_unlock(mm);
+	cond_resched();
+	if (mmap_read_lock_killable(mm)) {
+		*locked = false;
+		return false;
+	}
+	vma = vma_lookup(mm, addr);
+	return vma && vma_is_anonymous(vma) && end <= vma->vm_end;
+}
+
+/*
+ * Bytes of [start, end) mapped to memory, from the page tables; *complete
+ * becomes false if the walk had to stop early.
+ */
 static unsigned long resident_bytes(struct mm_struct *mm, unsigned long start,
-				    unsigned long end)
+				    unsigned long end, bool *locked,
+				    bool *complete)
 {
 	unsigned long addr, next, huge = 0, pages = 0;
 
@@ -125,20 +155,26 @@ static unsigned long resident_bytes(struct mm_struct *mm, unsigned long start,
 		case PMD_ABSENT:
 			break;
 		}
-		cond_resched();
+		if (next < end && !yield_mmap_lock(mm, next, end, locked)) {
+			*complete = false;
+			break;
+		}
 	}
 	return huge + pages * PAGE_SIZE;
 }
 
 /*
- * Fill in @s's ustack_size, ustack_resident and ustack_used; they stay 0
- * for a kernel thread, a thread past exit_mm(), or a stack pointer outside
- * any mapping.  Only anonymous mappings (every thread stack that glibc or
- * the kernel makes) have their page tables walked; a stack in a file or
- * shared-memory mapping reports a resident size of 0.  Sleeps.
+ * Fill in @s's ustack_size, ustack_resident, ustack_used and ustack_exact;
+ * they stay 0 for a kernel thread, a thread past exit_mm(), or a stack
+ * pointer outside any mapping.  Only anonymous mappings (every thread
+ * stack that glibc or the kernel makes) have their page tables walked; a
+ * stack in a file or shared-memory mapping reports a resident size of 0.
+ * Sleeps.
  */
 void stacklab_ustack(struct task_struct *task, struct stacklab_sample *s)
 {
+	struct stacklab_ustack_bounds b;
+	bool locked = true, complete = true;
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 	unsigned long sp;
@@ -150,14 +186,18 @@ void stacklab_ustack(struct task_struct *task, struct stacklab_sample *s)
 	if (sp && !mmap_read_lock_killable(mm)) {
 		vma = vma_lookup(mm, sp);
 		if (vma) {
-			s->ustack_size = vma->vm_end - vma->vm_start;
-			s->ustack_used = vma->vm_end - sp;
+			stacklab_ustack_bounds(task, vma, sp, &b);
+			s->ustack_size = b.hi - b.lo;
+			s->ustack_used = b.hi - sp;
+			/* vma is not used past here: the walk may drop the lock. */
 			if (vma_is_anonymous(vma))
 				s->ustack_resident =
-					resident_bytes(mm, vma->vm_start,
-						       vma->vm_end);
+					resident_bytes(mm, b.lo, b.hi, &locked,
+						       &complete);
+			s->ustack_exact = b.exact && complete;
 		}
-		mmap_read_unlock(mm);
+		if (locked)
+			mmap_read_unlock(mm);
 	}
 	mmput(mm);
 }

@@ -2,7 +2,7 @@
 # VM (tests/kmod/suite.vm), sharing tests/kmod/stacklab_test.c.
 
 KMOD_TESTS := ustack_truth kstack_range target_filter target_write \
-	      no_fault eacces churn
+	      no_fault eacces churn ustack_exact read_access
 KMOD_TEST_BINS := $(addprefix $(B)/tests/kmod/,$(KMOD_TESTS))
 KMOD_BENCH := $(B)/tests/kmod/bench_tasks
 
@@ -17,5 +17,6 @@ $(KMOD_TEST_BINS) $(KMOD_BENCH): tests/kmod/stacklab_test.c \
 # the churn needs 20k threads in 20 s, and under the test VM's TCG ASan's
 # per-thread setup allows ~50 a second; the benchmark times the module,
 # not the sanitizers, and needs 10k threads.
-$(B)/tests/kmod/ustack_truth $(B)/tests/kmod/churn $(KMOD_BENCH): \
+$(B)/tests/kmod/ustack_truth $(B)/tests/kmod/ustack_exact $(B)/tests/kmod/churn \
+	$(KMOD_BENCH): \
 	TEST_CFLAGS := $(filter-out $(SANFLAGS),$(TEST_CFLAGS))

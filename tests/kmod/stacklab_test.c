@@ -97,7 +97,7 @@ long sl_get_target(void)
 
 static const char tasks_header[] =
 	"tgid tid comm kstack_size kstack_used ustack_size ustack_resident "
-	"ustack_used nvcsw nivcsw";
+	"ustack_used nvcsw nivcsw ustack_exact\n";
 
 int sl_read_tasks(struct sl_row **rows)
 {
@@ -122,10 +122,11 @@ int sl_read_tasks(struct sl_row **rows)
 		/* A row cut short: the read failed (ferror() tells below). */
 		if (line[got - 1] != '\n')
 			break;
-		if (sscanf(line, "%d %d %31s %lu %lu %lu %lu %lu %lu %lu",
+		if (sscanf(line, "%d %d %31s %lu %lu %lu %lu %lu %lu %lu %d",
 			   &r.tgid, &r.tid, r.comm, &r.kstack_size,
 			   &r.kstack_used, &r.ustack_size, &r.ustack_resident,
-			   &r.ustack_used, &r.nvcsw, &r.nivcsw) != 10) {
+			   &r.ustack_used, &r.nvcsw, &r.nivcsw,
+			   &r.ustack_exact) != 11) {
 			fprintf(stderr, "# tasks row does not parse: %s", line);
 			err = -EPROTO;
 			goto out;
@@ -170,7 +171,7 @@ int sl_read_summary(struct sl_summary *sum)
 	static const char *const keys[] = {
 		"target", "threads", "kstack_size_total", "kstack_used_total",
 		"kstack_used_max", "ustack_size_total",
-		"ustack_resident_total", "ustack_resident_max",
+		"ustack_resident_total", "ustack_resident_max", "ustack_inexact",
 	};
 	long *vals = &sum->target;
 	char buf[1024], key[64], *p, *nl;

@@ -26,6 +26,7 @@ struct sl_row {
 	unsigned long ustack_used;
 	unsigned long nvcsw;
 	unsigned long nivcsw;
+	int ustack_exact;	/* 1: ustack_* are the thread's own stack */
 };
 
 /* /proc/stacklab/summary; a key that is missing stays -1. */
@@ -38,6 +39,7 @@ struct sl_summary {
 	long ustack_size_total;
 	long ustack_resident_total;
 	long ustack_resident_max;
+	long ustack_inexact;
 };
 
 /*

@@ -33,7 +33,12 @@ static void expect_all_gone(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, probe_final_int(r, "live_dropped"));
 }
 
-TEST(nine_thousand_children)
+/* Only for its timeout: 9000 forks take minutes in the test VM's TCG. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
+TEST_F_TIMEOUT(slow, nine_thousand_children, 600)
 {
 	const char *args[] = { "--json", "--", "tests/probe/wl_stacks", "churn",
 			       "9000", NULL };
