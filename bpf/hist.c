@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
 #include "hist.h"
+#include "units.h"
 
 #define BAR_WIDTH 40
 
@@ -36,6 +39,7 @@ static int last_used_slot(const struct hist *h)
 void hist_print(FILE *out, const struct hist *h, const char *unit)
 {
 	int first = -1, last = last_used_slot(h);
+	char mean[UNITS_LEN];
 	__u64 max = 0, n = hist_count(h);
 
 	if (last < 0) {
@@ -58,8 +62,12 @@ void hist_print(FILE *out, const struct hist *h, const char *unit)
 			(unsigned long long)h->slots[i], BAR_WIDTH, stars,
 			"****************************************");
 	}
-	fprintf(out, "    count %llu, mean %llu %s\n", (unsigned long long)n,
-		(unsigned long long)(n ? h->sum / n : 0), unit);
+	if (strcmp(unit, "nsecs") == 0)
+		fprintf(out, "    count %llu, mean %s\n", (unsigned long long)n,
+			units_ns(mean, n ? h->sum / n : 0));
+	else
+		fprintf(out, "    count %llu, mean %llu %s\n", (unsigned long long)n,
+			(unsigned long long)(n ? h->sum / n : 0), unit);
 }
 
 json_t *hist_json(const struct hist *h, const char *unit)

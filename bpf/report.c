@@ -9,6 +9,7 @@
 
 #include "hist.h"
 #include "report.h"
+#include "units.h"
 
 /* The per-thread table shows the biggest few; JSON has them all. */
 #define TABLE_THREADS 10
@@ -61,7 +62,7 @@ static int read_touched(int fd, struct snapshot *s)
 	struct thread_id *prev = NULL;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		__u64 bytes;
+		struct touch_bytes bytes;
 
 		key = next;
 		prev = &key;
@@ -77,7 +78,9 @@ static int read_touched(int fd, struct snapshot *s)
 			cap = ncap;
 		}
 		s->touched[s->n_touched++] =
-			(struct thread_bytes){ key.tid, key.start_ns, bytes };
+			(struct thread_bytes){ key.tid, key.start_ns,
+					       bytes.own + bytes.others,
+					       bytes.own };
 	}
 	qsort(s->touched, s->n_touched, sizeof(*s->touched), by_bytes_desc);
 	return 0;
@@ -159,24 +162,51 @@ static void print_drops(FILE *out, const struct counters *c)
 	}
 }
 
+static void print_threads(FILE *out, const struct snapshot *s)
+{
+	char all[UNITS_LEN], own[UNITS_LEN], others[UNITS_LEN];
+
+	if (!s->n_touched)
+		return;
+	fprintf(out, "  stack touched by thread: each page is charged to the thread whose\n"
+		"  access (or whose read() into it, done by the kernel) first faulted it in;\n"
+		"  \"own\" is in the stack clone3 gave that thread, \"others\" in any other stack\n"
+		"  range (glibc's creator writes each new thread's control block at the top\n"
+		"  of its stack, and stacks made before attach have no known owner)\n");
+	for (size_t i = 0; i < s->n_touched && i < TABLE_THREADS; i++) {
+		const struct thread_bytes *t = &s->touched[i];
+
+		fprintf(out, "    tid %-10u %10s  (own %s, others %s)\n", t->tid,
+			units_bytes(all, (__s64)t->bytes),
+			units_bytes(own, (__s64)t->own),
+			units_bytes(others, (__s64)(t->bytes - t->own)));
+	}
+	if (s->n_touched > TABLE_THREADS)
+		fprintf(out, "    ... %zu more threads (--json lists them all)\n",
+			s->n_touched - TABLE_THREADS);
+}
+
 static void print_table(FILE *out, const struct report_ctx *ctx,
 			const struct report_when *w, const struct snapshot *s)
 {
 	const struct counters *c = &s->c;
-	unsigned long ks = ctx->kstack.bytes;
+	__s64 ks = (__s64)ctx->kstack.bytes;
+	char u[UNITS_LEN];
 
 #define ROW(name, val) fprintf(out, "  %-24s %llu\n", name, (unsigned long long)(val))
 #define SROW(name, val) fprintf(out, "  %-24s %lld\n", name, (long long)(val))
+#define TROW(name, ns) fprintf(out, "  %-24s %s\n", name, units_ns(u, ns))
+#define BROW(name, b) fprintf(out, "  %-24s %s\n", name, units_bytes(u, b))
 	fprintf(out, "=== stacklab-probe %s report: %s, %.3f s (at %.3f s)\n",
 		w->kind, ctx->target, w->span_s, w->elapsed_s);
 	fprintf(out, "scheduling\n");
 	ROW("context_switches", c->context_switches);
 	ROW("voluntary", c->voluntary);
 	ROW("involuntary", c->involuntary);
-	ROW("offcpu_ns", c->offcpu_ns);
-	fprintf(out, "  runq_latency_ns (wakeup or preemption to running)\n");
+	TROW("offcpu", c->offcpu_ns);
+	fprintf(out, "  runq_latency (wakeup or preemption to running)\n");
 	hist_print(out, &c->runq_latency_ns, "nsecs");
-	fprintf(out, "  oncpu_slice_ns (switch in to switch out)\n");
+	fprintf(out, "  oncpu_slice (switch in to switch out)\n");
 	hist_print(out, &c->oncpu_slice_ns, "nsecs");
 	fprintf(out, "threads\n");
 	ROW("threads_created", c->threads_created);
@@ -184,25 +214,20 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	ROW("threads_exited", c->threads_exited);
 	SROW("live_threads", s->g.live_tasks);
 	SROW("peak_threads", s->g.peak_tasks);
-	fprintf(out, "  %-24s %lu (%s)\n", "kstack_size", ks,
+	fprintf(out, "  %-24s %s (%s)\n", "kstack_size", units_bytes(u, ks),
 		strcmp(ctx->kstack.source, "default") ? ctx->kstack.source :
 		"x86-64 default THREAD_SIZE: the stacklab module is not loaded");
-	SROW("kstack_bytes", s->g.live_tasks * (__s64)ks);
-	SROW("kstack_peak_bytes", s->g.peak_tasks * (__s64)ks);
+	BROW("kstack", s->g.live_tasks * ks);
+	BROW("kstack_peak", s->g.peak_tasks * ks);
 	fprintf(out, "user stacks\n");
 	ROW("stack_mmaps", c->stack_mmaps);
-	ROW("stack_reserved_bytes", c->stack_reserved_bytes);
+	BROW("stack_reserved", (__s64)c->stack_reserved_bytes);
 	ROW("stack_faults", c->stack_faults);
-	ROW("stack_touched_bytes", c->stack_touched_bytes);
+	BROW("stack_touched", (__s64)c->stack_touched_bytes);
 	ROW("stack_huge_faults", c->stack_huge_faults);
 	ROW("stack_munmaps", c->stack_munmaps);
-	ROW("stack_unmapped_bytes", c->stack_unmapped_bytes);
-	for (size_t i = 0; i < s->n_touched && i < TABLE_THREADS; i++)
-		fprintf(out, "    tid %-10u touched %llu bytes\n", s->touched[i].tid,
-			(unsigned long long)s->touched[i].bytes);
-	if (s->n_touched > TABLE_THREADS)
-		fprintf(out, "    ... %zu more threads (--json lists them all)\n",
-			s->n_touched - TABLE_THREADS);
+	BROW("stack_unmapped", (__s64)c->stack_unmapped_bytes);
+	print_threads(out, s);
 	fprintf(out, "syscalls and io_uring\n");
 	ROW("syscalls", c->syscalls);
 	ROW("uring_submitted", c->uring_submitted);
@@ -210,6 +235,8 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	ROW("uring_enter", c->uring_enter);
 #undef ROW
 #undef SROW
+#undef TROW
+#undef BROW
 	print_drops(out, c);
 	print_tracepoints(out, ctx->tp);
 	if (w->target_exited) {
@@ -291,9 +318,12 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 	set_u64(o, "touched_dropped", c->touched_dropped);
 	for (size_t i = 0; i < s->n_touched; i++)
 		json_array_append_new(threads,
-			json_pack("{s:i,s:I,s:I}", "tid", (int)s->touched[i].tid,
+			json_pack("{s:i,s:I,s:I,s:I,s:I}", "tid", (int)s->touched[i].tid,
 				  "start_ns", (json_int_t)s->touched[i].start_ns,
-				  "bytes", (json_int_t)s->touched[i].bytes));
+				  "bytes", (json_int_t)s->touched[i].bytes,
+				  "own_bytes", (json_int_t)s->touched[i].own,
+				  "others_bytes",
+				  (json_int_t)(s->touched[i].bytes - s->touched[i].own)));
 	json_object_set_new(o, "stack_touched_by_thread", threads);
 	set_u64(o, "syscalls", c->syscalls);
 	set_u64(o, "uring_submitted", c->uring_submitted);

@@ -24,7 +24,8 @@ struct probe_maps {
 struct thread_bytes {
 	__u32 tid;
 	__u64 start_ns;		/* with tid: one thread's lifetime */
-	__u64 bytes;
+	__u64 bytes;		/* every stack page it faulted in */
+	__u64 own;		/* of which in its own stack */
 };
 
 struct snapshot {

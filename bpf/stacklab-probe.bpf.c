@@ -98,11 +98,16 @@ struct {
  * A first touch in a stack range whose page allocation is still to come,
  * by tid: the allocation's order tells a huge page from a small one.
  */
+struct pending_touch {
+	struct thread_id who;
+	__u64 own;		/* in the thread's own stack */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TASKS);
 	__type(key, __u32);
-	__type(value, struct thread_id);
+	__type(value, struct pending_touch);
 } pending_fault SEC(".maps");
 
 struct {
@@ -122,12 +127,21 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } range_list SEC(".maps");
 
+/* The thread each range is the stack of (clone3 gave it the range). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_RANGE_LIST);
+	__type(key, struct range_id);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} range_owner SEC(".maps");
+
 /* Stack bytes touched, by the thread whose access faulted them in. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TASKS);
 	__type(key, struct thread_id);
-	__type(value, __u64);
+	__type(value, struct touch_bytes);
 } touched_by_tid SEC(".maps");
 
 /* User-space clone_args (uapi, fixed layout): no CO-RE relocation. */
@@ -610,6 +624,7 @@ static long unmap_one(struct bpf_map *map, struct range_id *id, __u64 *lenp,
 	u->removed += hi - lo;
 	range_del_blocks(key.tgid, start, len);
 	bpf_map_delete_elem(&range_list, &key);
+	bpf_map_delete_elem(&range_owner, &key);
 	if (start < lo && !range_add(key.tgid, start, lo - start))
 		u->dropped = true;
 	if (hi < end && !range_add(key.tgid, hi, end - hi))
@@ -737,12 +752,22 @@ int on_exit_clone3(struct trace_event_raw_sys_exit *ctx)
 	long ret = BPF_CORE_READ(ctx, ret);
 	struct pending_call p;
 
-	if (ret <= 0 || !pending_take(CALL_CLONE3, &p))
+	struct range_id id = { .tgid = tgid };
+	struct range_val *r;
+	__u32 child = ret;
+
+	if (ret <= 0 || !pending_take(CALL_CLONE3, &p) || !range_valid(p.addr, p.len))
 		return 0;
-	if (range_valid(p.addr, p.len) && range_has(tgid, p.addr) &&
-	    range_has(tgid, p.addr + p.len - 1))
-		return 0;
-	stack_reserved(tgid, p.addr, p.len, false);
+	r = range_find(tgid, p.addr);
+	if (!r || !range_has(tgid, p.addr + p.len - 1)) {
+		stack_reserved(tgid, p.addr, p.len, false);
+		r = range_find(tgid, p.addr);
+	}
+	/* The range (glibc's whole mapping, or this stack) is the child's. */
+	if (r) {
+		id.start = r->start;
+		bpf_map_update_elem(&range_owner, &id, &child, BPF_ANY);
+	}
 	return 0;
 }
 
@@ -803,19 +828,38 @@ int on_exit_mremap(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-static __always_inline void charge_touch(struct thread_id *who, __u64 bytes)
+static __always_inline void charge_touch(struct thread_id *who, __u64 bytes,
+					 bool own)
 {
 	struct counters *c = cpu_counters();
-	__u64 *mine;
+	struct touch_bytes *mine, first = {};
 
 	if (!c)
 		return;
 	c->stack_touched_bytes += bytes;
 	mine = bpf_map_lookup_elem(&touched_by_tid, who);
-	if (mine)
-		__sync_fetch_and_add(mine, bytes);
-	else if (bpf_map_update_elem(&touched_by_tid, who, &bytes, BPF_NOEXIST) == -E2BIG)
+	if (mine) {
+		if (own)
+			__sync_fetch_and_add(&mine->own, bytes);
+		else
+			__sync_fetch_and_add(&mine->others, bytes);
+		return;
+	}
+	if (own)
+		first.own = bytes;
+	else
+		first.others = bytes;
+	if (bpf_map_update_elem(&touched_by_tid, who, &first, BPF_NOEXIST) == -E2BIG)
 		c->touched_dropped++;
+}
+
+/* Whether the range holding a fault is the faulting thread's own stack. */
+static __always_inline bool range_is_own(__u32 tgid, struct range_val *r, __u32 tid)
+{
+	struct range_id id = { .tgid = tgid, .start = r->start };
+	__u32 *owner = bpf_map_lookup_elem(&range_owner, &id);
+
+	return owner && *owner == tid;
 }
 
 /*
@@ -827,8 +871,9 @@ static __always_inline void stack_fault(unsigned long address,
 					unsigned long error_code)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct pending_touch t = { .who.tid = (__u32)pid_tgid };
 	struct task_struct *task;
-	struct thread_id who = { .tid = (__u32)pid_tgid };
+	struct range_val *r;
 	struct counters *c;
 
 	/* A fault on a present page (write to the zero page, COW) is not a first touch. */
@@ -836,18 +881,20 @@ static __always_inline void stack_fault(unsigned long address,
 		return;
 	if (!current_is_target())
 		return;
-	if (address >= USER_ADDR_END || !range_has(pid_tgid >> 32, address)) {
-		bpf_map_delete_elem(&pending_fault, &who.tid);
+	r = address < USER_ADDR_END ? range_find(pid_tgid >> 32, address) : NULL;
+	if (!r) {
+		bpf_map_delete_elem(&pending_fault, &t.who.tid);
 		return;
 	}
 	c = cpu_counters();
 	if (!c)
 		return;
 	task = (struct task_struct *)bpf_get_current_task();
-	who.start_ns = BPF_CORE_READ(task, start_time);
+	t.who.start_ns = BPF_CORE_READ(task, start_time);
+	t.own = range_is_own(pid_tgid >> 32, r, t.who.tid);
 	c->stack_faults++;
-	charge_touch(&who, page_size);
-	bpf_map_update_elem(&pending_fault, &who.tid, &who, BPF_ANY);
+	charge_touch(&t.who, page_size, t.own);
+	bpf_map_update_elem(&pending_fault, &t.who.tid, &t, BPF_ANY);
 }
 
 SEC("raw_tp/page_fault_user")
@@ -878,8 +925,8 @@ int BPF_PROG(on_mm_page_alloc, struct page *page, unsigned int order,
 	     unsigned int gfp_flags)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct thread_id *who = bpf_map_lookup_elem(&pending_fault, &tid);
-	struct thread_id copy;
+	struct pending_touch *who = bpf_map_lookup_elem(&pending_fault, &tid);
+	struct pending_touch copy;
 	struct counters *c;
 
 	if (!who || !page || !(gfp_flags & GFP_MOVABLE))
@@ -892,7 +939,7 @@ int BPF_PROG(on_mm_page_alloc, struct page *page, unsigned int order,
 	if (!c)
 		return 0;
 	c->stack_huge_faults++;
-	charge_touch(&copy, ((1ULL << order) - 1) * page_size);
+	charge_touch(&copy.who, ((1ULL << order) - 1) * page_size, copy.own);
 	return 0;
 }
 

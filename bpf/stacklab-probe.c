@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * stacklab-probe: attach the stacklab BPF programs to one target (-p TGID,
- * -c COMM or -- COMMAND), and report what the kernel did for it: context
+ * --comm COMM or -- COMMAND), and report what the kernel did for it: context
  * switches, run-queue latency, threads and stacks, syscalls, io_uring.
  * See bpf/README.md.
  */
@@ -31,7 +31,9 @@
 
 #define PROG "stacklab-probe"
 #define EXIT_USAGE 2
-#define USAGE "usage: " PROG " (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS] [-i SECONDS] [--json] [--no-syscalls]"
+#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d SECONDS] [-i SECONDS] [--json] [--no-syscalls]"
+/* --comm's key: no short letter (-c is becoming "connections" across tools). */
+#define OPT_COMM 0x100
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 /* After the target exits, let its last switches reach the maps. */
 #define SETTLE_MS 20
@@ -43,6 +45,7 @@ static struct env {
 	bool json;
 	bool verbose;
 	bool no_syscalls;
+	long seeded;		/* threads the target had at attach */
 } env;
 
 static volatile sig_atomic_t stop_signal;
@@ -54,19 +57,20 @@ static const char doc[] =
 "created and exited, kernel stack bytes, user stack bytes reserved and\n"
 "touched, syscalls and io_uring traffic.  Needs root.\n"
 "\n"
-"USAGE: stacklab-probe (-p TGID | -c COMM | -- COMMAND [ARG]...) [-d SECONDS]\n"
+"USAGE: stacklab-probe (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d SECONDS]\n"
 "                      [-i SECONDS] [--json] [--no-syscalls]\n"
 "\n"
 "EXAMPLES:\n"
 "    stacklab-probe -p 1234 -d 10       # process 1234 for 10 s\n"
-"    stacklab-probe -c nginx -i 1       # every 'nginx', a report each second\n"
+"    stacklab-probe --comm nginx -i 1   # every 'nginx', a report each second\n"
 "    stacklab-probe --json -- ./server  # start ./server, follow its tree\n"
 "\n"
 "OPTIONS:";
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to measure (a TID means its process); its children too", 0 },
-	{ "comm", 'c', "COMM", 0, "Measure every process named COMM (at most 15 characters)", 0 },
+	{ "comm", OPT_COMM, "COMM", 0, "Measure every process named COMM (at most 15 characters); exit status 1 if none ran", 0 },
+	{ NULL, 'c', "COMM", OPTION_HIDDEN, "Deprecated spelling of --comm", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: when the target exits, or SIGINT)", 0 },
 	{ "interval", 'i', "SECONDS", 0, "Also report every SECONDS (what happened in that interval)", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
@@ -105,7 +109,7 @@ static double parse_seconds(const char *arg, const char *what)
 static void set_kind(enum target_kind kind)
 {
 	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
-		usage_error("give one target: -p TGID, -c COMM or -- COMMAND");
+		usage_error("give one target: -p TGID, --comm COMM or -- COMMAND");
 	env.target.kind = kind;
 }
 
@@ -128,9 +132,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.target.tgid = (pid_t)pid;
 		break;
 	case 'c':
+		fprintf(stderr, PROG ": warning: -c COMM is deprecated and will mean connections: use --comm %s\n",
+			arg);
+		/* fall through */
+	case OPT_COMM:
 		set_kind(TARGET_COMM);
 		if (!*arg || strlen(arg) >= TARGET_COMM_LEN)
-			usage_error("-c needs a name of 1 to %d characters (the kernel's comm), not '%s'",
+			usage_error("--comm needs a name of 1 to %d characters (the kernel's comm), not '%s'",
 				   TARGET_COMM_LEN - 1, arg);
 		strcpy(env.target.comm, arg);
 		break;
@@ -157,7 +165,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (env.target.kind == TARGET_NONE)
-			usage_error("no target: give -p TGID, -c COMM or -- COMMAND");
+			usage_error("no target: give -p TGID, --comm COMM or -- COMMAND");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -306,20 +314,33 @@ static int measure(const struct report_ctx *ctx, const struct probe_maps *maps,
 	return 0;
 }
 
+/* Whether a name target ran at all: found at attach, or seen doing anything. */
+static bool comm_matched(const struct counters *c)
+{
+	return env.seeded || c->context_switches || c->syscalls ||
+	       c->threads_exited || c->threads_created || c->processes_created;
+}
+
+/* 0, 1 when --comm matched no process (warned), or -errno. */
 static int final_report(const struct report_ctx *ctx, const struct probe_maps *maps,
 			double start)
 {
 	struct report_when w = { .kind = "final" };
 	struct snapshot s;
 	int err = snapshot_read(maps, &s, true);
+	bool unmatched;
 
 	if (err)
 		return err;
 	w.elapsed_s = w.span_s = now_s() - start;
 	when_exited(&w);
 	report_print(stdout, ctx, &w, &s);
+	unmatched = env.target.kind == TARGET_COMM && !comm_matched(&s.c);
 	snapshot_free(&s);
-	return 0;
+	if (unmatched)
+		fprintf(stderr, PROG ": warning: --comm %s matched no process: every figure is 0; check the name (ps -e -o comm; at most 15 characters, as the kernel cuts it)\n",
+			env.target.comm);
+	return unmatched;
 }
 
 int main(int argc, char **argv)
@@ -377,9 +398,9 @@ int main(int argc, char **argv)
 	}
 	live = (struct live_maps){ bpf_map__fd(skel->maps.live),
 				   bpf_map__fd(skel->maps.gauges) };
-	e = (int)live_seed(&env.target, &live);
-	if (e < 0) {
-		fail("cannot count the target's threads: %s", strerror(-e));
+	env.seeded = live_seed(&env.target, &live);
+	if (env.seeded < 0) {
+		fail("cannot count the target's threads: %s", strerror((int)-env.seeded));
 		goto out;
 	}
 
@@ -408,11 +429,11 @@ int main(int argc, char **argv)
 		target_stop(&env.target);
 		e = final_report(&ctx, &maps, start);
 	}
-	if (e) {
+	if (e < 0) {
 		fail("cannot read the BPF maps: %s", strerror(-e));
 		goto out;
 	}
-	rc = 0;
+	rc = e;
 out:
 	target_stop(&env.target);
 	tp_detach(&tp);

@@ -77,6 +77,16 @@ struct thread_id {
 	__u64 start_ns;
 };
 
+/*
+ * Stack bytes a thread faulted in: in its own stack (the range clone3 gave
+ * it), and in other stacks (a creator writing a new thread's control
+ * block, or a range whose thread is not known).
+ */
+struct touch_bytes {
+	__u64 own;
+	__u64 others;
+};
+
 /* Per-thread timestamps, keyed by tid; removed at the thread's exit. */
 struct task_ts {
 	__u64 oncpu_ts;		/* when it last got the CPU */

@@ -138,7 +138,7 @@ int target_prepare(struct target *t, char *err, size_t err_len)
 	case TARGET_COMM:
 		return 0;
 	default:
-		snprintf(err, err_len, "no target: give -p TGID, -c COMM or -- COMMAND");
+		snprintf(err, err_len, "no target: give -p TGID, --comm COMM or -- COMMAND");
 		return -1;
 	}
 }

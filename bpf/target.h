@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The process stacklab-probe measures: an existing one (-p TGID), every
- * process with a given name (-c COMM), or a command it starts itself and
+ * process with a given name (--comm COMM), or a command it starts itself and
  * holds until the probes are attached (-- COMMAND).
  */
 #ifndef STACKLAB_TARGET_H
@@ -20,7 +20,7 @@ struct target {
 	pid_t tgid;		/* -p, or the command's process */
 	char comm[TARGET_COMM_LEN];
 	char **argv;		/* the command */
-	int pidfd;		/* readable once the process has exited; -1 for -c */
+	int pidfd;		/* readable once the process has exited; -1 for --comm */
 	int go_fd;		/* command: writing releases the held child */
 	int exec_err_fd;	/* command: the child's exec errno, EOF on success */
 	bool exited;
@@ -50,7 +50,7 @@ int target_release(struct target *t, char *err, size_t err_len);
 /*
  * Wait up to timeout_ms for the target to exit: 1 when it has (and, for a
  * command, it was reaped), 0 on timeout, -1 when a signal interrupted.
- * -c targets never "exit": they wait out the timeout.
+ * --comm targets never "exit": they wait out the timeout.
  */
 int target_wait(struct target *t, int timeout_ms);
 

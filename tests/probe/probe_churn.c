@@ -58,7 +58,7 @@ TEST_F_TIMEOUT(slow, nine_thousand_children, 600)
 static void run_under_comm(struct __test_metadata *_metadata,
 			   struct probe_run *r, const char *mode)
 {
-	const char *args[] = { "--json", "-i", "0.2", "-c", "wl_stacks", NULL };
+	const char *args[] = { "--json", "-i", "0.2", "--comm", "wl_stacks", NULL };
 	int st;
 	pid_t pid;
 

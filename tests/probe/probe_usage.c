@@ -3,6 +3,7 @@
  * Bad flags and missing targets: exit status 2, a one-line reason and the
  * usage on stderr, nothing on stdout.  --help exits 0.
  */
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ TEST(no_target)
 
 TEST(two_targets)
 {
-	const char *args[] = { "-p", "1", "-c", "init", NULL };
+	const char *args[] = { "-p", "1", "--comm", "init", NULL };
 
 	expect_usage_error(_metadata, args, "give one target");
 }
@@ -61,9 +62,65 @@ TEST(bad_duration)
 
 TEST(comm_too_long)
 {
-	const char *args[] = { "-c", "a-name-longer-than-15", NULL };
+	const char *args[] = { "--comm", "a-name-longer-than-15", NULL };
 
-	expect_usage_error(_metadata, args, "-c needs a name");
+	expect_usage_error(_metadata, args, "--comm needs a name");
+}
+
+/* The final report comes, then a warning, and exit status 1. */
+static void expect_no_match(struct __test_metadata *_metadata,
+			    const char *const args[])
+{
+	struct probe_run r;
+
+	ASSERT_EQ(0, probe_run(&r, args));
+	EXPECT_EQ(1, r.status) TH_LOG("stderr: %s", r.err ? r.err : "");
+	ASSERT_NE(NULL, r.final) TH_LOG("stdout: %s", r.out ? r.out : "");
+	ASSERT_NE(NULL, r.err);
+	EXPECT_NE(NULL, strstr(r.err, "--comm no-such-comm matched no process"))
+		TH_LOG("stderr: %s", r.err);
+	probe_free(&r);
+}
+
+TEST(comm_matches_nothing)
+{
+	const char *args[] = { "--json", "-d", "0.3", "--comm", "no-such-comm", NULL };
+
+	expect_no_match(_metadata, args);
+}
+
+/* The old spelling still works, with a warning. */
+TEST(short_c_deprecated)
+{
+	const char *args[] = { "--json", "-d", "0.3", "-c", "no-such-comm", NULL };
+	struct probe_run r;
+
+	expect_no_match(_metadata, args);
+	ASSERT_EQ(0, probe_run(&r, args));
+	ASSERT_NE(NULL, r.err);
+	EXPECT_NE(NULL, strstr(r.err, "-c COMM is deprecated")) TH_LOG("stderr: %s", r.err);
+	probe_free(&r);
+}
+
+/* A name that runs: no warning, status 0. */
+TEST(comm_matches_a_process)
+{
+	const char *args[] = { "--json", "-d", "0.5", "--comm", "wl_exit_after", NULL };
+	struct probe_run r;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl("tests/probe/wl_exit_after", "wl_exit_after", "3000", "0", (char *)NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(0, probe_run(&r, args));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err ? r.err : "");
+	EXPECT_EQ(NULL, r.err ? strstr(r.err, "matched no process") : NULL);
+	EXPECT_EQ(1, probe_final_int(&r, "live_threads"));
+	probe_free(&r);
 }
 
 /* A PID that was just freed: no such process. */
@@ -102,7 +159,7 @@ TEST(help)
 	ASSERT_EQ(0, probe_run(&r, args));
 	EXPECT_EQ(0, r.status);
 	ASSERT_NE(NULL, r.out);
-	EXPECT_NE(NULL, strstr(r.out, "-p TGID | -c COMM | -- COMMAND"));
+	EXPECT_NE(NULL, strstr(r.out, "-p TGID | --comm COMM | -- COMMAND"));
 	probe_free(&r);
 }
 
