@@ -86,6 +86,20 @@ static int read_touched(int fd, struct snapshot *s)
 	return 0;
 }
 
+/* Keys in a hash map keyed by a __u32. */
+static long count_keys(int fd)
+{
+	__u32 key, next, *prev = NULL;
+	long n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
 int snapshot_read(const struct probe_maps *m, struct snapshot *s, bool with_threads)
 {
 	__u32 zero = 0;
@@ -97,7 +111,10 @@ int snapshot_read(const struct probe_maps *m, struct snapshot *s, bool with_thre
 		return err;
 	if (bpf_map_lookup_elem(m->gauges_fd, &zero, &s->g))
 		return -errno;
-	return with_threads ? read_touched(m->touched_fd, s) : 0;
+	if (!with_threads)
+		return 0;
+	s->timed_threads = count_keys(m->task_ts_fd);
+	return read_touched(m->touched_fd, s);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -325,6 +342,8 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 				  "others_bytes",
 				  (json_int_t)(s->touched[i].bytes - s->touched[i].own)));
 	json_object_set_new(o, "stack_touched_by_thread", threads);
+	if (!strcmp(w->kind, "final"))
+		set_s64(o, "timed_threads", s->timed_threads);
 	set_u64(o, "syscalls", c->syscalls);
 	set_u64(o, "uring_submitted", c->uring_submitted);
 	set_u64(o, "uring_completed", c->uring_completed);

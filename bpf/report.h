@@ -19,6 +19,7 @@ struct probe_maps {
 	int counters_fd;	/* per-CPU struct counters */
 	int gauges_fd;		/* struct gauges */
 	int touched_fd;		/* struct thread_id -> stack bytes touched */
+	int task_ts_fd;		/* tid -> struct task_ts */
 };
 
 struct thread_bytes {
@@ -33,6 +34,7 @@ struct snapshot {
 	struct gauges g;
 	struct thread_bytes *touched;	/* by bytes, largest first; final only */
 	size_t n_touched;
+	long timed_threads;	/* entries of the per-thread timestamp map; final only */
 };
 
 /* What does not change during a run. */

@@ -413,6 +413,7 @@ int main(int argc, char **argv)
 		.counters_fd = bpf_map__fd(skel->maps.counters),
 		.gauges_fd = bpf_map__fd(skel->maps.gauges),
 		.touched_fd = bpf_map__fd(skel->maps.touched_by_tid),
+		.task_ts_fd = bpf_map__fd(skel->maps.task_ts),
 	};
 	if (!env.json)
 		fprintf(stderr, PROG ": measuring %s; Ctrl-C to stop\n", target_name);

@@ -90,6 +90,8 @@ static void comm_case(struct __test_metadata *_metadata, const char *mode,
 	run_under_comm(_metadata, &r, mode);
 	expect_all_gone(_metadata, &r);
 	EXPECT_EQ(300, probe_final_int(&r, created_key));
+	/* No per-thread timestamps left behind by the exited ones. */
+	EXPECT_EQ(0, probe_final_int(&r, "timed_threads"));
 	probe_free(&r);
 }
 
