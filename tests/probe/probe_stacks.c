@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stack bytes that match what became resident: a failed clone3 reserves
- * nothing, an unmapped stack stops being one, a huge page counts its size,
+ * nothing, an unmapped stack stops being one, a remapped one moves, a huge
+ * page counts its size,
  * a kernel-made first touch (read() into the stack) counts, and two
  * threads with the same TID stay two rows.
  */
@@ -86,6 +87,12 @@ static void expect_touched_is_resident(struct __test_metadata *_metadata,
 	EXPECT_GE(touched, resident - page);
 	EXPECT_LE(touched, resident + page);
 	probe_free(&r);
+}
+
+/* Moved and grown by mremap: the new place is the stack, the old is not. */
+TEST(remapped_stack_moves)
+{
+	expect_touched_is_resident(_metadata, "remap");
 }
 
 TEST(huge_page_counts_its_size)

@@ -8,6 +8,9 @@
  *   clone3-ok    a clone3 thread on a 256 KiB malloc'd stack
  *   unmap        a 1 MiB MAP_STACK region unmapped, a plain mapping made
  *                at the same address and written whole
+ *   remap        a 1 MiB MAP_STACK region moved and grown to 2 MiB by
+ *                mremap, a plain mapping written at its old address, the
+ *                new one written whole
  *   huge         a 4 MiB MAP_STACK region on huge pages, written whole
  *   kread        4 MiB read() from /dev/zero into a MAP_STACK region
  *   tidreuse     two threads with the same TID, one after the other
@@ -174,6 +177,32 @@ static int unmap_mode(void)
 	return 0;
 }
 
+static int remap_mode(void)
+{
+	size_t len = MIB, grown = 2 * MIB;
+	char *s = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	char *moved, *p;
+
+	if (s == MAP_FAILED)
+		die("mmap");
+	madvise(s, len, MADV_NOHUGEPAGE);
+	moved = mremap(s, len, grown, MREMAP_MAYMOVE);
+	if (moved == MAP_FAILED)
+		die("mremap");
+	if (moved != s) {
+		p = mmap(s, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p != s)
+			die("mmap at the old stack's address");
+		memset(p, 1, len);
+	}
+	madvise(moved, grown, MADV_NOHUGEPAGE);
+	memset(moved, 1, grown);
+	printf("resident %lu\n", resident(moved, grown));
+	return 0;
+}
+
 static char *map_stack(size_t len, size_t align)
 {
 	char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
@@ -287,6 +316,8 @@ int main(int argc, char **argv)
 		rc = clone3_mode(true);
 	else if (!strcmp(m, "unmap"))
 		rc = unmap_mode();
+	else if (!strcmp(m, "remap"))
+		rc = remap_mode();
 	else if (!strcmp(m, "huge"))
 		rc = huge_mode();
 	else if (!strcmp(m, "kread"))
@@ -296,7 +327,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "fork-sleep"))
 		rc = fork_sleep(n);
 	else {
-		fprintf(stderr, "usage: wl_stacks churn|exec|rename N | clone3-fail | clone3-ok | unmap | huge | kread | tidreuse | fork-sleep MS\n");
+		fprintf(stderr, "usage: wl_stacks churn|exec|rename N | clone3-fail | clone3-ok | unmap | remap | huge | kread | tidreuse | fork-sleep MS\n");
 		return 2;
 	}
 	return rc;
