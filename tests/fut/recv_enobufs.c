@@ -45,8 +45,8 @@ static intptr_t hog_poll(struct fut_hdr *h, struct fut_task *task)
 		/* Keep the buffer: take it from the receiver so it is not
 		 * returned by the next call. */
 		if (*self->hold) {
-			self->last_kept = self->rx.cur_bid;
-			self->rx.cur_bid = UINT16_MAX;
+			self->last_kept = self->rx.cur_buf - 1;
+			self->rx.cur_buf = 0;
 		}
 	}
 	if (self->enobufs)
@@ -80,7 +80,7 @@ static struct fut_type giver_type = FUT_TYPE_DESC(giver, giver_poll, NULL, giver
 static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct giver *self = (void *)h;
-	struct fut_recver tmp = { .cur_bid = UINT16_MAX };
+	struct fut_recver tmp = { .cur_buf = 0 };
 	struct fut_exec_stats st;
 
 	FUT_BEGIN;
@@ -88,7 +88,7 @@ static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_exec_stats(fut_exec_current(), &st);
 	*self->b_was_waiting = st.tasks_running == 2 && st.bufs_out == NBUF;
 	for (uint16_t bid = 0; bid < NBUF; bid++) {
-		tmp.cur_bid = bid;
+		tmp.cur_buf = bid + 1;
 		fut_recver_done(&tmp);
 	}
 	return 0;
@@ -179,7 +179,7 @@ TEST(kernel_enobufs_then_rearm)
 	/* The hog kept the fifth buffer too: hand it back. */
 	{
 		struct fut_exec_stats st;
-		struct fut_recver tmp = { .cur_bid = kept };
+		struct fut_recver tmp = { .cur_buf = kept + 1 };
 
 		fut_exec_stats(ex, &st);
 		EXPECT_EQ(1, st.bufs_out);

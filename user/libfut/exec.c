@@ -75,8 +75,9 @@ struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts)
 			ex->features |= FUT_FEAT_MULTISHOT_RECV;
 	}
 	ex->notify_fd = eventfd(0, EFD_CLOEXEC);
-	if (ex->notify_fd < 0 || registry_add(ex)) {
-		ret = errno ? errno : ENOMEM;
+	/* errno names what failed: eventfd's, or EMFILE for 256 executors. */
+	ret = ex->notify_fd < 0 ? errno : -registry_add(ex);
+	if (ret) {
 		fut_exec_destroy(ex);
 		errno = ret;
 		return NULL;

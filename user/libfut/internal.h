@@ -106,6 +106,7 @@ struct prof_type {
 struct prof_exec {
 	struct prof_type **t;	/* by type id - 1 */
 	uint32_t n;
+	struct prof_slot unprofiled;	/* scratch for types without counters */
 };
 struct prof_type *prof_type_slow(struct fut_exec *ex, struct fut_type *type);
 void prof_exec_retire(struct fut_exec *ex);
@@ -176,6 +177,20 @@ void io_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
 void accept_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
 void recv_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
 void notify_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
+
+/* A deadline ns after now, saturated: a huge timeout never wraps into
+ * the past. */
+static inline uint64_t deadline_after(uint64_t now, uint64_t ns)
+{
+	return ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+}
+
+/* Room for n SQEs in a row (a request and its linked timeout). */
+void ring_reserve(struct fut_exec *ex, unsigned int n);
+/* Wait until no request of t in [lo, lo + len) is owed a completion
+ * (cancelling those still armed): the memory is about to be reused. */
+void ring_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
+		 size_t len);
 
 /* task internals */
 void task_wake(struct fut_task *t);

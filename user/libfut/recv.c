@@ -4,6 +4,7 @@
  * options say so.  Completions queue up until the task takes them. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -16,8 +17,9 @@ void fut_recver_init(struct fut_recver *r, int fd)
 {
 	struct fut_exec *ex = fut__tls_exec;
 
+	/* Everything cleared (eof too): a receiver may be used again. */
+	memset(r, 0, sizeof(*r));
 	r->fd = fd;
-	r->cur_bid = UINT16_MAX;
 	if (!(ex->features & FUT_FEAT_BUFRING))
 		r->mode = RM_SINGLE_OWN;
 	else if (ex->features & FUT_FEAT_MULTISHOT_RECV)
@@ -112,9 +114,9 @@ static void arm(struct fut_exec *ex, struct fut_task *task,
 
 void fut_recver_done(struct fut_recver *r)
 {
-	if (r->cur_bid != UINT16_MAX) {
-		bufring_put(fut__tls_exec, r->cur_bid);
-		r->cur_bid = UINT16_MAX;
+	if (r->cur_buf) {
+		bufring_put(fut__tls_exec, r->cur_buf - 1);
+		r->cur_buf = 0;
 	}
 	r->data = NULL;
 	r->data_len = 0;
@@ -160,7 +162,7 @@ static intptr_t take(struct fut_exec *ex, struct fut_recver *r)
 		if (e.res <= 0) {
 			bufring_put(ex, bid);
 		} else {
-			r->cur_bid = bid;
+			r->cur_buf = bid + 1;
 			r->data = ex->bufs.mem + (size_t)bid * ex->bufs.size;
 		}
 	} else if (e.res > 0) {
@@ -219,7 +221,8 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
 		n->t.task = task;
-		n->t.deadline_ns = fut_now_ns() + n->timeout_ns;
+		n->t.deadline_ns = deadline_after(fut_now_ns(),
+						 n->timeout_ns);
 		timer_add(ex, &n->t);
 	}
 	return FUT_PENDING;
