@@ -40,11 +40,11 @@ static void peek_init(struct peek *s, int fd)
 	s->fd = fd;
 }
 
-/* Awaits two peeks in a row, boxed or in one inline slot; data for the
- * second is written between them. */
+/* Awaits two peeks in a row, boxed or in one inline slot: the first on
+ * a socket without data, the second on one with data waiting. */
 struct twice {
 	struct fut_hdr hdr;
-	int fd, wfd;
+	int fd, fd2;
 	intptr_t first, second;
 	FUT_SLOT(boxed, struct peek, boxed);
 	FUT_SLOT(inline, struct peek, inl);
@@ -65,27 +65,23 @@ static intptr_t twice_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	if (use_box) {
 		FUT_AWAIT(boxed, 0, boxed, self->first, peek_init, self->fd);
-		if (write(self->wfd, "abc", 3) != 3)
-			return -EIO;
-		FUT_AWAIT(boxed, 0, boxed, self->second, peek_init, self->fd);
+		FUT_AWAIT(boxed, 0, boxed, self->second, peek_init, self->fd2);
 	} else {
 		FUT_AWAIT(inline, 1, inl, self->first, peek_init, self->fd);
-		if (write(self->wfd, "abc", 3) != 3)
-			return -EIO;
-		FUT_AWAIT(inline, 1, inl, self->second, peek_init, self->fd);
+		FUT_AWAIT(inline, 1, inl, self->second, peek_init, self->fd2);
 	}
 	return self->first == -ETIMEDOUT && self->second == 3;
 	FUT_END;
 }
 
-static void twice_init(struct twice *s, int fd, int wfd)
+static void twice_init(struct twice *s, int fd, int fd2)
 {
 	s->fd = fd;
-	s->wfd = wfd;
+	s->fd2 = fd2;
 }
 
 FIXTURE(release) {
-	int sv[2];
+	int sv[2], sv2[2];
 };
 FIXTURE_VARIANT(release) {
 	bool boxed;
@@ -100,11 +96,15 @@ FIXTURE_VARIANT_ADD(release, inline_no_bufring) {
 FIXTURE_SETUP(release)
 {
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, self->sv));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, self->sv2));
+	ASSERT_EQ(3, write(self->sv2[1], "abc", 3));
 }
 FIXTURE_TEARDOWN(release)
 {
 	close(self->sv[0]);
 	close(self->sv[1]);
+	close(self->sv2[0]);
+	close(self->sv2[1]);
 }
 
 TEST_F(release, child_released_armed_receiver)
@@ -116,7 +116,7 @@ TEST_F(release, child_released_armed_receiver)
 	ASSERT_NE(NULL, ex);
 	use_box = variant->boxed;
 	h = FUT_SPAWN(ex, &twice_type, false, twice_init, self->sv[0],
-		      self->sv[1]);
+		      self->sv2[0]);
 	ASSERT_EQ(0, fut_exec_run(ex));
 	ASSERT_EQ(0, fut_join_now(h, &r));
 	EXPECT_EQ(1, r);
