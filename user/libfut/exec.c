@@ -50,6 +50,9 @@ struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts)
 	if (!ex)
 		return NULL;
 	ex->opt_flags = opts ? opts->flags : 0;
+	/* Test hook: the first N boxed awaits find no memory (-ENOMEM). */
+	if (getenv("FUT_TEST_FAIL_BOXES"))
+		ex->fail_boxes = strtoull(getenv("FUT_TEST_FAIL_BOXES"), NULL, 10);
 	ex->tab_free = UINT32_MAX;
 	ex->notify_fd = -1;
 	ex->slot = -1;

@@ -96,8 +96,10 @@ void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
 	t = slab_alloc(&ex->tasks, sizeof(*t) + type->state_size, &cls);
 	if (!t)
 		return NULL;
-	/* Write the whole state, as moving a future into its task does. */
-	memset(t, 0, sizeof(*t) + type->state_size);
+	/* Zero: a large state is a fresh mapping, zero already and not
+	 * written (its pages are committed as the future touches them). */
+	if (cls != SLAB_NCLASS)
+		memset(t, 0, sizeof(*t) + type->state_size);
 	idx = ex->tab_free;
 	ex->tab_free = ex->tab[idx].next_free;
 	ex->tab[idx].task = t;
@@ -370,21 +372,31 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 	if (boxed) {
 		uint8_t cls;
 		/* One byte before the box keeps its class. */
-		char *m = slab_alloc(&ex->boxes, BOX_HDR + ct->state_size, &cls);
+		char *m = NULL;
 
-		if (!m)
-			abort(); /* no way to report ENOMEM from an await */
+		if (!ex->fail_boxes)
+			m = slab_alloc(&ex->boxes, BOX_HDR + ct->state_size, &cls);
+		else
+			ex->fail_boxes--;
+		if (!m) {
+			/* The await completes with -ENOMEM: the parent decides. */
+			*(struct fut_hdr **)field = NULL;
+			parent->active = slot + 1;
+			return NULL;
+		}
 		m[BOX_HDR - 1] = cls;
 		child = (struct fut_hdr *)(m + BOX_HDR);
 		*(struct fut_hdr **)field = child;
 		ex->boxes_live++;
 		STAT_ADD(ps->boxed_allocs, 1);
+		if (cls != SLAB_NCLASS)
+			memset(child, 0, ct->state_size);
 	} else {
 		child = field;
 		/* A request of the slot's last child may still be owed. */
 		ring_settle(ex, task, field, s->size);
+		mem_zero(child, ct->state_size);
 	}
-	memset(child, 0, ct->state_size);
 	child->type = ct;
 	parent->active = slot + 1;
 	prof_born(prof_of(ex, ct));
@@ -399,6 +411,8 @@ void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
 
 	parent->active = 0;
 	prof_slot_leave(ex, parent, slot);
+	if (boxed && !*(void **)field)
+		return; /* its box could not be allocated */
 	prof_died(ex, ct);
 	if (boxed) {
 		char *m = (char *)*(void **)field - BOX_HDR;
