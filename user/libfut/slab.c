@@ -292,7 +292,9 @@ void slab_free(struct slab *s, void *p, uint8_t cls)
 	ch = (struct slab_chunk *)((uintptr_t)p & ~(uintptr_t)(c->chunk_bytes - 1));
 	*(void **)p = ch->free;
 	ch->free = p;
-	POISON((char *)p + sizeof(void *), c->size - sizeof(void *));
+	/* All of it, the free-list link too: a write through a stale pointer
+	 * (a run-queue link, say) is caught. */
+	POISON(p, c->size);
 	s->live--;
 	if (ch->live-- == c->per_chunk)
 		avail_push(c, ch);
