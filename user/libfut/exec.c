@@ -3,6 +3,7 @@
  * heap and the ring, in one loop that only enters the kernel when it has
  * requests to submit or completions to wait for. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -119,6 +120,15 @@ void fut_exec_destroy(struct fut_exec *ex)
 	}
 	prof_exec_retire(ex);
 	ring_teardown(ex);
+	if (ex->cqes_pending) {
+		/* The kernel may still write into the buffer ring, a state or
+		 * the executor (its eventfd read): keep them, do not free. */
+		fprintf(stderr, "libfut: %llu completions still owed after 10 s of cancelling; their memory is kept, not freed\n",
+			(unsigned long long)ex->cqes_pending);
+		if (fut__tls_exec == ex)
+			fut__tls_exec = NULL;
+		return;
+	}
 	bufring_teardown(ex);
 	if (ex->notify_fd >= 0)
 		close(ex->notify_fd);
