@@ -175,6 +175,11 @@ struct fut_exec_opts {
 #define FUT_EXEC_NO_DEFER_TASKRUN (1u << 0)	/* plain ring setup */
 #define FUT_EXEC_NO_MULTISHOT     (1u << 1)	/* single-shot accept/recv */
 #define FUT_EXEC_NO_BUFRING       (1u << 2)	/* recv into own buffers */
+/* Task states over 32 KiB have their pages committed at spawn (one write
+ * a page: the mapping is zero already), as moving a future into its task
+ * commits it; without it, a page comes on first touch.  A huge state then
+ * costs its page faults at spawn, on the executor's thread. */
+#define FUT_EXEC_COMMIT_STATES    (1u << 3)
 
 /* What the executor got from the kernel (fut_exec_features). */
 #define FUT_FEAT_DEFER_TASKRUN (1u << 0)

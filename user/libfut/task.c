@@ -100,6 +100,9 @@ void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
 	 * written (its pages are committed as the future touches them). */
 	if (cls != SLAB_NCLASS)
 		memset(t, 0, sizeof(*t) + type->state_size);
+	else if (ex->opt_flags & FUT_EXEC_COMMIT_STATES)
+		for (size_t off = 0; off < sizeof(*t) + type->state_size; off += 4096)
+			((volatile char *)t)[off] = 0;
 	idx = ex->tab_free;
 	ex->tab_free = ex->tab[idx].next_free;
 	ex->tab[idx].task = t;
