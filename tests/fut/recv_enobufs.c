@@ -10,10 +10,13 @@
 #define NBUF 4
 #define BUFSZ 64
 
-/* Receives `want` bytes, holding every buffer until `hold` is cleared. */
+/* Receives `want` bytes, holding every buffer until `hold` is cleared.
+ * With wfd >= 0 it writes its data itself, one buffer's worth after each
+ * receive: a receiver's queue holds few ring buffers (the rest is copied
+ * out), so only user code that keeps them can take the whole ring. */
 struct hog {
 	struct fut_hdr hdr;
-	int fd, want, got;
+	int fd, wfd, want, got, sent;
 	int *hold;
 	unsigned int *enobufs;
 	uint16_t last_kept;	/* the buffer kept last */
@@ -31,12 +34,22 @@ static const struct fut_slot hog_slots[] = {
 };
 static struct fut_type hog_type = FUT_TYPE_DESC(hog, hog_poll, hog_drop, hog_slots);
 
+static void hog_feed(struct hog *self)
+{
+	static const char chunk[BUFSZ] = { 'x' };
+	int n = self->want - self->sent < BUFSZ ? self->want - self->sent : BUFSZ;
+
+	if (self->wfd >= 0 && n > 0 && write(self->wfd, chunk, n) == n)
+		self->sent += n;
+}
+
 static intptr_t hog_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct hog *self = (void *)h;
 
 	FUT_BEGIN;
 	fut_recver_init(&self->rx, self->fd);
+	hog_feed(self);
 	while (self->got < self->want) {
 		FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->rx, 0);
 		if (self->r <= 0)
@@ -45,9 +58,10 @@ static intptr_t hog_poll(struct fut_hdr *h, struct fut_task *task)
 		/* Keep the buffer: take it from the receiver so it is not
 		 * returned by the next call. */
 		if (*self->hold) {
-			self->last_kept = self->rx.cur_bid;
-			self->rx.cur_bid = UINT16_MAX;
+			self->last_kept = self->rx.cur_buf - 1;
+			self->rx.cur_buf = 0;
 		}
+		hog_feed(self);
 	}
 	if (self->enobufs)
 		*self->enobufs = self->rx.enobufs;
@@ -56,9 +70,10 @@ static intptr_t hog_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_END;
 }
 
-static void hog_init(struct hog *s, int fd, int want, int *hold)
+static void hog_init(struct hog *s, int fd, int wfd, int want, int *hold)
 {
 	s->fd = fd;
+	s->wfd = wfd;
 	s->want = want;
 	s->hold = hold;
 }
@@ -80,7 +95,7 @@ static struct fut_type giver_type = FUT_TYPE_DESC(giver, giver_poll, NULL, giver
 static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct giver *self = (void *)h;
-	struct fut_recver tmp = { .cur_bid = UINT16_MAX };
+	struct fut_recver tmp = { .cur_buf = 0 };
 	struct fut_exec_stats st;
 
 	FUT_BEGIN;
@@ -88,7 +103,7 @@ static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_exec_stats(fut_exec_current(), &st);
 	*self->b_was_waiting = st.tasks_running == 2 && st.bufs_out == NBUF;
 	for (uint16_t bid = 0; bid < NBUF; bid++) {
-		tmp.cur_bid = bid;
+		tmp.cur_buf = bid + 1;
 		fut_recver_done(&tmp);
 	}
 	return 0;
@@ -116,10 +131,9 @@ TEST(enobufs_rearms_when_buffers_return)
 		SKIP(return, "no provided-buffer ring on this kernel");
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sa));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sb));
-	memset(data, 'x', sizeof(data));
 	/* A takes every buffer and keeps them. */
-	ASSERT_EQ((ssize_t)sizeof(data), write(sa[1], data, sizeof(data)));
-	a = FUT_SPAWN(ex, &hog_type, false, hog_init, sa[0], sizeof(data), &hold);
+	a = FUT_SPAWN(ex, &hog_type, false, hog_init, sa[0], sa[1], sizeof(data),
+		      &hold);
 	ASSERT_EQ(0, fut_exec_run(ex));
 	ASSERT_EQ(0, fut_join_now(a, &r));
 	ASSERT_EQ((intptr_t)sizeof(data), r);
@@ -129,7 +143,7 @@ TEST(enobufs_rearms_when_buffers_return)
 	 * A's buffers; then it re-arms and gets its 10 bytes. */
 	hold = 0;
 	ASSERT_EQ(10, write(sb[1], "0123456789", 10));
-	b = FUT_SPAWN(ex, &hog_type, false, hog_init, sb[0], 10, &hold);
+	b = FUT_SPAWN(ex, &hog_type, false, hog_init, sb[0], -1, 10, &hold);
 	FUT_SPAWN(ex, &giver_type, true, giver_init, b, &waited);
 	ASSERT_EQ(0, fut_exec_run(ex));
 	EXPECT_TRUE(waited);
@@ -161,11 +175,9 @@ TEST(kernel_enobufs_then_rearm)
 	if (!(fut_exec_features(ex) & FUT_FEAT_BUFRING))
 		SKIP(return, "no provided-buffer ring on this kernel");
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sa));
-	memset(data, 'y', sizeof(data));
-	ASSERT_EQ((ssize_t)sizeof(data), write(sa[1], data, sizeof(data)));
 	s = fut_spawn_alloc(ex, &hog_type);
 	ASSERT_NE(NULL, s);
-	hog_init(s, sa[0], sizeof(data), &hold);
+	hog_init(s, sa[0], sa[1], sizeof(data), &hold);
 	s->enobufs = &enobufs;
 	a = fut_spawn_commit(s, false);
 	FUT_SPAWN(ex, &giver_type, true, giver_init, a, &waited);
@@ -179,7 +191,7 @@ TEST(kernel_enobufs_then_rearm)
 	/* The hog kept the fifth buffer too: hand it back. */
 	{
 		struct fut_exec_stats st;
-		struct fut_recver tmp = { .cur_bid = kept };
+		struct fut_recver tmp = { .cur_buf = kept + 1 };
 
 		fut_exec_stats(ex, &st);
 		EXPECT_EQ(1, st.bufs_out);

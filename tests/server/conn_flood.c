@@ -5,7 +5,6 @@
  * baseline.  Not for sanitizer builds: ASan's quarantine keeps freed
  * memory on purpose.
  */
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,42 +27,6 @@
 #define RSS_SLACK_KB 1024L
 #define RSS_KEPT_KB(base, peak) (((peak) - (base)) / 4 + RSS_SLACK_KB)
 
-
-/* "VmRSS:" or "Threads:" of a process, in kB or as a count; -1 if gone. */
-static long proc_status(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long value = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			value = atol(line + strlen(key));
-	fclose(f);
-	return value;
-}
-
-/* Open fds of a process: its connections. */
-static long proc_fds(pid_t pid)
-{
-	char path[64];
-	struct dirent *d;
-	long n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		n += d->d_name[0] != '.';
-	closedir(dir);
-	return n;
-}
 
 FIXTURE(flood) {
 	struct server_proc srv;

@@ -48,4 +48,9 @@ bool client_served(uint16_t port);
 /* Whether the peer closes (EOF) within the receive timeout, data drained. */
 bool client_sees_eof(int fd);
 
+/* "VmRSS:" or "Threads:" of a process, in kB or as a count; -1 if gone. */
+long proc_status(pid_t pid, const char *key);
+/* Open fds of a process: its connections. */
+long proc_fds(pid_t pid);
+
 #endif

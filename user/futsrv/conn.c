@@ -171,9 +171,16 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			}
 			self->head_deadline = 0;
 			self->keep_alive = self->req.keep_alive;
-			if (workload_route(&self->req) == ROUTE_HEAVY)
+			if (workload_route(&self->req) == ROUTE_HEAVY) {
 				AWAIT(HEAVY_MODE, SLOT_HEAVY, heavy, self->r, heavy_init,
 				      futsrv_cfg.heavy_bytes, &self->digest);
+				if (self->r == -ENOMEM) {
+					/* No memory for the heavy branch's box:
+					 * this request fails, the server goes on. */
+					self->status = 503;
+					break;
+				}
+			}
 			self->out_len = workload_respond(workload_route(&self->req),
 							 &self->req,
 							 futsrv_cfg.heavy_bytes,

@@ -223,7 +223,10 @@ int main(int argc, char **argv)
 	 */
 	const struct fut_exec_opts exec_opts = { .sq_entries = 1024,
 						 .buf_count = 4096,
-						 .buf_size = 1024 };
+						 .buf_size = 1024,
+						 /* states committed at spawn, as
+						  * the experiments measure them */
+						 .flags = FUT_EXEC_COMMIT_STATES };
 
 	rt = fut_runtime_start(threads, &exec_opts, futsrv_exec_setup, ctxs);
 	if (!rt) {

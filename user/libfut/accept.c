@@ -10,6 +10,8 @@
 
 enum { A_IDLE, A_ARMED };
 #define A_RELEASED 0x80
+#define A_PROBING 0x40	/* multishot got -EINVAL: kernel or socket? */
+#define A_STATE(a) ((a)->op.state & 0x3f)
 #define BACKOFF_MIN_MS 1
 #define BACKOFF_MAX_MS 1000
 
@@ -60,15 +62,24 @@ void accept_complete(struct fut_op *op, int res, uint32_t cflags, int tag)
 	(void)tag;
 
 	if (!(cflags & IORING_CQE_F_MORE))
-		op->state = (op->state & A_RELEASED) | A_IDLE;
+		op->state = (op->state & (A_RELEASED | A_PROBING)) | A_IDLE;
+	if (res >= 0 && (op->state & A_PROBING)) {
+		/* Single-shot works where multishot did not: the kernel lacks
+		 * it, so the executor's other acceptors go single-shot too. */
+		op->state &= ~A_PROBING;
+		fut__tls_exec->features &= ~FUT_FEAT_MULTISHOT_ACCEPT;
+	}
 	if (res >= 0) {
 		a->accepted++;
 		q_push(a, res);
 	} else if (res == -EINVAL && a->multishot) {
-		/* No multishot accept here: go on single-shot. */
+		/* Multishot refused: try single-shot on this acceptor; an
+		 * -EINVAL then is the socket's (not listening), not the
+		 * kernel's, and the executor keeps multishot. */
 		a->multishot = 0;
-		fut__tls_exec->features &= ~FUT_FEAT_MULTISHOT_ACCEPT;
+		op->state |= A_PROBING;
 	} else if (res != -ECANCELED) {
+		op->state &= ~A_PROBING;
 		a->err = res;
 	}
 	if ((op->state & A_RELEASED) && !(cflags & IORING_CQE_F_MORE))
@@ -83,7 +94,7 @@ static void arm(struct fut_exec *ex, struct fut_task *task,
 	struct io_uring_sqe *sqe;
 
 	op_arm(task, &a->op, OPK_ACCEPT, 1);
-	a->op.state = A_ARMED;
+	a->op.state = (a->op.state & A_PROBING) | A_ARMED;
 	sqe = ring_sqe(ex);
 	if (a->multishot)
 		io_uring_prep_multishot_accept(sqe, a->fd, NULL, NULL,
@@ -98,7 +109,7 @@ void fut_acceptor_release(struct fut_acceptor *a)
 	struct fut_exec *ex = fut__tls_exec;
 
 	timer_del(ex, &a->backoff);
-	if ((a->op.state & 0x7f) == A_ARMED) {
+	if (A_STATE(a) == A_ARMED) {
 		a->op.state |= A_RELEASED;
 		op_cancel(ex, &a->op);
 		return;
@@ -142,7 +153,7 @@ static intptr_t accept_next_poll(struct fut_hdr *h, struct fut_task *task)
 		a->err = 0;
 		return err;
 	}
-	if ((a->op.state & 0x7f) == A_IDLE)
+	if (A_STATE(a) == A_IDLE)
 		arm(ex, task, a);
 	return FUT_PENDING;
 }

@@ -3,6 +3,7 @@
  * heap and the ring, in one loop that only enters the kernel when it has
  * requests to submit or completions to wait for. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -50,6 +51,9 @@ struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts)
 	if (!ex)
 		return NULL;
 	ex->opt_flags = opts ? opts->flags : 0;
+	/* Test hook: the first N boxed awaits find no memory (-ENOMEM). */
+	if (getenv("FUT_TEST_FAIL_BOXES"))
+		ex->fail_boxes = strtoull(getenv("FUT_TEST_FAIL_BOXES"), NULL, 10);
 	ex->tab_free = UINT32_MAX;
 	ex->notify_fd = -1;
 	ex->slot = -1;
@@ -75,8 +79,9 @@ struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts)
 			ex->features |= FUT_FEAT_MULTISHOT_RECV;
 	}
 	ex->notify_fd = eventfd(0, EFD_CLOEXEC);
-	if (ex->notify_fd < 0 || registry_add(ex)) {
-		ret = errno ? errno : ENOMEM;
+	/* errno names what failed: eventfd's, or EMFILE for 256 executors. */
+	ret = ex->notify_fd < 0 ? errno : -registry_add(ex);
+	if (ret) {
 		fut_exec_destroy(ex);
 		errno = ret;
 		return NULL;
@@ -115,6 +120,15 @@ void fut_exec_destroy(struct fut_exec *ex)
 	}
 	prof_exec_retire(ex);
 	ring_teardown(ex);
+	if (ex->cqes_pending) {
+		/* The kernel may still write into the buffer ring, a state or
+		 * the executor (its eventfd read): keep them, do not free. */
+		fprintf(stderr, "libfut: %llu completions still owed after 10 s of cancelling; their memory is kept, not freed\n",
+			(unsigned long long)ex->cqes_pending);
+		if (fut__tls_exec == ex)
+			fut__tls_exec = NULL;
+		return;
+	}
 	bufring_teardown(ex);
 	if (ex->notify_fd >= 0)
 		close(ex->notify_fd);

@@ -11,6 +11,7 @@
 #ifndef LIBFUT_FUT_H
 #define LIBFUT_FUT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -116,7 +117,8 @@ struct fut_type {
  * in self->field, with init(child, args...), poll it until it completes and
  * store its result in out.  mode is inline or boxed and must match the
  * field's FUT_SLOT (checked at compile time): boxed allocates the child
- * when the branch starts and frees it when it completes.
+ * when the branch starts and frees it when it completes; when the box
+ * cannot be allocated, init does not run and out is -ENOMEM.
  */
 #define FUT_AWAIT(mode, slot, field, out, init, ...)                          \
 	FUT__AWAIT(__COUNTER__ + 1, FUT__BOXED_##mode, slot, field, out,      \
@@ -126,9 +128,10 @@ struct fut_type {
 		_Static_assert((sizeof(self->field) < sizeof(struct fut_hdr)) \
 				       == (boxed),                            \
 			       "await mode differs from the slot's FUT_SLOT"); \
-		init(fut__child_begin(task, &self->hdr, (slot),               \
-				      (void *)&self->field, (boxed)),         \
-		     ##__VA_ARGS__);                                          \
+		void *fut__c = fut__child_begin(task, &self->hdr, (slot),     \
+						(void *)&self->field, (boxed)); \
+		if (fut__c) /* NULL: no memory for the box */                \
+			init(fut__c, ##__VA_ARGS__);                          \
 		self->hdr.resume = (n);                                       \
 		__attribute__((fallthrough));                                 \
 	case (n):;                                                            \
@@ -156,6 +159,8 @@ static inline struct fut_hdr *fut__child_at(void *field, bool boxed)
 static inline intptr_t fut__child_poll(struct fut_task *task,
 				       struct fut_hdr *child)
 {
+	if (!child)
+		return -ENOMEM; /* the box was not allocated */
 	return child->type->poll(child, task);
 }
 
@@ -170,6 +175,11 @@ struct fut_exec_opts {
 #define FUT_EXEC_NO_DEFER_TASKRUN (1u << 0)	/* plain ring setup */
 #define FUT_EXEC_NO_MULTISHOT     (1u << 1)	/* single-shot accept/recv */
 #define FUT_EXEC_NO_BUFRING       (1u << 2)	/* recv into own buffers */
+/* Task states over 32 KiB have their pages committed at spawn (one write
+ * a page: the mapping is zero already), as moving a future into its task
+ * commits it; without it, a page comes on first touch.  A huge state then
+ * costs its page faults at spawn, on the executor's thread. */
+#define FUT_EXEC_COMMIT_STATES    (1u << 3)
 
 /* What the executor got from the kernel (fut_exec_features). */
 #define FUT_FEAT_DEFER_TASKRUN (1u << 0)

@@ -94,10 +94,14 @@ struct fut_recver {
 	int32_t fd;
 	uint8_t mode;
 	uint8_t waiting_bufs;	/* on the buffer ring's wait list */
-	uint16_t cur_bid;	/* buffer held by user code; UINT16_MAX none */
+	uint16_t cur_buf;	/* 1 + the buffer id user code holds; 0 none,
+				 * so a zeroed, never-started receiver holds none */
 	struct fut_recver *next_waiter;
 	uint32_t qhead, qlen, qcap;
-	struct fut_recv_ent { int32_t res; uint32_t cflags; } *q;
+	/* A completion not taken yet: in a ring buffer, or copied out. */
+	struct fut_recv_ent { int32_t res; uint32_t cflags; char *copy; } *q;
+	uint32_t qbufs;		/* ring buffers held by the queue */
+	char *cur_copy;		/* the data user code holds, if copied */
 	void *own_buf;		/* fallback mode without a buffer ring */
 	const char *data;
 	uint32_t data_len;

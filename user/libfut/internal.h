@@ -30,15 +30,19 @@ struct slab {
 	uint64_t live;
 	uint64_t large_live;
 	uint64_t mapped_bytes;		/* chunks mapped */
-	uint64_t large_bytes;		/* malloc'd large objects */
+	uint64_t large_bytes;		/* large objects' mappings */
 	uint64_t extra_empty;		/* empty chunks beyond one per class */
 };
 void slab_init(struct slab *s);
 void slab_destroy(struct slab *s);
-/* cls_out: class index, or SLAB_NCLASS for a malloc'd large object. */
+/* cls_out: class index, or SLAB_NCLASS for a large object mapped on its
+ * own (fresh, so zero). */
 void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out);
 void slab_free(struct slab *s, void *p, uint8_t cls);
 size_t slab_class_size(size_t size);
+/* Zero n bytes of slab or large-object memory; whole pages of a large
+ * range are dropped (MADV_DONTNEED) instead of written. */
+void mem_zero(void *p, size_t n);
 /* Bytes the slab holds from the system: chunks and large objects. */
 size_t slab_bytes(const struct slab *s);
 /* Unmap the empty chunks but one per class: call before going idle. */
@@ -106,6 +110,7 @@ struct prof_type {
 struct prof_exec {
 	struct prof_type **t;	/* by type id - 1 */
 	uint32_t n;
+	struct prof_slot unprofiled;	/* scratch for types without counters */
 };
 struct prof_type *prof_type_slow(struct fut_exec *ex, struct fut_type *type);
 void prof_exec_retire(struct fut_exec *ex);
@@ -154,6 +159,7 @@ struct fut_exec {
 	int stop;
 	int *ext_stop;		/* the runtime's stop flag */
 	int slot;		/* in the registry */
+	uint64_t fail_boxes;	/* test hook: box allocations left to fail */
 	int ring_ok;
 };
 
@@ -176,6 +182,20 @@ void io_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
 void accept_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
 void recv_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
 void notify_complete(struct fut_op *op, int res, uint32_t cflags, int tag);
+
+/* A deadline ns after now, saturated: a huge timeout never wraps into
+ * the past. */
+static inline uint64_t deadline_after(uint64_t now, uint64_t ns)
+{
+	return ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+}
+
+/* Room for n SQEs in a row (a request and its linked timeout). */
+void ring_reserve(struct fut_exec *ex, unsigned int n);
+/* Wait until no request of t in [lo, lo + len) is owed a completion
+ * (cancelling those still armed): the memory is about to be reused. */
+void ring_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
+		 size_t len);
 
 /* task internals */
 void task_wake(struct fut_task *t);

@@ -74,12 +74,16 @@ static intptr_t io_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 	op_arm(task, &io->op, OPK_IO, io->timeout_ns ? 2 : 1);
 	io->op.state = IO_SUBMITTED;
+	if (io->timeout_ns)
+		ring_reserve(ex, 2);
 	sqe = ring_sqe(ex);
 	prep(io, sqe);
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)&io->op);
 	if (io->timeout_ns) {
 		sqe->flags |= IOSQE_IO_LINK;
-		io->ts.tv_sec = io->timeout_ns / 1000000000u;
+		/* Saturated: a huge timeout is "never" (tv_sec is signed). */
+		io->ts.tv_sec = io->timeout_ns / 1000000000u > INT64_MAX / 4 ?
+				INT64_MAX / 4 : io->timeout_ns / 1000000000u;
 		io->ts.tv_nsec = io->timeout_ns % 1000000000u;
 		sqe = ring_sqe(ex);
 		io_uring_prep_link_timeout(sqe, &io->ts, 0);

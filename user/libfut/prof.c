@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@ static long long rss_start_bytes = -1;	/* when the first executor came */
 static char *dump_path;
 static volatile sig_atomic_t dump_requested;
 static int dump_signal;
+
+/* Signal handlers between loading an executor's eventfd and writing it:
+ * a retiring executor waits for them before it closes the fd, so the
+ * number is never reused under a handler's write. */
+static int handlers_in_flight;
 
 static struct prof_type *prof_type_new(const struct fut_type *type)
 {
@@ -94,9 +100,13 @@ void prof_exec_retire(struct fut_exec *ex)
 {
 	pthread_mutex_lock(&lock);
 	if (ex->slot >= 0) {
-		__atomic_store_n(&exec_fds[ex->slot], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&exec_fds[ex->slot], 0, __ATOMIC_SEQ_CST);
 		execs[ex->slot] = NULL;
 		ex->slot = -1;
+		/* A handler that loaded the fd before the store writes it
+		 * before the caller closes it. */
+		while (__atomic_load_n(&handlers_in_flight, __ATOMIC_SEQ_CST))
+			sched_yield();
 	}
 	for (uint32_t i = 0; i < ex->prof.n; i++) {
 		struct prof_type *p = ex->prof.t[i];
@@ -300,14 +310,16 @@ static void on_signal(int sig)
 	int saved = errno;
 
 	(void)sig;
+	__atomic_add_fetch(&handlers_in_flight, 1, __ATOMIC_SEQ_CST);
 	dump_requested = 1;
 	/* Wake every executor; whichever runs first dumps. */
 	for (unsigned int e = 0; e < MAX_EXECS; e++) {
 		int fd = __atomic_load_n(&exec_fds[e], __ATOMIC_RELAXED);
 
 		if (fd > 0 && write(fd, &one, sizeof(one)) < 0)
-			break;
+			continue; /* the others still get woken */
 	}
+	__atomic_sub_fetch(&handlers_in_flight, 1, __ATOMIC_SEQ_CST);
 	errno = saved;
 }
 

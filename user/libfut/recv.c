@@ -4,6 +4,7 @@
  * options say so.  Completions queue up until the task takes them. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -11,13 +12,24 @@
 enum { RM_MULTISHOT, RM_SINGLE_RING, RM_SINGLE_OWN };
 enum { R_IDLE, R_ARMED };
 #define R_RELEASED 0x80
+#define R_THROTTLED 0x40	/* multishot cancelled: the queue is full */
+#define R_STATE(r) ((r)->op.state & 0x3f)
+
+/* Ring buffers one receiver's queue may hold: an eighth of the ring, so
+ * that a receiver whose task does not read cannot take every buffer and
+ * starve the others (or its own second receiver). */
+static uint32_t queue_bufs_max(const struct fut_exec *ex)
+{
+	return ex->bufs.count >= 16 ? ex->bufs.count / 8 : 1;
+}
 
 void fut_recver_init(struct fut_recver *r, int fd)
 {
 	struct fut_exec *ex = fut__tls_exec;
 
+	/* Everything cleared (eof too): a receiver may be used again. */
+	memset(r, 0, sizeof(*r));
 	r->fd = fd;
-	r->cur_bid = UINT16_MAX;
 	if (!(ex->features & FUT_FEAT_BUFRING))
 		r->mode = RM_SINGLE_OWN;
 	else if (ex->features & FUT_FEAT_MULTISHOT_RECV)
@@ -26,7 +38,7 @@ void fut_recver_init(struct fut_recver *r, int fd)
 		r->mode = RM_SINGLE_RING;
 }
 
-static void q_push(struct fut_recver *r, int res, uint32_t cflags)
+static void q_push(struct fut_recver *r, int res, uint32_t cflags, char *copy)
 {
 	if (r->qlen == r->qcap) {
 		uint32_t cap = r->qcap ? r->qcap * 2 : 4;
@@ -41,7 +53,8 @@ static void q_push(struct fut_recver *r, int res, uint32_t cflags)
 		r->qcap = cap;
 		r->qhead = 0;
 	}
-	r->q[(r->qhead + r->qlen++) % r->qcap] = (struct fut_recv_ent){ res, cflags };
+	r->q[(r->qhead + r->qlen++) % r->qcap] =
+		(struct fut_recv_ent){ res, cflags, copy };
 }
 
 static void free_queued(struct fut_exec *ex, struct fut_recver *r)
@@ -51,9 +64,12 @@ static void free_queued(struct fut_exec *ex, struct fut_recver *r)
 
 		r->qhead = (r->qhead + 1) % r->qcap;
 		r->qlen--;
-		if (e.cflags & IORING_CQE_F_BUFFER)
+		if (e.copy)
+			free(e.copy);
+		else if (e.cflags & IORING_CQE_F_BUFFER)
 			bufring_put(ex, e.cflags >> IORING_CQE_BUFFER_SHIFT);
 	}
+	r->qbufs = 0;
 	free(r->q);
 	r->q = NULL;
 	r->qcap = 0;
@@ -66,18 +82,38 @@ void recv_complete(struct fut_op *op, int res, uint32_t cflags, int tag)
 	struct fut_recver *r = (struct fut_recver *)op;
 	struct fut_exec *ex = fut__tls_exec;
 
+	char *copy = NULL;
+
 	(void)tag;
 	if (cflags & IORING_CQE_F_BUFFER)
 		ex->bufs.out++;
 	if (!(cflags & IORING_CQE_F_MORE))
-		op->state = (op->state & R_RELEASED) | R_IDLE;
+		op->state = (op->state & (R_RELEASED | R_THROTTLED)) | R_IDLE;
+	if ((cflags & IORING_CQE_F_BUFFER) && res > 0 &&
+	    !(op->state & R_RELEASED) && r->qbufs >= queue_bufs_max(ex)) {
+		/* Queue full: copy out, give the buffer back at once, and
+		 * stop the multishot until the task has taken its data. */
+		uint16_t bid = cflags >> IORING_CQE_BUFFER_SHIFT;
+
+		copy = malloc(res);
+		if (!copy)
+			abort(); /* the kernel already wrote: nowhere to keep it */
+		memcpy(copy, ex->bufs.mem + (size_t)bid * ex->bufs.size, res);
+		bufring_put(ex, bid);
+		if ((cflags & IORING_CQE_F_MORE) && !(op->state & R_THROTTLED)) {
+			op->state |= R_THROTTLED;
+			op_cancel(ex, op);
+		}
+	} else if ((cflags & IORING_CQE_F_BUFFER) && res > 0) {
+		r->qbufs++;
+	}
 	/* Multishot without a buffer to select stops with -ENOBUFS. */
 	if (res == -EINVAL && r->mode == RM_MULTISHOT) {
 		r->mode = RM_SINGLE_RING;
 		ex->features &= ~FUT_FEAT_MULTISHOT_RECV;
 		res = -ENOBUFS; /* i.e. re-arm, single-shot */
 	}
-	q_push(r, res, cflags);
+	q_push(r, res, cflags, copy);
 	if ((op->state & R_RELEASED) && !(cflags & IORING_CQE_F_MORE))
 		free_queued(ex, r);
 	else
@@ -112,9 +148,11 @@ static void arm(struct fut_exec *ex, struct fut_task *task,
 
 void fut_recver_done(struct fut_recver *r)
 {
-	if (r->cur_bid != UINT16_MAX) {
-		bufring_put(fut__tls_exec, r->cur_bid);
-		r->cur_bid = UINT16_MAX;
+	free(r->cur_copy);
+	r->cur_copy = NULL;
+	if (r->cur_buf) {
+		bufring_put(fut__tls_exec, r->cur_buf - 1);
+		r->cur_buf = 0;
 	}
 	r->data = NULL;
 	r->data_len = 0;
@@ -134,7 +172,7 @@ void fut_recver_release(struct fut_recver *r)
 			*pp = r->next_waiter;
 		r->waiting_bufs = 0;
 	}
-	if ((r->op.state & 0x7f) == R_ARMED) {
+	if (R_STATE(r) == R_ARMED) {
 		/* The kernel may still write: free on the last completion. */
 		r->op.state |= R_RELEASED;
 		op_cancel(ex, &r->op);
@@ -154,13 +192,21 @@ static intptr_t take(struct fut_exec *ex, struct fut_recver *r)
 		r->enobufs++;
 		return FUT_PENDING;
 	}
-	if (e.cflags & IORING_CQE_F_BUFFER) {
+	if (e.res == -ECANCELED && (r->op.state & R_THROTTLED)) {
+		r->op.state &= ~R_THROTTLED; /* ours: re-arm when asked */
+		return FUT_PENDING;
+	}
+	if (e.copy) {
+		r->cur_copy = e.copy;
+		r->data = e.copy;
+	} else if (e.cflags & IORING_CQE_F_BUFFER) {
 		uint16_t bid = e.cflags >> IORING_CQE_BUFFER_SHIFT;
 
 		if (e.res <= 0) {
 			bufring_put(ex, bid);
 		} else {
-			r->cur_bid = bid;
+			r->qbufs--;
+			r->cur_buf = bid + 1;
 			r->data = ex->bufs.mem + (size_t)bid * ex->bufs.size;
 		}
 	} else if (e.res > 0) {
@@ -199,7 +245,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 		res = -ETIMEDOUT;
 		goto out;
 	}
-	if ((r->op.state & 0x7f) == R_IDLE && !r->waiting_bufs) {
+	if (R_STATE(r) == R_IDLE && !r->waiting_bufs) {
 		if (r->mode == RM_SINGLE_OWN && !r->own_buf) {
 			r->own_buf = malloc(ex->bufs.size);
 			if (!r->own_buf) {
@@ -219,7 +265,8 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
 		n->t.task = task;
-		n->t.deadline_ns = fut_now_ns() + n->timeout_ns;
+		n->t.deadline_ns = deadline_after(fut_now_ns(),
+						 n->timeout_ns);
 		timer_add(ex, &n->t);
 	}
 	return FUT_PENDING;

@@ -58,17 +58,59 @@ void ring_teardown(struct fut_exec *ex)
 	ex->ring_ok = 0;
 }
 
+/* Make room in the SQ: submit what is queued; when the kernel takes
+ * nothing (a full CQ: -EBUSY), reap completions and wait a little. */
+static void sq_make_room(struct fut_exec *ex)
+{
+	if (io_uring_submit(&ex->ring) <= 0)
+		ring_poll(ex, 1000 * 1000);
+}
+
 struct io_uring_sqe *ring_sqe(struct fut_exec *ex)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ex->ring);
 
 	while (!sqe) {
-		/* SQ full: submit what is there and take the freed entries. */
-		io_uring_submit(&ex->ring);
+		sq_make_room(ex);
 		sqe = io_uring_get_sqe(&ex->ring);
 	}
 	ex->sqes_queued++;
 	return sqe;
+}
+
+void ring_reserve(struct fut_exec *ex, unsigned int n)
+{
+	/* Linked SQEs must go in one submission: a submit between them
+	 * would cut the link. */
+	while (io_uring_sq_space_left(&ex->ring) < n)
+		sq_make_room(ex);
+}
+
+static struct fut_op *op_within(struct fut_task *t, const char *lo,
+				size_t len)
+{
+	for (struct fut_op *op = t->ops; op; op = op->next)
+		if ((const char *)op >= lo && (const char *)op < lo + len)
+			return op;
+	return NULL;
+}
+
+void ring_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
+		 size_t len)
+{
+	struct fut_op *op;
+
+	if (!op_within(t, lo, len))
+		return;
+	for (op = t->ops; op; op = op->next)
+		if ((const char *)op >= (const char *)lo &&
+		    (const char *)op < (const char *)lo + len)
+			op_cancel(ex, op);
+	/* Cancelled requests complete soon; the executor waits for them
+	 * here rather than let the kernel's last CQE point into reused
+	 * memory. */
+	while (op_within(t, lo, len))
+		ring_poll(ex, 1000 * 1000);
 }
 
 void op_arm(struct fut_task *t, struct fut_op *op, unsigned int kind,

@@ -8,10 +8,10 @@
  * executor is about to block, slab_trim unmaps all but one per class (a
  * burst of frees and spawns does not pay page faults, a spare absorbs an
  * alloc/free cycle at a chunk boundary without a syscall).  Objects above
- * 32 KiB come from malloc (and go back to the system at once).  Under ASan
+ * 32 KiB are mapped on their own (and unmapped when freed: no allocator
+ * keeps them).  Under ASan
  * freed objects are poisoned, so use-after-free is caught.
  */
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -76,8 +76,8 @@ size_t slab_class_size(size_t size)
 	return size > SLAB_MAX ? size : class_size[class_of(size)];
 }
 
-/* What a large object takes: our alignment and malloc's header, in whole
- * pages (malloc maps or trims blocks this large page by page). */
+/* What a large object takes: its header and the object, in whole pages
+ * (it is mapped on its own). */
 static size_t large_bytes(size_t size)
 {
 	return (size + LARGE_ALIGN + PAGE - 1) & ~(size_t)(PAGE - 1);
@@ -207,17 +207,45 @@ void slab_trim(struct slab *s)
 	s->extra_empty = 0;
 }
 
+/* A large object is its own mapping: 64 bytes that keep its mapped size,
+ * then the object.  Fresh from mmap it is zero; munmap gives it back. */
 static void *large_alloc(struct slab *s, size_t size, uint8_t *cls_out)
 {
-	void *p = aligned_alloc(LARGE_ALIGN,
-			       (size + LARGE_ALIGN - 1) & ~(size_t)(LARGE_ALIGN - 1));
+	size_t bytes = large_bytes(size);
+	char *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p) {
-		*cls_out = SLAB_NCLASS;
-		s->large_live++;
-		s->large_bytes += malloc_usable_size(p);
+	if (m == MAP_FAILED)
+		return NULL;
+	*(size_t *)m = bytes;
+	*cls_out = SLAB_NCLASS;
+	s->large_live++;
+	s->large_bytes += bytes;
+	return m + LARGE_ALIGN;
+}
+
+static void large_free(struct slab *s, void *p)
+{
+	char *m = (char *)p - LARGE_ALIGN;
+	size_t bytes = *(size_t *)m;
+
+	s->large_bytes -= bytes;
+	s->large_live--;
+	munmap(m, bytes);
+}
+
+void mem_zero(void *p, size_t n)
+{
+	char *lo = (char *)(((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
+	char *hi = (char *)(((uintptr_t)p + n) & ~(uintptr_t)(PAGE - 1));
+
+	if (n < 16 * PAGE || madvise(lo, hi - lo, MADV_DONTNEED)) {
+		memset(p, 0, n);
+		return;
 	}
-	return p;
+	/* The whole pages read as zero again and go back to the system. */
+	memset(p, 0, lo - (char *)p);
+	memset(hi, 0, (char *)p + n - hi);
 }
 
 void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out)
@@ -257,16 +285,16 @@ void slab_free(struct slab *s, void *p, uint8_t cls)
 	struct slab_chunk *ch;
 
 	if (cls == SLAB_NCLASS) {
-		s->large_bytes -= malloc_usable_size(p);
-		free(p);
-		s->large_live--;
+		large_free(s, p);
 		return;
 	}
 	c = &s->cls[cls];
 	ch = (struct slab_chunk *)((uintptr_t)p & ~(uintptr_t)(c->chunk_bytes - 1));
 	*(void **)p = ch->free;
 	ch->free = p;
-	POISON((char *)p + sizeof(void *), c->size - sizeof(void *));
+	/* All of it, the free-list link too: a write through a stale pointer
+	 * (a run-queue link, say) is caught. */
+	POISON(p, c->size);
 	s->live--;
 	if (ch->live-- == c->per_chunk)
 		avail_push(c, ch);

@@ -19,7 +19,11 @@ static inline struct prof_type *prof_of(struct fut_exec *ex,
 
 static inline void prof_born(struct prof_type *p)
 {
-	uint64_t live = p->live + 1;
+	uint64_t live;
+
+	if (!p)
+		return; /* not profiled: type table full or ENOMEM */
+	live = p->live + 1;
 
 	STAT_ADD(p->instances, 1);
 	__atomic_store_n(&p->live, live, __ATOMIC_RELAXED);
@@ -40,7 +44,19 @@ static inline void prof_slot_enter(struct prof_slot *ps)
 static inline void prof_slot_leave(struct fut_exec *ex, const struct fut_hdr *parent,
 				   unsigned int slot)
 {
-	STAT_ADD(prof_of(ex, (struct fut_type *)parent->type)->slots[slot].active, -1);
+	struct prof_type *p = prof_of(ex, (struct fut_type *)parent->type);
+
+	if (p)
+		STAT_ADD(p->slots[slot].active, -1);
+}
+
+/* One instance of type less (drop or completion). */
+static inline void prof_died(struct fut_exec *ex, const struct fut_type *type)
+{
+	struct prof_type *p = prof_of(ex, (struct fut_type *)type);
+
+	if (p)
+		STAT_ADD(p->live, -1);
 }
 
 static int tab_grow(struct fut_exec *ex)
@@ -73,14 +89,20 @@ void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
 		fut__tls_exec = ex;
 	else
 		ex = fut__tls_exec;
+	/* NULL p: the type is not profiled, the task still runs. */
 	p = prof_of(ex, type);
-	if (!p || (ex->tab_free == UINT32_MAX && tab_grow(ex)))
+	if (ex->tab_free == UINT32_MAX && tab_grow(ex))
 		return NULL;
 	t = slab_alloc(&ex->tasks, sizeof(*t) + type->state_size, &cls);
 	if (!t)
 		return NULL;
-	/* Write the whole state, as moving a future into its task does. */
-	memset(t, 0, sizeof(*t) + type->state_size);
+	/* Zero: a large state is a fresh mapping, zero already and not
+	 * written (its pages are committed as the future touches them). */
+	if (cls != SLAB_NCLASS)
+		memset(t, 0, sizeof(*t) + type->state_size);
+	else if (ex->opt_flags & FUT_EXEC_COMMIT_STATES)
+		for (size_t off = 0; off < sizeof(*t) + type->state_size; off += 4096)
+			((volatile char *)t)[off] = 0;
 	idx = ex->tab_free;
 	ex->tab_free = ex->tab[idx].next_free;
 	ex->tab[idx].task = t;
@@ -89,7 +111,8 @@ void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
 	task_state(t)->type = type;
 	ex->tasks_live++;
 	ex->tasks_running++;
-	STAT_ADD(p->spawns, 1);
+	if (p)
+		STAT_ADD(p->spawns, 1);
 	prof_born(p);
 	return task_state(t);
 }
@@ -179,22 +202,47 @@ static void drop_chain(struct fut_exec *ex, struct fut_hdr *h)
 	}
 	if (type->drop)
 		type->drop(h);
-	STAT_ADD(prof_of(ex, (struct fut_type *)type)->live, -1);
+	prof_died(ex, type);
 }
 
-/* The root future returned or was cancelled, and nothing is owed. */
+static void rq_remove(struct fut_exec *ex, struct fut_task *t)
+{
+	struct fut_task *prev = NULL;
+
+	for (struct fut_task *q = ex->rq_head; q; prev = q, q = q->next) {
+		if (q != t)
+			continue;
+		if (prev)
+			prev->next = t->next;
+		else
+			ex->rq_head = t->next;
+		if (ex->rq_tail == t)
+			ex->rq_tail = prev;
+		break;
+	}
+	t->flags &= ~TASK_QUEUED;
+}
+
+/* The root future returned or was cancelled, and nothing is owed.  Not
+ * on the run queue (task_run sees to it); DONE first, so that a wake
+ * from a drop function cannot queue it again. */
 static void task_finish(struct fut_exec *ex, struct fut_task *t)
 {
 	struct fut_task *joiner;
+	uint16_t was = t->flags;
 
+	if (was & TASK_QUEUED)
+		rq_remove(ex, t);
 	ex->tasks_running--;
-	if (t->flags & TASK_CANCELLED) {
+	t->flags = (was & TASK_DETACHED) | TASK_DONE;
+	if (was & TASK_CANCELLED) {
 		drop_chain(ex, task_state(t));
 		t->result = -ECANCELED;
 	} else {
-		STAT_ADD(prof_of(ex, (struct fut_type *)task_state(t)->type)->live, -1);
+		prof_died(ex, task_state(t)->type);
 	}
-	t->flags = (t->flags & TASK_DETACHED) | TASK_DONE;
+	if (t->flags & TASK_QUEUED)
+		rq_remove(ex, t);
 	if (t->flags & TASK_DETACHED) {
 		task_free(ex, t);
 		return;
@@ -223,16 +271,27 @@ void task_run(struct fut_exec *ex, struct fut_task *t)
 	}
 	ex->polls++;
 	r = h->type->poll(h, t);
+	if (t->flags & TASK_CANCELLING) {
+		/* It cancelled itself in this poll. */
+		if (r == FUT_PENDING) {
+			/* Requests armed after the cancel go too. */
+			task_cancel_ops(ex, t);
+			return;
+		}
+		/* It completed all the same: its value stands, no drop. */
+		t->flags &= ~(TASK_CANCELLING | TASK_CANCELLED);
+	}
 	if (r == FUT_PENDING)
 		return;
 	t->result = r;
-	if (t->inflight) {
-		/* Requests the future left behind: cancel, wait, then free. */
-		t->flags |= TASK_FINISHING;
+	/* Requests the future left behind are cancelled and awaited; a task
+	 * that woke itself in this poll is on the run queue: either way the
+	 * run loop finishes it (above) once nothing is owed. */
+	t->flags |= TASK_FINISHING;
+	if (t->inflight)
 		task_cancel_ops(ex, t);
-		return;
-	}
-	task_finish(ex, t);
+	else if (!(t->flags & TASK_QUEUED))
+		task_finish(ex, t);
 }
 
 /* A completion with nothing more to come for op. */
@@ -303,11 +362,10 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 	struct fut_exec *ex = fut__tls_exec;
 	const struct fut_slot *s = &parent->type->slots[slot];
 	struct prof_type *pp = prof_of(ex, (struct fut_type *)parent->type);
-	struct prof_slot *ps = &pp->slots[slot];
+	struct prof_slot *ps = pp ? &pp->slots[slot] : &ex->prof.unprofiled;
 	struct fut_type *ct = s->child;
 	struct fut_hdr *child;
 
-	(void)task;
 	STAT_ADD(ps->enters, 1);
 	prof_slot_enter(ps);
 	if (slot < 16 && !(parent->entered & (1u << slot))) {
@@ -317,19 +375,31 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 	if (boxed) {
 		uint8_t cls;
 		/* One byte before the box keeps its class. */
-		char *m = slab_alloc(&ex->boxes, BOX_HDR + ct->state_size, &cls);
+		char *m = NULL;
 
-		if (!m)
-			abort(); /* no way to report ENOMEM from an await */
+		if (!ex->fail_boxes)
+			m = slab_alloc(&ex->boxes, BOX_HDR + ct->state_size, &cls);
+		else
+			ex->fail_boxes--;
+		if (!m) {
+			/* The await completes with -ENOMEM: the parent decides. */
+			*(struct fut_hdr **)field = NULL;
+			parent->active = slot + 1;
+			return NULL;
+		}
 		m[BOX_HDR - 1] = cls;
 		child = (struct fut_hdr *)(m + BOX_HDR);
 		*(struct fut_hdr **)field = child;
 		ex->boxes_live++;
 		STAT_ADD(ps->boxed_allocs, 1);
+		if (cls != SLAB_NCLASS)
+			memset(child, 0, ct->state_size);
 	} else {
 		child = field;
+		/* A request of the slot's last child may still be owed. */
+		ring_settle(ex, task, field, s->size);
+		mem_zero(child, ct->state_size);
 	}
-	memset(child, 0, ct->state_size);
 	child->type = ct;
 	parent->active = slot + 1;
 	prof_born(prof_of(ex, ct));
@@ -342,13 +412,16 @@ void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
 	struct fut_exec *ex = fut__tls_exec;
 	struct fut_type *ct = parent->type->slots[slot].child;
 
-	(void)task;
 	parent->active = 0;
 	prof_slot_leave(ex, parent, slot);
-	STAT_ADD(prof_of(ex, ct)->live, -1);
+	if (boxed && !*(void **)field)
+		return; /* its box could not be allocated */
+	prof_died(ex, ct);
 	if (boxed) {
 		char *m = (char *)*(void **)field - BOX_HDR;
 
+		/* A receiver released in the child may still be owed a CQE. */
+		ring_settle(ex, task, m, BOX_HDR + ct->state_size);
 		slab_free(&ex->boxes, m, (uint8_t)m[BOX_HDR - 1]);
 		ex->boxes_live--;
 		*(void **)field = NULL;
@@ -364,9 +437,15 @@ static intptr_t join_poll(struct fut_hdr *h, struct fut_task *task)
 	struct fut_task *t = task_get(ex, j->h.idx, j->h.gen);
 	intptr_t r;
 
-	if (!t)
-		return -ESRCH;
+	if (!t || (t->flags & TASK_DETACHED))
+		return -ESRCH; /* a detached task's handle is stale */
 	if (!(t->flags & TASK_DONE)) {
+		struct fut_task *other = task_get(ex, t->joiner.idx,
+						  t->joiner.gen);
+
+		/* One joiner per task: a second one would wait forever. */
+		if (other && other != task && !(other->flags & TASK_DONE))
+			return -EBUSY;
 		t->joiner = fut_waker(task);
 		return FUT_PENDING;
 	}

@@ -116,7 +116,7 @@ static intptr_t sleep_poll(struct fut_hdr *h, struct fut_task *task)
 		return 0;
 	if (s->t.heap_idx == UINT32_MAX) {
 		s->t.task = task;
-		s->t.deadline_ns = fut_now_ns() + s->ns;
+		s->t.deadline_ns = deadline_after(fut_now_ns(), s->ns);
 		timer_add(fut__tls_exec, &s->t);
 	}
 	return FUT_PENDING;
