@@ -83,4 +83,8 @@ $(addprefix $(B)/,$(TEST_FILES)): $(B)/%: %
 # Generated objects and skeletons are kept, not deleted as intermediates.
 .SECONDARY:
 
+# Dependency files are only read, never remade: without this, make tries
+# built-in chains such as conn_boxed.d <- conn_boxed.d.o <- conn_%.o.
+%.d: ;
+
 -include $(shell find $(B) -name '*.d' -not -path '$(CACHE)/*' 2>/dev/null)
