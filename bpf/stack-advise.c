@@ -392,7 +392,8 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!env.json && env.target.kind == TARGET_PID)
+	/* On stderr even with --json: scripts wait for it before loading. */
+	if (env.target.kind == TARGET_PID)
 		fprintf(stderr, PROG ": watching pid %d; stack pages touched before now are not attributed; Ctrl-C to stop\n",
 			env.target.tgid);
 	if (env.target.kind == TARGET_COMMAND && (e = sa_hold_start(env.target.tgid))) {
