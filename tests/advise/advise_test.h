@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define FUT_ADVISE "user/fut-advise"
 
@@ -37,5 +38,33 @@ static inline int run_advise(const char *args, char **out, char **err)
 	unlink(ef);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+#ifdef JANSSON_H
+/*
+ * Dump the profile of what ran on ex, destroy ex, and return fut-advise
+ * --json's answer on it (NULL if it failed; its stdout, malloc'd, in out
+ * for logs).  For the tests that build a program's futures in-process.
+ */
+static inline json_t *dump_and_advise(struct fut_exec *ex, char **out)
+{
+	char path[] = "/tmp/advise-prof-XXXXXX", args[128], *err = NULL;
+	json_t *root = NULL;
+	int fd = mkstemp(path);
+
+	*out = NULL;
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	if (fut_prof_dump(path) == 0) {
+		fut_exec_destroy(ex);
+		snprintf(args, sizeof(args), "%s --json", path);
+		if (run_advise(args, out, &err) == 0)
+			root = json_loads(*out, 0, NULL);
+		free(err);
+	}
+	unlink(path);
+	return root;
+}
+#endif
 
 #endif

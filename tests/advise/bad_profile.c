@@ -2,6 +2,7 @@
 /* A malformed or truncated profile gets a one-line error naming the
  * position; usage errors exit 2. */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -67,6 +68,66 @@ TEST(wrong_field_names_its_path)
 	free(out);
 	free(err);
 	unlink(path);
+}
+
+/* One type "t" of 65592 bytes, one slot; SLOT_FIELDS are spliced in. */
+#define PROFILE_HEAD "{\"libfut_profile\": 1, \"task_header_bytes\": 48, \"pointer_bytes\": 8," \
+	" \"executors\": 1, \"types\": [{\"name\": \"t\", \"state_size\": 65592," \
+	" \"task_bytes\": 65640, \"spawns\": 10, \"instances\": 10, \"live\": 0," \
+	" \"peak_live\": 10, \"slots\": [{\"name\": \"s\", \"index\": 0," \
+	" \"offset\": 56, \"size\": 65536, \"mode\": \"inline\", \"child\": \"c\"," \
+	" \"child_size\": 65536, \"enters\": 10, "
+#define PROFILE_TAIL "}]}]}"
+
+static void expect_field_error(struct __test_metadata *_metadata,
+			       const char *fields, const char *want)
+{
+	char path[] = "/tmp/advise-range-XXXXXX", *out, *err, text[2048];
+
+	ASSERT_LE(0, mkstemp(path));
+	snprintf(text, sizeof(text), PROFILE_HEAD "%s" PROFILE_TAIL, fields);
+	write_file(path, text);
+	EXPECT_EQ(1, run_advise(path, &out, &err));
+	EXPECT_NE(NULL, strstr(err, want)) TH_LOG("stderr: %s", err);
+	EXPECT_EQ(NULL, strstr(out, "saved")) TH_LOG("stdout: %s", out);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+/* Values near 2^63 overflowed the model's arithmetic; now the field is named. */
+TEST(huge_values_rejected_by_name)
+{
+	expect_field_error(_metadata, "\"entered\": 5, \"boxed_allocs\": 9223372036854775000",
+			   "\"boxed_allocs\" is 9223372036854775000");
+	expect_field_error(_metadata, "\"entered\": 5, \"boxed_allocs\": 0, \"peak_active\": 4611686018427387904",
+			   "\"peak_active\"");
+}
+
+TEST(impossible_values_rejected_by_name)
+{
+	/* Entered by more tasks than entered at all, or than there were. */
+	expect_field_error(_metadata, "\"entered\": 11, \"boxed_allocs\": 0", "\"entered\" (11) is more than");
+}
+
+TEST(directory_and_fifo_refused)
+{
+	char dir[] = "/tmp/advise-dir-XXXXXX", fifo[64], *out, *err;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	EXPECT_EQ(1, run_advise(dir, &out, &err));
+	EXPECT_NE(NULL, strstr(err, "not a regular file (a directory)")) TH_LOG("stderr: %s", err);
+	free(out);
+	free(err);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	/* Used to block forever in open(): run_advise would hang here. */
+	EXPECT_EQ(1, run_advise(fifo, &out, &err));
+	EXPECT_NE(NULL, strstr(err, "not a regular file (a FIFO)")) TH_LOG("stderr: %s", err);
+	free(out);
+	free(err);
+	unlink(fifo);
+	rmdir(dir);
 }
 
 TEST(usage_errors_exit_2)

@@ -54,20 +54,24 @@ static void occupancy(const struct profile *p, const struct prof_type *t,
 	g->occupancy = t->peak_live ? (double)g->peak_active / t->peak_live : 0;
 }
 
-/* The parent's state once the slot holds `field` bytes: a union shrinks
- * only down to its next largest member (slots at the same offset). */
+/* The parent's state once the slot holds `field` bytes.  Slots at the
+ * same offset share a union: the union is as large as its largest member,
+ * before (the slot as it is) and after (the slot as `field`), and only that
+ * difference changes the state. */
 static uint64_t state_with_field(const struct prof_type *t,
 				 const struct prof_slot *s, uint64_t field)
 {
-	uint64_t keep = field, st;
+	uint64_t others = 0, before, after, st;
 
 	for (size_t j = 0; j < t->nslots; j++) {
 		const struct prof_slot *o = &t->slots[j];
 
-		if (o != s && o->offset == s->offset && o->size > keep)
-			keep = o->size;
+		if (o != s && o->offset == s->offset && o->size > others)
+			others = o->size;
 	}
-	st = t->state_size - s->size + keep;
+	before = s->size > others ? s->size : others;
+	after = field > others ? field : others;
+	st = t->state_size - before + after;	/* before <= state_size: checked on load */
 	return (st + 7) & ~(uint64_t)7;	/* the state's alignment */
 }
 
@@ -117,6 +121,8 @@ static void common(const struct profile *p, const struct prof_type *t,
 	g->box_alloc = s->box_alloc_bytes != PROF_UNKNOWN ?
 		(uint64_t)s->box_alloc_bytes : advise_alloc_bytes(box_obj);
 	g->measured_per_task = measured_per_task(p, t);
+	g->alloc_share = s->branch_ns > 0 && s->box_alloc_ns > 0 ?
+		s->box_alloc_ns * (double)s->boxed_allocs / (double)s->branch_ns : -1;
 	g->predicted_per_task = PROF_UNKNOWN;
 	g->predicted_idle_per_task = PROF_UNKNOWN;
 }
@@ -193,9 +199,10 @@ static void suggest_hoist(const struct profile *p, struct suggestion *g)
 		g->predicted_idle_per_task = g->predicted_per_task;
 	}
 	snprintf(g->why, sizeof(g->why),
-		 "slot %s of %s is boxed and allocated %.1f times per task that enters it (%llu allocations for %llu tasks): the box is in a loop",
+		 "slot %s of %s is boxed and allocated %.1f times per task that enters it (%llu allocations for %llu tasks), and the allocations take %.1f%% of the branch's time (%.0f ns each): a hot split",
 		 s->name, t->name, g->allocs_per_entering,
-		 (unsigned long long)s->boxed_allocs, (unsigned long long)s->entered);
+		 (unsigned long long)s->boxed_allocs, (unsigned long long)s->entered,
+		 100 * g->alloc_share, s->box_alloc_ns);
 	snprintf(g->fix_await, sizeof(g->fix_await),
 		 "FUT_AWAIT(boxed, ..., %s, ...) -> FUT_AWAIT(inline, ..., %s, ...), or move the loop into %s (one box per task)",
 		 s->name, s->name, s->child);
@@ -246,6 +253,10 @@ int advise(const struct profile *p, struct advice *a)
 						   ADVISE_HOIST_ALLOCS)
 					continue;
 				common(p, t, s, g);
+				/* Many boxes per task are not a hot split by
+				 * themselves: their cost must show. */
+				if (g->alloc_share < ADVISE_HOIST_ALLOC_SHARE)
+					continue;
 				suggest_hoist(p, g);
 			} else {
 				if (s->size < ADVISE_LARGE_SLOT_BYTES ||

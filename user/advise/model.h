@@ -10,6 +10,11 @@
 #define ADVISE_LARGE_SLOT_BYTES 1024
 /* Boxed allocations per entering task from which a box counts as in a loop. */
 #define ADVISE_HOIST_ALLOCS 2.0
+/* ... and hoisting pays only when the allocations are at least this share
+ * of the time the branches take (start to completion): below it they are
+ * lost in the work they serve, while an inline child costs every task its
+ * bytes for the task's whole life. */
+#define ADVISE_HOIST_ALLOC_SHARE 0.05
 /* Keep inline when at least this share of tasks hold the slot at once. */
 #define ADVISE_KEEP_OCCUPANCY 0.5
 
@@ -32,6 +37,7 @@ struct suggestion {
 	double allocs_per_task;		/* boxed allocs per parent instance now */
 	double allocs_per_entering;	/* boxed allocs per task that entered */
 	double allocs_per_task_after;
+	double alloc_share;		/* box allocs' time / branch time, or -1 */
 	uint64_t task_alloc, task_alloc_after;	/* one parent task, allocator-true */
 	uint64_t box_alloc;		/* one box of the child */
 	int64_t saved_per_task_issue;	/* (slot - pointer) * (1 - share) */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "profile.h"
 
@@ -29,7 +30,51 @@ static int fail(struct loader *l, const char *fmt, ...)
 	return -1;
 }
 
-/* A required non-negative integer member of obj. */
+/*
+ * The largest value a field may hold: bytes of one object or task, tasks
+ * alive at once, and event counts.  Far above anything a real program
+ * reaches, low enough that the model's products (tasks x bytes) cannot
+ * overflow 64 bits.  A larger value is a corrupt profile.
+ */
+#define MAX_BYTES	(1ULL << 32)	/* 4 GiB: one state, box or task */
+#define MAX_LIVE	(1ULL << 30)	/* tasks or slots alive at once */
+#define MAX_COUNT	(1ULL << 53)	/* events, exact in a double */
+#define MAX_RSS		(1ULL << 50)	/* 1 PiB */
+
+static uint64_t field_max(const char *key)
+{
+	static const char *const live[] = { "live", "peak_live", "active",
+					    "peak_active", "executors" };
+	static const char *const count[] = { "spawns", "instances", "enters",
+					     "entered", "boxed_allocs", "index",
+					     "branch_ns", "box_alloc_ns" };
+
+	if (!strncmp(key, "rss_", 4))
+		return MAX_RSS;
+	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++)
+		if (!strcmp(key, live[i]))
+			return MAX_LIVE;
+	for (size_t i = 0; i < sizeof(count) / sizeof(count[0]); i++)
+		if (!strcmp(key, count[i]))
+			return MAX_COUNT;
+	return MAX_BYTES;
+}
+
+static int check_range(struct loader *l, json_t *v, const char *where,
+		       const char *key)
+{
+	uint64_t max = field_max(key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return fail(l, "%s: \"%s\" must be a non-negative integer", where, key);
+	if ((uint64_t)json_integer_value(v) > max)
+		return fail(l, "%s: \"%s\" is %lld, more than any real program reaches (at most %llu): the profile is corrupt; write it again with fut_prof_dump",
+			    where, key, (long long)json_integer_value(v),
+			    (unsigned long long)max);
+	return 0;
+}
+
+/* A required non-negative integer member of obj, within its field's range. */
 static int get_u64(struct loader *l, json_t *obj, const char *where,
 		   const char *key, uint64_t *out)
 {
@@ -38,8 +83,8 @@ static int get_u64(struct loader *l, json_t *obj, const char *where,
 	if (!v)
 		return fail(l, "%s: missing \"%s\" (not a libfut profile, or a newer format?)",
 			    where, key);
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return fail(l, "%s: \"%s\" must be a non-negative integer", where, key);
+	if (check_range(l, v, where, key))
+		return -1;
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -53,8 +98,8 @@ static int get_opt_i64(struct loader *l, json_t *obj, const char *where,
 	*out = PROF_UNKNOWN;
 	if (!v || json_is_null(v))
 		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return fail(l, "%s: \"%s\" must be a non-negative integer", where, key);
+	if (check_range(l, v, where, key))
+		return -1;
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -93,15 +138,35 @@ static int load_slot(struct loader *l, json_t *js, const char *where,
 	    get_opt_i64(l, js, where, "active", &s->active) ||
 	    get_opt_i64(l, js, where, "peak_active", &s->peak_active) ||
 	    get_opt_i64(l, js, where, "box_alloc_bytes", &s->box_alloc_bytes) ||
+	    get_opt_i64(l, js, where, "branch_ns", &s->branch_ns) ||
 	    get_str(l, js, where, "mode", &mode))
 		return -1;
 	s->index = index;
+	if (s->entered > s->enters)
+		return fail(l, "%s: \"entered\" (%llu) is more than \"enters\" (%llu): every task that entered entered once at least",
+			    where, (unsigned long long)s->entered, (unsigned long long)s->enters);
 	if (!strcmp(mode, "inline") || !strcmp(mode, "boxed")) {
 		s->boxed = !strcmp(mode, "boxed");
 		free(mode);
 	} else {
 		free(mode);
 		return fail(l, "%s: \"mode\" must be \"inline\" or \"boxed\"", where);
+	}
+	v = json_object_get(js, "box_alloc_ns");
+	s->box_alloc_ns = -1;
+	if (v && !json_is_null(v)) {
+		if (!json_is_number(v) || !(json_number_value(v) > 0) ||
+		    json_number_value(v) > 1e9)
+			return fail(l, "%s: \"box_alloc_ns\" must be a number of nanoseconds in (0, 1e9]", where);
+		s->box_alloc_ns = json_number_value(v);
+	}
+	v = json_object_get(js, "await_site");
+	if (json_is_string(v)) {
+		s->site = strdup(json_string_value(v));
+		if (!s->site)
+			return fail(l, "out of memory");
+	} else if (v && !json_is_null(v)) {
+		return fail(l, "%s: \"await_site\" must be a string \"file:line\"", where);
 	}
 	v = json_object_get(js, "entered_share");
 	s->entered_share = json_is_number(v) ? json_number_value(v) : 0;
@@ -135,12 +200,25 @@ static int load_type(struct loader *l, json_t *jt, size_t i, struct prof_type *t
 	t->slots = calloc(t->nslots ? t->nslots : 1, sizeof(*t->slots));
 	if (!t->slots)
 		return fail(l, "out of memory");
+	if (t->peak_live > t->instances || t->live > t->peak_live)
+		return fail(l, "%s: \"live\" <= \"peak_live\" <= \"instances\" does not hold (%llu, %llu, %llu)",
+			    where, (unsigned long long)t->live,
+			    (unsigned long long)t->peak_live, (unsigned long long)t->instances);
 	for (size_t j = 0; j < t->nslots; j++) {
+		struct prof_slot *sl = &t->slots[j];
 		char sw[160];
 
 		snprintf(sw, sizeof(sw), "%s.slots[%zu]", where, j);
-		if (load_slot(l, json_array_get(slots, j), sw, &t->slots[j]))
+		if (load_slot(l, json_array_get(slots, j), sw, sl))
 			return -1;
+		if (sl->offset + sl->size > t->state_size)
+			return fail(l, "%s: \"offset\" + \"size\" (%llu + %llu) is past the state's \"state_size\" (%llu)",
+				    sw, (unsigned long long)sl->offset,
+				    (unsigned long long)sl->size, (unsigned long long)t->state_size);
+		if (sl->entered > t->instances)
+			return fail(l, "%s: \"entered\" (%llu) is more than the type's \"instances\" (%llu)",
+				    sw, (unsigned long long)sl->entered,
+				    (unsigned long long)t->instances);
 	}
 	return 0;
 }
@@ -150,9 +228,17 @@ int profile_load(const char *path, struct profile *p, char *err, size_t errlen)
 	struct loader l = { path, err, errlen };
 	json_error_t je;
 	json_t *root, *types, *ver;
+	struct stat st;
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
+	/* stat, not open: opening a FIFO would block until a writer came. */
+	if (stat(path, &st))
+		return fail(&l, "%s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(&l, "not a regular file (%s): give the JSON file fut_prof_dump wrote",
+			    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a socket or other");
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		/* jansson reports open errors at line -1. */
@@ -177,6 +263,9 @@ int profile_load(const char *path, struct profile *p, char *err, size_t errlen)
 	}
 	if (get_u64(&l, root, "top level", "task_header_bytes", &p->task_header_bytes) ||
 	    get_u64(&l, root, "top level", "pointer_bytes", &p->pointer_bytes) ||
+	    (p->pointer_bytes != 4 && p->pointer_bytes != 8 &&
+	     fail(&l, "top level: \"pointer_bytes\" is %llu: a pointer is 4 or 8 bytes",
+		  (unsigned long long)p->pointer_bytes)) ||
 	    get_u64(&l, root, "top level", "executors", &p->executors) ||
 	    get_opt_i64(&l, root, "top level", "rss_start_bytes", &p->rss_start_bytes) ||
 	    get_opt_i64(&l, root, "top level", "rss_bytes", &p->rss_bytes) ||
@@ -212,6 +301,7 @@ void profile_free(struct profile *p)
 		for (size_t j = 0; t->slots && j < t->nslots; j++) {
 			free(t->slots[j].name);
 			free(t->slots[j].child);
+			free(t->slots[j].site);
 		}
 		free(t->slots);
 		free(t->name);
@@ -226,4 +316,13 @@ const struct prof_type *profile_type(const struct profile *p, const char *name)
 		if (!strcmp(p->types[i].name, name))
 			return &p->types[i];
 	return NULL;
+}
+
+bool profile_has_timing(const struct profile *p)
+{
+	for (size_t i = 0; i < p->ntypes; i++)
+		for (size_t j = 0; j < p->types[i].nslots; j++)
+			if (p->types[i].slots[j].branch_ns != PROF_UNKNOWN)
+				return true;
+	return false;
 }

@@ -20,6 +20,10 @@ struct prof_slot {
 	double entered_share, allocs_per_task;
 	int64_t active, peak_active;	/* PROF_UNKNOWN in older profiles */
 	int64_t box_alloc_bytes;	/* PROF_UNKNOWN in older profiles */
+	/* Profiles with timing only, else PROF_UNKNOWN / < 0 / NULL: */
+	int64_t branch_ns;		/* start to completion, all branches */
+	double box_alloc_ns;		/* one box allocation and free */
+	char *site;			/* "file.c:123" of the FUT_AWAIT */
 };
 
 struct prof_type {
@@ -43,6 +47,8 @@ struct profile {
  * error names its line and column). */
 int profile_load(const char *path, struct profile *p, char *err, size_t errlen);
 void profile_free(struct profile *p);
+/* Whether any boxed slot carries branch_ns (the runtime timed branches). */
+bool profile_has_timing(const struct profile *p);
 const struct prof_type *profile_type(const struct profile *p, const char *name);
 
 #endif

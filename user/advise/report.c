@@ -21,6 +21,8 @@ static void text_sug(FILE *f, size_t i, const struct profile *p,
 	fprintf(f, "%zu. %s %s.%s (struct %s, now %s)\n", i + 1, sug_kind_name(g->kind),
 		t->name, s->name, s->child, s->boxed ? "boxed" : "inline");
 	fprintf(f, "   why:       %s\n", g->why);
+	fprintf(f, "   await at:  %s\n", s->site ? s->site :
+		"unknown (the profile has no await_site: rebuild with this libfut)");
 	fprintf(f, "   slot:      %llu bytes at offset %llu of a %llu-byte state (child %llu bytes)\n",
 		(unsigned long long)s->size, (unsigned long long)s->offset,
 		(unsigned long long)t->state_size, (unsigned long long)s->child_size);
@@ -32,6 +34,11 @@ static void text_sug(FILE *f, size_t i, const struct profile *p,
 		100 * g->occupancy, occ_source_name(g->occ_source));
 	fprintf(f, "   boxed allocations per task: %.2f now (%.2f per task that entered), %.2f after\n",
 		g->allocs_per_task, g->allocs_per_entering, g->allocs_per_task_after);
+	if (s->boxed && g->alloc_share >= 0)
+		fprintf(f, "   cost:      %.0f ns per box x %llu boxes = %.2f%% of %lld ns in the branch (hoist from %.0f%%)\n",
+			s->box_alloc_ns, (unsigned long long)s->boxed_allocs,
+			100 * g->alloc_share, (long long)s->branch_ns,
+			100 * ADVISE_HOIST_ALLOC_SHARE);
 	fprintf(f, "   per task:  %llu -> %llu bytes allocated, + %.4f x %llu-byte box\n",
 		(unsigned long long)g->task_alloc, (unsigned long long)g->task_alloc_after,
 		g->kind == SUG_HOIST ? 0.0 : g->occupancy, (unsigned long long)g->box_alloc);
@@ -112,11 +119,13 @@ void report_text(FILE *f, const char *path, const struct profile *p,
 		nact += a->sug[i].kind != SUG_KEEP;
 	fprintf(f, "fut-advise: %s: %zu future types, %zu suggestion%s\n", path,
 		p->ntypes, nact, nact == 1 ? "" : "s");
+	if (!profile_has_timing(p))
+		fprintf(f, "note: the profile has no branch timing (branch_ns): no hoist is suggested; profile with fut_prof_enable() or FUT_PROFILE= to time branches\n");
 	if (p->rss_start_bytes == PROF_UNKNOWN)
 		fprintf(f, "note: the profile has no rss fields: no measured bytes per task, no prediction from them\n");
 	if (!a->n)
-		fprintf(f, "no slot of %d bytes or more is inline, and no box is allocated %.0f or more times per task: nothing to change\n",
-			ADVISE_LARGE_SLOT_BYTES, ADVISE_HOIST_ALLOCS);
+		fprintf(f, "no slot of %d bytes or more is inline, and no box is allocated %.0f or more times per task at %.0f%% or more of its branch's time: nothing to change\n",
+			ADVISE_LARGE_SLOT_BYTES, ADVISE_HOIST_ALLOCS, 100 * ADVISE_HOIST_ALLOC_SHARE);
 	for (size_t i = 0; i < a->n; i++) {
 		fputc('\n', f);
 		text_sug(f, i, p, &a->sug[i]);
@@ -229,6 +238,8 @@ int report_json(FILE *f, const char *path, const struct profile *p,
 		json_object_set_new(o, "measured_bytes_per_task", opt_int(g->measured_per_task));
 		json_object_set_new(o, "predicted_bytes_per_task", opt_int(g->predicted_per_task));
 		json_object_set_new(o, "predicted_idle_bytes_per_task", opt_int(g->predicted_idle_per_task));
+		json_object_set_new(o, "await_site", g->slot->site ? json_string(g->slot->site) : json_null());
+		json_object_set_new(o, "alloc_share", g->alloc_share >= 0 ? json_real(g->alloc_share) : json_null());
 		json_object_set_new(o, "fix_await", json_string(g->fix_await));
 		json_object_set_new(o, "fix_slot", json_string(g->fix_slot));
 		json_object_set_new(o, "why", json_string(g->why));

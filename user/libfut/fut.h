@@ -128,6 +128,10 @@ struct fut_type {
 		_Static_assert((sizeof(self->field) < sizeof(struct fut_hdr)) \
 				       == (boxed),                            \
 			       "await mode differs from the slot's FUT_SLOT"); \
+		static bool fut__site_seen; /* the profile's await_site */   \
+		if (!__atomic_exchange_n(&fut__site_seen, 1, __ATOMIC_RELAXED)) \
+			fut__await_site(self->hdr.type, (slot), __FILE__,     \
+					__LINE__);                            \
 		void *fut__c = fut__child_begin(task, &self->hdr, (slot),     \
 						(void *)&self->field, (boxed)); \
 		if (fut__c) /* NULL: no memory for the box */                \
@@ -144,6 +148,8 @@ struct fut_type {
 		out = fut__r;                                                 \
 	} while (0)
 
+void fut__await_site(const struct fut_type *type, unsigned int slot,
+		     const char *file, int line);
 void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 		       unsigned int slot, void *field, bool boxed);
 void fut__child_end(struct fut_task *task, struct fut_hdr *parent,

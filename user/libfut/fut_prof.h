@@ -15,6 +15,11 @@ int fut_prof_dump_file(FILE *f);
  * environment variable FUT_PROFILE=PATH does the same for exit. */
 int fut_prof_enable(const char *path, int sig);
 
+/* Time every branch from start to completion (two clock reads per await),
+ * for the profile's branch_ns and box_alloc_ns.  On from fut_prof_enable()
+ * and FUT_PROFILE=; turn it on before the tasks to be timed start. */
+void fut_prof_timing(int on);
+
 /* Bytes the allocator takes for an object of `bytes` bytes (any header
  * included by the caller): its slab class, or what the large-object path
  * takes.  A task takes fut_alloc_bytes(task_header_bytes + state_size), a

@@ -4,6 +4,7 @@
 #define LIBFUT_INTERNAL_H
 
 #include <liburing.h>
+#include <time.h>
 
 #include "fut.h"
 
@@ -101,7 +102,19 @@ uint64_t timer_run(struct fut_exec *ex);
 struct prof_slot {
 	uint64_t enters, entered, boxed_allocs;
 	uint64_t active, peak_active;	/* instances inside the slot */
+	/* With timing on: sum of (completion - start) of every branch, kept
+	 * as -start at entry and +end at completion; add active x now. */
+	uint64_t branch_ns;
 };
+/* fut_prof_timing(): clock reads at every await only when asked for. */
+extern bool prof_timing;
+static inline uint64_t prof_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 struct prof_type {
 	uint64_t spawns, instances, live, peak_live;
 	uint32_t nslots;

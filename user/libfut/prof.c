@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #define MAX_EXECS 256
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+bool prof_timing;
 static struct fut_type *types[MAX_TYPES];	/* by id - 1 */
 static uint32_t ntypes;
 static struct prof_type *retired[MAX_TYPES];	/* exited executors' sums */
@@ -79,6 +81,14 @@ out:
 	return p;
 }
 
+/* Branches still running count up to now (their entry stored -start). */
+static uint64_t branch_ns_now(const struct prof_slot *s)
+{
+	uint64_t active = STAT_GET(s->active);
+
+	return STAT_GET(s->branch_ns) + (prof_timing && active ? active * prof_now_ns() : 0);
+}
+
 static void add_type(struct prof_type *sum, const struct prof_type *p)
 {
 	sum->spawns += STAT_GET(p->spawns);
@@ -91,6 +101,7 @@ static void add_type(struct prof_type *sum, const struct prof_type *p)
 		sum->slots[i].boxed_allocs += STAT_GET(p->slots[i].boxed_allocs);
 		sum->slots[i].active += STAT_GET(p->slots[i].active);
 		sum->slots[i].peak_active += STAT_GET(p->slots[i].peak_active);
+		sum->slots[i].branch_ns += branch_ns_now(&p->slots[i]);
 	}
 }
 
@@ -118,8 +129,10 @@ void prof_exec_retire(struct fut_exec *ex)
 		if (retired[i]) {
 			/* Peaks of an exited executor still count. */
 			p->live = 0;
-			for (uint32_t k = 0; k < p->nslots; k++)
+			for (uint32_t k = 0; k < p->nslots; k++) {
+				p->slots[k].branch_ns = branch_ns_now(&p->slots[k]);
 				p->slots[k].active = 0;
+			}
 			add_type(retired[i], p);
 		}
 		free(p);
@@ -187,6 +200,65 @@ static long long self_status_bytes(const char *key)
 	return kb < 0 ? -1 : kb * 1024;
 }
 
+/* Where each slot is awaited (FUT_AWAIT records it on its first run). */
+#define MAX_SITES 1024
+static struct {
+	const struct fut_type *type;
+	unsigned int slot;
+	char site[160];
+} sites[MAX_SITES];
+static unsigned int nsites;
+
+static const char *await_site(const struct fut_type *type, unsigned int slot)
+{
+	for (unsigned int i = 0; i < nsites; i++)
+		if (sites[i].type == type && sites[i].slot == slot)
+			return sites[i].site;
+	return NULL;
+}
+
+void fut__await_site(const struct fut_type *type, unsigned int slot,
+		     const char *file, int line)
+{
+	pthread_mutex_lock(&lock);
+	if (!await_site(type, slot) && nsites < MAX_SITES) {
+		sites[nsites].type = type;
+		sites[nsites].slot = slot;
+		snprintf(sites[nsites].site, sizeof(sites[nsites].site), "%s:%d", file, line);
+		nsites++;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void fut_prof_timing(int on)
+{
+	__atomic_store_n(&prof_timing, on != 0, __ATOMIC_RELAXED);
+}
+
+/* What one box allocation and its free cost here, now: the mean of many
+ * on a private slab, so that the dump measures the allocator it prices. */
+static double box_alloc_ns(size_t bytes)
+{
+	enum { ROUNDS = 4096 };
+	struct slab sl;
+	uint64_t t0, t1;
+	uint8_t cls;
+
+	slab_init(&sl);
+	t0 = prof_now_ns();
+	for (int i = 0; i < ROUNDS; i++) {
+		void *m = slab_alloc(&sl, bytes, &cls);
+
+		if (!m)
+			break;
+		__asm__ volatile("" : : "r"(m) : "memory");	/* keep the pair */
+		slab_free(&sl, m, cls);
+	}
+	t1 = prof_now_ns();
+	slab_destroy(&sl);
+	return (double)(t1 - t0) / ROUNDS;
+}
+
 static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
 {
 	json_t *o = json_object(), *slots = json_array();
@@ -207,6 +279,7 @@ static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
 	for (uint32_t i = 0; i < type->nslots; i++) {
 		const struct fut_slot *s = &type->slots[i];
 		const struct prof_slot *ps = &p->slots[i];
+		const char *site;
 		json_t *so = json_object();
 
 		json_object_set_new(so, "name", json_string(s->name));
@@ -227,6 +300,13 @@ static json_t *type_json(const struct fut_type *type, const struct prof_type *p)
 			(double)ps->boxed_allocs / ps->entered : 0.0));
 		json_object_set_new(so, "active", json_integer(ps->active));
 		json_object_set_new(so, "peak_active", json_integer(ps->peak_active));
+		site = await_site(type, i);
+		json_object_set_new(so, "await_site", site ? json_string(site) : json_null());
+		if (prof_timing) {
+			json_object_set_new(so, "branch_ns", json_integer(ps->branch_ns));
+			json_object_set_new(so, "box_alloc_ns", json_real(
+				box_alloc_ns(BOX_HDR + s->child->state_size)));
+		}
 		json_array_append_new(slots, so);
 	}
 	json_object_set_new(o, "slots", slots);
@@ -337,6 +417,7 @@ void prof_check_signal(struct fut_exec *ex)
 
 int fut_prof_enable(const char *path, int sig)
 {
+	fut_prof_timing(1);
 	static int registered;
 	char *p = strdup(path);
 

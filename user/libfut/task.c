@@ -37,6 +37,8 @@ static inline void prof_slot_enter(struct prof_slot *ps)
 	uint64_t active = ps->active + 1;
 
 	__atomic_store_n(&ps->active, active, __ATOMIC_RELAXED);
+	if (prof_timing)
+		STAT_ADD(ps->branch_ns, -prof_now_ns());
 	if (active > ps->peak_active)
 		__atomic_store_n(&ps->peak_active, active, __ATOMIC_RELAXED);
 }
@@ -46,8 +48,11 @@ static inline void prof_slot_leave(struct fut_exec *ex, const struct fut_hdr *pa
 {
 	struct prof_type *p = prof_of(ex, (struct fut_type *)parent->type);
 
-	if (p)
-		STAT_ADD(p->slots[slot].active, -1);
+	if (!p)
+		return;
+	STAT_ADD(p->slots[slot].active, -1);
+	if (prof_timing)
+		STAT_ADD(p->slots[slot].branch_ns, prof_now_ns());
 }
 
 /* One instance of type less (drop or completion). */

@@ -11,6 +11,7 @@
 
 struct tpc_config {
 	size_t heavy_bytes;		/* stack array of GET /heavy */
+	bool heavy_on_heap;		/* --heavy-on heap: malloc'd per request */
 	uint64_t max_conns;
 	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
 	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -56,6 +57,22 @@ static uint64_t heavy_on_stack(size_t heavy_bytes)
 	return workload_heavy_digest(scratch, heavy_bytes);
 }
 
+/*
+ * --heavy-on heap: the same work with the scratch malloc'd for the request
+ * and freed after it, so the stack never grows by it (stack-advise's
+ * "segment" fix).  false when out of memory.
+ */
+static bool heavy_on_heap(size_t heavy_bytes, uint64_t *digest)
+{
+	unsigned char *scratch = malloc(heavy_bytes);
+
+	if (!scratch)
+		return false;
+	*digest = workload_heavy_digest(scratch, heavy_bytes);
+	free(scratch);
+	return true;
+}
+
 static bool answer(int fd, const struct http_request *req)
 {
 	enum workload_route route = workload_route(req);
@@ -63,8 +80,10 @@ static bool answer(int fd, const struct http_request *req)
 	uint64_t digest = 0;
 	size_t n;
 
-	if (route == ROUTE_HEAVY)
+	if (route == ROUTE_HEAVY && !tpc_cfg.heavy_on_heap)
 		digest = heavy_on_stack(tpc_cfg.heavy_bytes);
+	else if (route == ROUTE_HEAVY && !heavy_on_heap(tpc_cfg.heavy_bytes, &digest))
+		return false;	/* out of memory: drop the connection */
 	n = workload_respond(route, req, tpc_cfg.heavy_bytes, digest, out,
 			     sizeof(out));
 	__atomic_add_fetch(&requests_served, 1, __ATOMIC_RELAXED);

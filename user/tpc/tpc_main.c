@@ -42,6 +42,9 @@ static void usage(FILE *out)
 "  -s, --stack-size BYTES    thread stack size (default: glibc's, from\n"
 "                            RLIMIT_STACK); K, M, G suffixes\n"
 "  -H, --heavy-bytes N       GET /heavy scratch size (default 256K)\n"
+"      --heavy-on stack|heap where the scratch lives: a stack array (default),\n"
+"                            or malloc'd and freed per request (the stack\n"
+"                            stays shallow; e.g. --heavy-on heap)\n"
 "  -m, --max-conns N         connections served at once; more get 503\n"
 "                            (default 100000, or what RLIMIT_NOFILE allows)\n"
 "      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
@@ -132,6 +135,7 @@ int main(int argc, char **argv)
 		{ "addr", required_argument, NULL, 'a' },
 		{ "stack-size", required_argument, NULL, 's' },
 		{ "heavy-bytes", required_argument, NULL, 'H' },
+		{ "heavy-on", required_argument, NULL, 'O' },
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "max-header-bytes", required_argument, NULL, 'M' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
@@ -173,6 +177,14 @@ int main(int argc, char **argv)
 			if (!opts_size(PROG, "heavy-bytes", optarg, 1, 1ULL << 32, &value))
 				return 2;
 			tpc_cfg.heavy_bytes = value;
+			break;
+		case 'O':
+			if (strcmp(optarg, "stack") && strcmp(optarg, "heap")) {
+				fprintf(stderr, PROG ": --heavy-on must be 'stack' or 'heap', not '%s'\n",
+					optarg);
+				return 2;
+			}
+			tpc_cfg.heavy_on_heap = !strcmp(optarg, "heap");
 			break;
 		case 'm':
 			if (!opts_uint(PROG, "max-conns", optarg, 1, 1ULL << 32,
@@ -220,9 +232,10 @@ int main(int argc, char **argv)
 		pthread_attr_setstacksize(&attr, stack_size);
 	pthread_attr_getstacksize(&attr, &stack);
 	/* The heavy array shares the stack with the receive buffer. */
-	if (tpc_cfg.heavy_bytes + tpc_recv_buf_bytes() + STACK_MARGIN > stack) {
+	if (!tpc_cfg.heavy_on_heap &&
+	    tpc_cfg.heavy_bytes + tpc_recv_buf_bytes() + STACK_MARGIN > stack) {
 		fprintf(stderr,
-			PROG ": a %zu-byte stack cannot hold the %zu-byte heavy array, the %zu-byte receive buffer and %d KiB for frames; raise --stack-size to at least %zu or lower --heavy-bytes\n",
+			PROG ": a %zu-byte stack cannot hold the %zu-byte heavy array, the %zu-byte receive buffer and %d KiB for frames; raise --stack-size to at least %zu or lower --heavy-bytes (or --heavy-on heap)\n",
 			stack, tpc_cfg.heavy_bytes, tpc_recv_buf_bytes(),
 			STACK_MARGIN / 1024,
 			tpc_cfg.heavy_bytes + tpc_recv_buf_bytes() + STACK_MARGIN);

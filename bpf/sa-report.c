@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <jansson.h>
+
+#include "sa-report.h"
+
+static const char *where(const struct sa_sym *s, char *buf, size_t len)
+{
+	if (s->file[0])
+		snprintf(buf, len, "%s:%d", s->file, s->line);
+	else
+		snprintf(buf, len, "%s (no debug info)", s->object);
+	return buf;
+}
+
+static void text_sug(FILE *f, size_t i, const struct sa_report_ctx *c,
+		     const struct sa_suggestion *g)
+{
+	char loc[400];
+
+	if (g->action == SA_STACK_SIZE) {
+		fprintf(f, "%zu. stack size: pthread_attr_setstacksize(&attr, %llu)\n"
+			"   the deepest thread stack seen is %llu bytes; %llu threads reserve %llu bytes each: %llu bytes of address space saved (no resident bytes)\n",
+			i + 1, (unsigned long long)g->stack_size,
+			(unsigned long long)g->max_depth, (unsigned long long)g->threads,
+			(unsigned long long)g->reserve_now,
+			(unsigned long long)g->reserve_saved);
+		return;
+	}
+	fprintf(f, "%zu. %s %s at %s%s%s\n", i + 1, sa_action_name(g->action),
+		g->func->sym.function, where(&g->func->sym, loc, sizeof(loc)),
+		g->func->touched_in[0] ? ", pages written by " : "", g->func->touched_in);
+	fprintf(f, "   %llu threads (%.1f%%) deepened their stack here by %.1f pages (%.0f bytes) each; %llu bytes kept resident\n",
+		(unsigned long long)g->threads, 100 * g->threads_share,
+		g->pages_per_thread, g->pages_per_thread * c->page_size,
+		(unsigned long long)g->resident_bytes);
+	if (g->action == SA_SEGMENT)
+		fprintf(f, "   fix: move this frame's large locals to the heap (malloc/free around their use), or run the call on its own stack or thread: %.0f bytes released per such thread, %llu in total\n",
+			g->pages_per_thread * c->page_size,
+			(unsigned long long)g->bytes_released);
+	else
+		fprintf(f, "   keep: more than %.0f%% of threads need this depth; moving it would cost every one of them an allocation\n",
+			100 * SA_SEGMENT_MAX_SHARE);
+}
+
+void sa_report_text(FILE *f, const struct sa_report_ctx *c, const struct sa_result *r)
+{
+	char loc[400];
+
+	fprintf(f, "stack-advise: %s: %llu threads, %llu first-touch stack faults, deepest stack %llu bytes\n",
+		c->target, (unsigned long long)r->threads,
+		(unsigned long long)c->counters.faults, (unsigned long long)r->max_depth);
+	if (c->attached_late)
+		fprintf(f, "note: attached to a running process: stack pages touched before are not attributed (later growth of its threads is)\n");
+	if (c->counters.sites_dropped)
+		fprintf(f, "warning: %llu faults not counted: the site map was full\n",
+			(unsigned long long)c->counters.sites_dropped);
+	fprintf(f, "\n%-32s %8s %7s %10s %12s  %s\n", "function", "threads", "share",
+		"pages/thr", "resident", "where");
+	for (size_t i = 0; i < r->nfuncs; i++) {
+		const struct sa_func *fn = &r->funcs[i];
+
+		fprintf(f, "%-32s %8llu %6.1f%% %10.1f %12llu  %s\n", fn->sym.function,
+			(unsigned long long)fn->threads,
+			r->threads ? 100.0 * fn->threads / r->threads : 0,
+			fn->threads ? (double)fn->pages / fn->threads : 0,
+			(unsigned long long)(fn->pages * c->page_size),
+			where(&fn->sym, loc, sizeof(loc)));
+	}
+	if (!r->nsug)
+		fprintf(f, "\nno stack page was first touched while attached: nothing to suggest\n");
+	else
+		fputc('\n', f);
+	for (size_t i = 0; i < r->nsug; i++)
+		text_sug(f, i, c, &r->sug[i]);
+}
+
+static json_t *json_sug(const struct sa_suggestion *g)
+{
+	json_t *o = json_object();
+	const struct sa_sym *s = g->func ? &g->func->sym : NULL;
+
+	json_object_set_new(o, "action", json_string(sa_action_name(g->action)));
+	json_object_set_new(o, "function", s ? json_string(s->function) : json_null());
+	json_object_set_new(o, "file", s && s->file[0] ? json_string(s->file) : json_null());
+	json_object_set_new(o, "line", s && s->line ? json_integer(s->line) : json_null());
+	json_object_set_new(o, "object", s ? json_string(s->object) : json_null());
+	if (g->func && g->func->touched_in[0])
+		json_object_set_new(o, "touched_in", json_string(g->func->touched_in));
+	json_object_set_new(o, "threads", json_integer(g->threads));
+	json_object_set_new(o, "threads_share", json_real(g->threads_share));
+	json_object_set_new(o, "pages_per_thread", json_real(g->pages_per_thread));
+	json_object_set_new(o, "bytes_released", json_integer(g->bytes_released));
+	json_object_set_new(o, "resident_bytes", json_integer(g->resident_bytes));
+	if (g->action == SA_STACK_SIZE) {
+		json_object_set_new(o, "stack_size", json_integer(g->stack_size));
+		json_object_set_new(o, "reserve_now", json_integer(g->reserve_now));
+		json_object_set_new(o, "reserve_saved", json_integer(g->reserve_saved));
+		json_object_set_new(o, "max_depth", json_integer(g->max_depth));
+	}
+	return o;
+}
+
+int sa_report_json(FILE *f, const struct sa_report_ctx *c, const struct sa_result *r)
+{
+	json_t *root = json_object(), *arr = json_array();
+	int ret;
+
+	json_object_set_new(root, "target", json_string(c->target));
+	json_object_set_new(root, "threads", json_integer(r->threads));
+	json_object_set_new(root, "page_size", json_integer(c->page_size));
+	json_object_set_new(root, "attached_late", json_boolean(c->attached_late));
+	json_object_set_new(root, "faults", json_integer(c->counters.faults));
+	json_object_set_new(root, "faults_dropped", json_integer(c->counters.sites_dropped));
+	json_object_set_new(root, "max_depth", json_integer(r->max_depth));
+	for (size_t i = 0; i < r->nsug; i++)
+		json_array_append_new(arr, json_sug(&r->sug[i]));
+	json_object_set_new(root, "suggestions", arr);
+	ret = json_dumpf(root, f, JSON_COMPACT);
+	fputc('\n', f);
+	json_decref(root);
+	return ret;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stack-advise's symbolizer: user addresses of a process to function,
+ * file and line with libdw, from a copy of its /proc/PID/maps taken while
+ * it ran (so it works after the process exited).  PIE executables and
+ * shared libraries are placed by their mappings.
+ */
+#ifndef SA_SYM_H
+#define SA_SYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sa_sym {
+	char function[128];	/* "??" when no symbol covers the address */
+	char file[256];		/* "" without debug info */
+	int line;		/* 0 without debug info */
+	char object[256];	/* the ELF file: executable or library */
+	bool in_main;		/* in the target's executable (not a library) */
+	uint64_t func_start;	/* the function's first address, 0 if none */
+};
+
+struct sa_symbolizer;
+
+/* Copy /proc/PID/maps now; the latest copy is the one used.  0 or -errno. */
+int sa_maps_snapshot(struct sa_symbolizer **sz, pid_t pid);
+
+/* Whether addr is inside an executable mapping of the last snapshot. */
+bool sa_is_text(const struct sa_symbolizer *sz, uint64_t addr);
+
+/* Symbolize addr (for a return address pass addr - 1 for the call's line).
+ * false when no module covers it. */
+bool sa_symbolize(struct sa_symbolizer *sz, uint64_t addr, struct sa_sym *out);
+
+/* The frame size at pc from the module's CFI: N when the CFA is sp + N
+ * there (the return address is at sp + N - 8), -1 when the CFA is kept in
+ * another register (a frame pointer, a variable-length array) or unknown. */
+int64_t sa_cfa_sp_offset(struct sa_symbolizer *sz, uint64_t pc);
+
+void sa_symbolizer_free(struct sa_symbolizer *sz);
+
+#endif

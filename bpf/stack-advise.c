@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stack-advise: which function made each thread's stack deep, and what to
+ * do about it (segment, stack size, keep).  The kernel side counts first
+ * touches of stack pages per (thread, instruction); this loader seeds the
+ * stack ranges of threads that already run, waits, then symbolizes with
+ * libdw and ranks.  See bpf/README.md.
+ */
+#include <argp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "sa-hold.h"
+#include "sa-model.h"
+#include "sa-report.h"
+#include "sa-sym.h"
+#include "stack-advise.h"
+#include "stack-advise.skel.h"
+#include "target.h"
+#include "tracefs.h"
+
+#define PROG "stack-advise"
+#define EXIT_USAGE 2
+#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d SECONDS] [--json]"
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+/* How often the target's mappings are copied for the symbolizer. */
+#define MAPS_EVERY_MS 20
+
+static struct env {
+	struct target target;
+	double duration_s;
+	bool json, verbose;
+} env;
+
+static volatile sig_atomic_t stop_signal;
+
+const char *argp_program_version = "stack-advise 1.0";
+static const char doc[] =
+"Find the functions that make thread stacks deep: every first touch of a\n"
+"stack page of the target's threads is counted in the kernel by faulting\n"
+"instruction, then symbolized (file:line with debug info) and ranked:\n"
+"segment a deep frame few threads reach, shrink the stack size to what\n"
+"was used, keep a deep frame most threads reach.  Needs root.\n"
+"\n"
+"USAGE: stack-advise (-p TGID | -- COMMAND [ARG]...) [-d SECONDS] [--json]\n"
+"\n"
+"EXAMPLES:\n"
+"    stack-advise -p 1234 -d 10            # a running process, for 10 s\n"
+"    stack-advise -- ./tpc-server --port 0 # start it; report when it exits\n"
+"    stack-advise --json -d 5 -- ./a.out   # JSON, at most 5 s\n"
+"\n"
+"OPTIONS:";
+
+static const struct argp_option opts[] = {
+	{ "pid", 'p', "TGID", 0, "Process to watch (a TID means its process)", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: when the target exits, or SIGINT)", 0 },
+	{ "json", 'j', NULL, 0, "One JSON object instead of text", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{},
+};
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n" USAGE "\nTry '" PROG " --help' for more information.\n");
+	exit(EXIT_USAGE);
+}
+
+static void set_kind(enum target_kind kind)
+{
+	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
+		usage_error("give one target: -p TGID or -- COMMAND");
+	env.target.kind = kind;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long pid;
+
+	switch (key) {
+	case 'p':
+		set_kind(TARGET_PID);
+		errno = 0;
+		pid = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || pid <= 0 || pid > INT_MAX)
+			usage_error("-p needs a process ID (a positive integer), not '%s'", arg);
+		env.target.tgid = (pid_t)pid;
+		break;
+	case 'd':
+		errno = 0;
+		env.duration_s = strtod(arg, &end);
+		if (errno || end == arg || *end || !(env.duration_s > 0) || env.duration_s > 1e7)
+			usage_error("-d must be a positive number of seconds, not '%s'", arg);
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		set_kind(TARGET_COMMAND);
+		env.target.argv = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (env.target.kind == TARGET_NONE)
+			usage_error("no target: give -p TGID or -- COMMAND");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	return env.verbose ? vfprintf(stderr, fmt, args) : 0;
+}
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int check_system(void)
+{
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	char err[256];
+
+	if (geteuid() != 0) {
+		fprintf(stderr, PROG ": needs root to load BPF programs: run it with sudo\n");
+		return -1;
+	}
+	if (access(VMLINUX_BTF, R_OK) != 0) {
+		fprintf(stderr, PROG ": this kernel has no BTF (" VMLINUX_BTF "): CO-RE needs CONFIG_DEBUG_INFO_BTF=y\n");
+		return -1;
+	}
+	if (tracefs_ensure(err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return -1;
+	}
+	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+	return 0;
+}
+
+/* The mapping of /proc/PID/maps that holds addr: a thread's stack. */
+static bool mapping_of(pid_t pid, uint64_t addr, struct sa_range *r)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		uint64_t lo, hi;
+
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2 &&
+		    addr >= lo && addr < hi) {
+			r->start = lo;
+			r->end = hi;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* -p: each running thread's stack is the mapping that holds its sp (from
+ * /proc/PID/task/TID/syscall), so that its later growth is attributed.
+ * Returns the threads seen. */
+static uint64_t seed_ranges(int ranges_fd, pid_t tgid)
+{
+	char path[96], buf[512];
+	struct dirent *e;
+	uint64_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", tgid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		__u32 tid = (__u32)atoi(e->d_name);
+		char *sp_tok = NULL, *tok, *save;
+		struct sa_range r;
+		uint64_t sp;
+		FILE *f;
+
+		if (!tid)
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "/proc/%d/task/%u/syscall", tgid, tid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		/* "NR ARG1 .. ARG6 SP PC", or "-1 SP PC": sp is next to last. */
+		for (char *prev = NULL, *s = buf; (tok = strtok_r(s, " \n", &save)); s = NULL) {
+			sp_tok = prev;
+			prev = tok;
+		}
+		if (!sp_tok || tid == (__u32)tgid)
+			continue;	/* running, or the main thread (the kernel knows it) */
+		sp = strtoull(sp_tok, NULL, 16);
+		if (mapping_of(tgid, sp, &r))
+			bpf_map_update_elem(ranges_fd, &tid, &r, BPF_ANY);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Wait for the duration, the target's exit or a signal, copying the
+ * target's mappings as it goes (the last copy symbolizes). */
+static void watch(struct sa_symbolizer **sz)
+{
+	double end = env.duration_s ? now_s() + env.duration_s : 0;
+	struct target *t = &env.target;
+
+	while (!stop_signal) {
+		struct timespec every = { 0, MAPS_EVERY_MS * 1000000L };
+
+		sa_maps_snapshot(sz, t->tgid);
+		if (end && now_s() >= end)
+			break;
+		if (t->kind != TARGET_COMMAND) {
+			if (target_wait(t, MAPS_EVERY_MS) == 1)
+				return;
+			continue;
+		}
+		if (sa_hold_poll(t->tgid, sz, &t->wait_status)) {
+			t->exited = true;
+			return;
+		}
+		nanosleep(&every, NULL);
+	}
+	if (t->kind == TARGET_COMMAND)
+		sa_hold_release(t->tgid);
+}
+
+static int read_threads(int fd, struct sa_input *in)
+{
+	__u32 key, next, *prev = NULL;
+	size_t cap = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (in->nthreads == cap) {
+			void *p = realloc(in->threads, (cap = cap ? 2 * cap : 256) * sizeof(*in->threads));
+
+			if (!p)
+				return -ENOMEM;
+			in->threads = p;
+		}
+		if (bpf_map_lookup_elem(fd, &next, &in->threads[in->nthreads].t) == 0)
+			in->threads[in->nthreads++].tid = next;
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+static int read_sites(int fd, struct sa_input *in)
+{
+	struct sa_site_key key, next, *prev = NULL;
+	size_t cap = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (in->nsites == cap) {
+			void *p = realloc(in->sites, (cap = cap ? 2 * cap : 1024) * sizeof(*in->sites));
+
+			if (!p)
+				return -ENOMEM;
+			in->sites = p;
+		}
+		if (bpf_map_lookup_elem(fd, &next, &in->sites[in->nsites].v) == 0)
+			in->sites[in->nsites++].k = next;
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
+		  uint64_t initial_threads)
+{
+	struct sa_report_ctx ctx = { .page_size = sysconf(_SC_PAGESIZE),
+				     .attached_late = env.target.kind == TARGET_PID };
+	struct sa_input in = { .page_size = ctx.page_size, .tgid = env.target.tgid };
+	struct sa_result r;
+	char name[160];
+	__u32 zero = 0;
+	int e;
+
+	bpf_map__lookup_elem(skel->maps.counters, &zero, sizeof(zero), &ctx.counters,
+			     sizeof(ctx.counters), 0);
+	e = read_threads(bpf_map__fd(skel->maps.threads), &in);
+	if (!e)
+		e = read_sites(bpf_map__fd(skel->maps.sites), &in);
+	in.threads_total = initial_threads + ctx.counters.threads_created;
+	if (!e)
+		e = sa_model(&in, sz, &r);
+	free(in.threads);
+	free(in.sites);
+	if (e) {
+		fprintf(stderr, PROG ": %s\n", strerror(-e));
+		return 1;
+	}
+	target_describe(&env.target, name, sizeof(name));
+	ctx.target = name;
+	if (env.json)
+		e = sa_report_json(stdout, &ctx, &r);
+	else
+		sa_report_text(stdout, &ctx, &r);
+	sa_result_free(&r);
+	return e || fflush(stdout) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_arg, NULL, doc, NULL, NULL, NULL };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct stack_advise *skel = NULL;
+	struct sa_symbolizer *sz = NULL;
+	uint64_t initial = 1;
+	char err[256];
+	int e, rc = 1;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return EXIT_USAGE;
+	if (check_system())
+		return 1;
+	libbpf_set_print(libbpf_print);
+	if (target_prepare(&env.target, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n" USAGE "\n", err);
+		target_stop(&env.target);
+		return EXIT_USAGE;
+	}
+	skel = stack_advise__open();
+	if (!skel) {
+		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	skel->rodata->target_tgid = env.target.tgid;
+	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
+	e = stack_advise__load(skel);
+	if (e) {
+		fprintf(stderr, PROG ": loading the BPF programs failed (%s): rerun with -v for the verifier's log\n",
+			strerror(-e));
+		goto out;
+	}
+	if (env.target.kind == TARGET_PID)
+		initial = seed_ranges(bpf_map__fd(skel->maps.ranges), env.target.tgid);
+	e = stack_advise__attach(skel);
+	if (e) {
+		fprintf(stderr, PROG ": attaching the BPF programs failed (%s): the kernel needs the syscalls:sys_enter_clone3, task_newtask and page_fault_user tracepoints\n",
+			strerror(-e));
+		goto out;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* On stderr even with --json: scripts wait for it before loading. */
+	if (env.target.kind == TARGET_PID)
+		fprintf(stderr, PROG ": watching pid %d; stack pages touched before now are not attributed; Ctrl-C to stop\n",
+			env.target.tgid);
+	if (env.target.kind == TARGET_COMMAND && (e = sa_hold_start(env.target.tgid))) {
+		fprintf(stderr, PROG ": cannot trace the command to read its mappings at exit (%s)\n",
+			strerror(-e));
+		goto out;
+	}
+	if (target_release(&env.target, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	watch(&sz);
+	target_stop(&env.target);
+	if (!sz) {
+		fprintf(stderr, PROG ": the target's mappings could not be read (it exited at once?): nothing to symbolize\n");
+		goto out;
+	}
+	rc = report(skel, sz, initial);
+out:
+	target_stop(&env.target);
+	stack_advise__destroy(skel);
+	sa_symbolizer_free(sz);
+	return rc;
+}

@@ -1,0 +1,22 @@
+# stack-advise tests: workloads with known stack depths, a client that
+# serves connections then holds them idle, and scripts that run
+# bpf/stack-advise on them (host only: BPF needs root and this kernel).
+
+SA_WORKLOADS := sa_deep hold_conns
+TEST_BINS  += $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS))
+TEST_FILES += tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
+	      tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh
+
+# Plain CFLAGS, no sanitizers: ASan's fake stacks and shadow would change
+# the very stack pages stack-advise counts.
+$(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS)): $(B)/tests/stackadvise/%: tests/stackadvise/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -MMD -o $@ $< -lpthread
+
+.PHONY: tests-stackadvise
+tests-stackadvise: $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS)) \
+	$(B)/bpf/stack-advise $(B)/user/tpc-server $(B)/user/loadgen \
+	$(addprefix $(B)/,tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
+	tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh \
+	experiments/lib/listening.sh tests/lib/tap.sh tests/run-suite)

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Sizes after a change come from the union, not the slot alone: a 2 KiB
+ * boxed step sharing a union with a 64 KiB inline report leaves the state
+ * as large when the step is made inline (hoisted). */
+#include <jansson.h>
+
+#include "kselftest_harness.h"
+#include "libfut/fut.h"
+#include "advise_test.h"
+
+struct step {
+	struct fut_hdr hdr;
+	char scratch[2048 - sizeof(struct fut_hdr)];
+};
+static intptr_t step_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	(void)task;
+	((struct step *)h)->scratch[0] = 1;
+	return 0;
+}
+static struct fut_type step_type = FUT_TYPE_DESC_NOSLOTS(step, step_poll, NULL);
+static void step_init(struct step *s)
+{
+	(void)s;
+}
+
+struct report {
+	struct fut_hdr hdr;
+	char text[65536 - sizeof(struct fut_hdr)];
+};
+static intptr_t report_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	(void)task;
+	((struct report *)h)->text[0] = 1;
+	return 0;
+}
+static struct fut_type report_type = FUT_TYPE_DESC_NOSLOTS(report, report_poll, NULL);
+static void report_init(struct report *r)
+{
+	(void)r;
+}
+
+struct job {
+	struct fut_hdr hdr;
+	int i;
+	intptr_t r;
+	union {
+		FUT_SLOT(boxed, struct step, step);
+		FUT_SLOT(inline, struct report, report);
+	};
+};
+static intptr_t job_poll(struct fut_hdr *h, struct fut_task *task);
+static const struct fut_slot job_slots[] = {
+	FUT_SLOT_DESC(struct job, step, step_type),
+	FUT_SLOT_DESC(struct job, report, report_type),
+};
+static struct fut_type job_type = FUT_TYPE_DESC(job, job_poll, NULL, job_slots);
+
+static intptr_t job_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct job *self = (void *)h;
+
+	FUT_BEGIN;
+	for (self->i = 0; self->i < 16; self->i++)
+		FUT_AWAIT(boxed, 0, step, self->r, step_init);
+	FUT_AWAIT(inline, 1, report, self->r, report_init);
+	return 0;
+	FUT_END;
+}
+static void job_init(struct job *j)
+{
+	(void)j;
+}
+
+TEST(hoist_in_union_keeps_the_union_size)
+{
+	struct fut_exec *ex = fut_exec_create(NULL);
+	json_t *root, *sugs, *hoist = NULL;
+	char *out;
+
+	ASSERT_NE(NULL, ex);
+	fut_prof_timing(1);
+	for (int i = 0; i < 8; i++)
+		ASSERT_NE(0, FUT_SPAWN(ex, &job_type, true, job_init).gen);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	root = dump_and_advise(ex, &out);
+	ASSERT_NE(NULL, root) TH_LOG("output: %s", out);
+	sugs = json_object_get(root, "suggestions");
+	for (size_t i = 0; i < json_array_size(sugs); i++)
+		if (!strcmp("step", json_string_value(json_object_get(json_array_get(sugs, i), "slot"))))
+			hoist = json_array_get(sugs, i);
+	ASSERT_NE(NULL, hoist) TH_LOG("no suggestion for step: %s", out);
+	EXPECT_STREQ("hoist", json_string_value(json_object_get(hoist, "kind")));
+	/* sizeof(struct job) is the same with step inline: so is the task. */
+	EXPECT_EQ(json_integer_value(json_object_get(hoist, "task_alloc_bytes")),
+		  json_integer_value(json_object_get(hoist, "task_alloc_bytes_after")))
+		TH_LOG("output: %s", out);
+	EXPECT_EQ(sizeof(struct job), json_integer_value(json_object_get(hoist, "state_size")));
+	json_decref(root);
+	free(out);
+}
+
+TEST_HARNESS_MAIN

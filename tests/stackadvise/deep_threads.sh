@@ -1,0 +1,28 @@
+#!/bin/sh
+# stack-advise on sa_deep: THREADS threads all run shallow(), one in EVERY
+# also deep() with a 64 KiB array (16 pages).  The first suggestion must
+# segment deep() with the right thread count and 16 pages within 2; no
+# suggestion segments shallow(); deep() has a file and line.  Two shapes.
+. tests/lib/tap.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+tap_plan 10
+for shape in "16 4" "40 10"; do
+	set -- $shape
+	want=$(( ($1 + $2 - 1) / $2 ))
+	bpf/stack-advise --json -- tests/stackadvise/sa_deep "$1" "$2" >"$tmp/out" 2>"$tmp/err"
+	tap_check "stack-advise ran on sa_deep $shape" test $? -eq 0
+	# The workload prints its own line first; the report is the last one.
+	tail -n 1 "$tmp/out" >"$tmp/sa.json"
+	first=$(jq -r '.suggestions[0] | "\(.action) \(.function)"' "$tmp/sa.json")
+	threads=$(jq '.suggestions[0].threads' "$tmp/sa.json")
+	pages=$(jq '.suggestions[0].pages_per_thread' "$tmp/sa.json")
+	echo "# $shape: first '$first', $threads threads, $pages pages per thread"
+	tap_check "first suggestion segments deep ($first)" test "$first" = "segment deep"
+	tap_check "deep: $want threads ($threads)" test "$threads" = "$want"
+	tap_check "deep: 16 pages per thread within 2 ($pages)" \
+		awk -v p="$pages" 'BEGIN { exit !(p >= 14 && p <= 18) }'
+	tap_check "shallow is never segmented" test "$(jq '[.suggestions[] | select(.action == "segment" and .function == "shallow")] | length' "$tmp/sa.json")" = 0
+done
+[ $tap_failed -eq 0 ]
