@@ -24,9 +24,9 @@ LDLIBS_URING := -luring
 
 .DEFAULT_GOAL := all
 .PHONY: all deps deps-backports check paired clean distclean help \
-	kmod bpf user tests checkpatch
+	kmod bpf user tests checkpatch man install uninstall
 
-all: kmod bpf user tests
+all: kmod bpf user tests man
 
 help:
 	@echo 'make            build everything (module for KVER=$(KVER))'
@@ -39,6 +39,9 @@ help:
 	@echo 'make bench-kmod time reading /proc/stacklab/tasks with 1k and 10k threads (test VM, KVER)'
 	@echo 'make bench-probe overhead of stacklab-probe on a syscall- and a switch-heavy workload'
 	@echo 'make bench-conns bytes per idle connection of each server, side by side'
+	@echo 'make man        the man pages, from the manuals (build/man/)'
+	@echo 'make install    binaries, module source and builds, man pages, experiments; PREFIX=/usr/local DESTDIR='
+	@echo 'make uninstall  remove what make install wrote (same PREFIX and DESTDIR)'
 	@echo 'make clean      remove build outputs (keeps build/cache downloads)'
 	@echo 'make distclean  remove build/ entirely'
 

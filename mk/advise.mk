@@ -1,4 +1,4 @@
-# fut-advise (issue 8): reads libfut profiles and DWARF, says what to box.
+# fut-advise: reads libfut profiles and DWARF, says what to box.
 # Links libfut for fut_alloc_bytes(): prices as the allocator allocates.
 
 ADVISE_SRCS := $(wildcard user/advise/*.c)

@@ -1,6 +1,6 @@
 # Objects go to build/obj/, binaries to build/user/NAME.
 # Code the servers and loadgen share: the HTTP subset, the workload, and
-# socket, option and histogram plumbing (issue 6).
+# socket, option and histogram plumbing.
 
 COMMON_SRCS := user/http/http_parse.c user/http/http_response.c \
 	       user/http/http_conn.c user/http/http_response_parse.c \

@@ -1,4 +1,4 @@
-# Experiments and benchmarks that compare the servers (issues 6, 7).
+# Experiments and benchmarks that compare the servers.
 # Their scripts are copied into the build tree, so the VM has them too.
 
 TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh \

@@ -1,4 +1,4 @@
-# fut-server (issue 6): libfut, one task per connection.  conn.c is built
+# fut-server: libfut, one task per connection.  conn.c is built
 # twice, the heavy await site inline and boxed; --heavy picks one.
 
 FUTSRV_OBJS := $(addprefix $(B)/obj/user/futsrv/,main.o serve.o heavy.o \

@@ -1,4 +1,4 @@
-# loadgen (issue 6): one thread, one io_uring, many keep-alive connections.
+# loadgen: one thread, one io_uring, many keep-alive connections.
 
 LOADGEN_OBJS := $(addprefix $(B)/obj/user/loadgen/,loadgen_main.o \
 		loadgen_engine.o loadgen_report.o)

@@ -1,4 +1,4 @@
-# fut-advise tests (issue 8): libfut programs that dump a profile and run
+# fut-advise tests: libfut programs that dump a profile and run
 # build/user/fut-advise on it, and fut-server profiled under loadgen.
 
 ADVISE_TESTS     := bad_profile hoist_loop no_oversize union_sizes

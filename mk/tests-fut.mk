@@ -1,4 +1,4 @@
-# libfut tests (issue 5): kselftest-harness programs linked with the
+# libfut tests: kselftest-harness programs linked with the
 # ASan+UBSan build of libfut.
 
 FUT_TESTS := exec_basic await_slots cancel timers million io_basic \

@@ -1,4 +1,4 @@
-# stacklab.ko tests (issue 3): kselftest-harness programs run in the test
+# stacklab.ko tests: kselftest-harness programs run in the test
 # VM (tests/kmod/suite.vm), sharing tests/kmod/stacklab_test.c.
 
 KMOD_TESTS := ustack_truth kstack_range target_filter target_write \

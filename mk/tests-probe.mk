@@ -1,4 +1,4 @@
-# stacklab-probe tests (issue 4): workloads the probe measures, and C
+# stacklab-probe tests: workloads the probe measures, and C
 # checkers (kselftest harness, jansson) that run the probe on them and
 # check its JSON, on the host and in the test VM.
 

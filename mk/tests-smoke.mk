@@ -1,4 +1,4 @@
-# Smoke tests: one per part, host and test VM (issue 2).
+# Smoke tests: one per part, host and test VM.
 
 TEST_BINS  += $(B)/tests/smoke/uring_nop $(B)/tests/smoke/bpf_sched_switch
 TEST_FILES += tests/smoke/suite.host tests/smoke/suite.vm \

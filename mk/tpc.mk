@@ -1,4 +1,4 @@
-# tpc-server (issue 6): one pthread per connection, blocking IO.
+# tpc-server: one pthread per connection, blocking IO.
 
 TPC_OBJS := $(addprefix $(B)/obj/user/tpc/,tpc_main.o tpc_conn.o tpc_registry.o)
 TPC_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o http/http_response.o \

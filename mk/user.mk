@@ -1,4 +1,4 @@
-# User space: libfut, the servers, loadgen and fut-advise (issues 5, 6, 8).
+# User space: libfut, the servers, loadgen and fut-advise.
 # Binaries go to build/user/ and are listed in USER_BINS.
 
 USER_BINS :=

@@ -1,5 +1,5 @@
 # memsnap PID: one line "rss_kb kstack_kb task_struct_bytes tcp_mem_pages
-# threads" for the bytes-per-connection metric (DESIGN.md): the server's
+# threads" for the bytes-per-connection metric (docs/design.md): the server's
 # RSS and threads, and the system's kernel stacks, task_struct slab and TCP
 # socket pages (system-wide, so measure on an otherwise quiet machine).
 # POSIX sh: sourced by scripts that run on the host and in the test VM.

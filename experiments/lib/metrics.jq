@@ -9,7 +9,7 @@
 def metric_defs: [
   {key: "bytes_per_conn", label: "bytes per idle connection", unit: "B", phase: "idle",
    source: "/proc/PID/status VmRSS, /proc/meminfo KernelStack, /proc/slabinfo task_struct (experiments/lib/memsnap.sh)",
-   definition: "(server RSS + kernel stacks + task_struct slab) with N connections open and idle, minus the same with none, divided by N (DESIGN.md)"},
+   definition: "(server RSS + kernel stacks + task_struct slab) with N connections open and idle, minus the same with none, divided by N (docs/design.md)"},
   {key: "rss_per_conn", label: "  of which server RSS", unit: "B", phase: "idle",
    source: "/proc/PID/status VmRSS", definition: "growth of the server's resident set over N"},
   {key: "kstack_per_conn", label: "  of which kernel stacks", unit: "B", phase: "idle",
@@ -35,7 +35,7 @@ def metric_defs: [
   {key: "errors", label: "errors and non-2xx responses", unit: "", phase: "load",
    source: "loadgen --json errors.*, non_2xx", definition: "connect, send, receive, parse, timeout and closed errors plus non-2xx responses; 0 expected"},
   {key: "ctx_switches_per_req", label: "context switches per request", unit: "", phase: "load",
-   source: "stacklab-probe context_switches (sched_switch)", definition: "switches of the server's threads (as prev) while the probe was attached, divided by the responses loadgen received (DESIGN.md)"},
+   source: "stacklab-probe context_switches (sched_switch)", definition: "switches of the server's threads (as prev) while the probe was attached, divided by the responses loadgen received (docs/design.md)"},
   {key: "voluntary_per_req", label: "  of which voluntary", unit: "", phase: "load",
    source: "stacklab-probe voluntary", definition: "switches because the thread blocked, per request"},
   {key: "involuntary_per_req", label: "  of which involuntary", unit: "", phase: "load",

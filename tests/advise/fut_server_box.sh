@@ -1,10 +1,10 @@
 #!/bin/sh
 # fut-server --heavy inline profiled under loadgen --heavy-ratio 0.01: the
 # first suggestion boxes the heavy slot, and --heavy boxed under the same
-# load has bytes per idle connection (DESIGN.md, memsnap) within 10% of
+# load has bytes per idle connection (docs/design.md, memsnap) within 10% of
 # fut-advise's prediction.  Run from the build tree.
 # The idle phase sends no heavy request: it measures connections open and
-# idle, as DESIGN.md defines it (freed 256 KiB boxes would otherwise stay
+# idle, as docs/design.md defines it (freed 256 KiB boxes would otherwise stay
 # resident in malloc's heap and be counted).  Server and loadgen are
 # pinned to different CPUs, as every stacklab measurement is.
 . tests/lib/tap.sh

@@ -1,0 +1,4 @@
+# Tests of the manuals and of make install, host only (they need the
+# source tree above build/).
+
+TEST_FILES += tests/docs/suite.host tests/docs/docs.sh tests/docs/install.sh

@@ -1,0 +1,71 @@
+#!/bin/bash
+# The manuals against the tree: every path and make target they name
+# exists, none names a file outside the repository or the project's
+# history, and figures that change (kernel versions, test counts) are not
+# typed in.  Run from build/ (the source tree is its parent); host only.
+. tests/lib/tap.sh
+src=$(cd .. && pwd)
+[ -f "$src/Makefile" ] && [ -f "$src/docs/design.md" ] || {
+	echo "1..0 # SKIP no source tree above $(pwd)"; exit 0; }
+cd "$src" || exit 1
+
+# The manuals: every markdown file in the repository.
+mapfile -t docs < <(git ls-files '*.md' 2>/dev/null || find . -name '*.md' -not -path './build/*')
+[ ${#docs[@]} -gt 0 ] || docs=(README.md docs/design.md)
+tap_plan 6
+
+# A path a manual names: in the source tree, or in the build tree (the
+# manuals write commands as run from build/, e.g. user/tpc-server).
+# Upper-case placeholders (PART, NAME, KVERSION) and globs match any name.
+path_exists() {
+	local pat=$1 f
+	pat=$(printf '%s' "$pat" | sed -E 's/[A-Z][A-Z0-9_]*[A-Z]/*/g')
+	for f in $pat build/$pat; do
+		[ -e "$f" ] && return 0
+	done
+	# Brace lists, e.g. /proc/stacklab/{target,tasks}: each one.
+	case $pat in *'{'*) eval "for f in $pat; do [ -e \"\$f\" ] || [ -e \"build/\$f\" ] || return 1; done"; return ;; esac
+	return 1
+}
+
+missing=
+for d in "${docs[@]}"; do
+	for p in $(grep -oP '(?<![A-Za-z0-9_./$~-])(Kbuild|Makefile|VERSION|(kmod|bpf|user|experiments|tests|mk|scripts|docs)/[A-Za-z0-9_.*{}\[\]/,+-]*)' "$d" |
+		   sed -E 's/[.,]+$//' | sort -u); do
+		path_exists "$p" || missing="$missing $d:$p"
+	done
+done
+[ -z "$missing" ] || tap_diag "named but absent:$missing"
+tap_check "every path the manuals name exists" test -z "$missing"
+
+# make targets: the Makefile's rules, as make itself lists them.
+targets=" $(make -qp 2>/dev/null | awk -F: '/^[a-zA-Z0-9][^$#\/\t=]*:([^=]|$)/ {
+	n = split($1, a, " "); for (i = 1; i <= n; i++) print a[i] }' | sort -u | tr '\n' ' ') "
+bad=
+for d in "${docs[@]}"; do
+	for t in $( { grep -oP '`make [^`]*`' "$d"; grep -P '^(    |\t)\s*make ' "$d"; } |
+		   grep -oP '(?<![A-Za-z0-9_-])make(\s+(-\S+|[A-Z_]+=\S*))*\s+\K[a-z][a-z0-9_-]*' | sort -u); do
+		case $targets in *" $t "*) ;; *) bad="$bad $d:$t" ;; esac
+	done
+done
+[ -z "$bad" ] || tap_diag "make targets that do not exist:$bad"
+tap_check "every make target the manuals name exists" test -z "$bad"
+
+# Nothing outside the repository, in any tracked text file.
+outside=$(git grep -nIE 'DESIGN\.md|\.\./shared|/work/' -- . ':!tests/docs/docs.sh' 2>/dev/null)
+[ -z "$outside" ] || tap_diag "$outside"
+tap_check "no file names a document outside the repository" test -z "$outside"
+
+history=$(git grep -nIiE '\bissues? #?[0-9]+|the issue'"'"'?s?\b' -- . ':!tests/docs/docs.sh' 2>/dev/null)
+[ -z "$history" ] || tap_diag "$history"
+tap_check "no file cites an issue or the project's history" test -z "$history"
+
+# Figures that change with the code are derived, not typed in.
+kver=$(grep -nE '[0-9]+\.[0-9]+\.[0-9]+-[0-9]+(-amd64|\+deb)|[0-9]+\.[0-9]+\.[0-9]+\+deb[0-9]+' "${docs[@]}")
+[ -z "$kver" ] || tap_diag "typed-in kernel versions (use \$(scripts/vm-kernel-version) or \$(scripts/backports --version)): $kver"
+tap_check "no manual types in a Debian kernel version" test -z "$kver"
+
+counts=$(grep -nE '[0-9]+ passed' "${docs[@]}")
+[ -z "$counts" ] || tap_diag "typed-in test counts: $counts"
+tap_check "no manual types in a test count" test -z "$counts"
+tap_exit

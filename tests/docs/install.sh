@@ -1,0 +1,81 @@
+#!/bin/bash
+# make install DESTDIR=tmp: what lands where, every man page renders, the
+# installed tools answer --help and --version, the module source builds
+# DKMS-style against the test-VM kernel's headers, and make uninstall
+# takes it all away.  Run from build/ (the source tree is its parent).
+. tests/lib/tap.sh
+src=$(cd .. && pwd)
+[ -f "$src/Makefile" ] && [ -f "$src/mk/install.mk" ] || {
+	echo "1..0 # SKIP no source tree above $(pwd)"; exit 0; }
+cd "$src" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+usr=$root/usr
+version=$(cat VERSION)
+# Not a sub-make of whatever runs the tests: no inherited jobserver.
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"; }
+
+mk install DESTDIR="$root" PREFIX=/usr >"$tmp/install.log" 2>&1
+rc=$?
+tail -n 5 "$tmp/install.log" | sed 's/^/# /'
+bins=$(ls "$usr/bin" 2>/dev/null)
+pages=$(cd "$usr/share/man" 2>/dev/null && ls man*/*)
+npages=$(echo "$pages" | grep -c .)
+nbins=$(echo "$bins" | grep -c .)
+tap_plan $((8 + 2 * nbins + npages))
+
+tap_check "make install DESTDIR=... PREFIX=/usr exits 0" test $rc -eq 0
+has_all() { for f in "$@"; do [ -e "$f" ] || { tap_diag "missing $f"; return 1; }; done; }
+tap_check "the tools are in bin/" has_all $(printf "$usr/bin/%s " \
+	stacklab-probe tpc-server fut-server loadgen fut-advise)
+tap_check "the experiments and VERSION are in share/stacklab/" has_all \
+	"$usr/share/stacklab/VERSION" "$usr/share/stacklab/experiments/paired" \
+	"$usr/share/stacklab/experiments/bench-conns" \
+	"$usr/share/stacklab/experiments/lib/paired-run.sh"
+tap_check "the installed paired answers --help" \
+	sh -c "'$usr/share/stacklab/experiments/paired' --help | grep -q '^usage: '"
+built_kos=$(ls build/kmod/*/stacklab.ko 2>/dev/null)
+want_kos=$(for ko in $built_kos; do echo "$usr/lib/stacklab/modules/$(basename "$(dirname "$ko")")/stacklab.ko"; done)
+tap_check "every built module is in lib/stacklab/modules/KVERSION/" \
+	has_all $want_kos "$usr/src/stacklab-$version/Kbuild" \
+	"$usr/src/stacklab-$version/dkms.conf"
+
+# The source as DKMS builds it: kbuild with M= on a copy of the tree.
+kver=$(scripts/vm-kernel-version 2>/dev/null)
+dkms_build() {
+	cp -r "$usr/src/stacklab-$version" "$tmp/dkms" &&
+	grep -qx "PACKAGE_VERSION=\"$version\"" "$tmp/dkms/dkms.conf" &&
+	mk -s -C "/usr/src/linux-headers-$kver" M="$tmp/dkms" modules >"$tmp/dkms.log" 2>&1 &&
+	modinfo -F vermagic "$tmp/dkms/stacklab.ko" | grep -q "^$kver "
+}
+if [ -n "$kver" ] && [ -d "/usr/src/linux-headers-$kver" ]; then
+	tap_check "the installed module source builds against $kver's headers" dkms_build
+	[ -f "$tmp/dkms.log" ] && tail -n 3 "$tmp/dkms.log" | sed 's/^/# /'
+else
+	tap_skip "the installed module source builds" "no linux-headers-$kver"
+fi
+
+# man -l: rendered, with a NAME section; tbl's notes on wide tables and
+# unbreakable lines are the only messages allowed.
+man_renders() {
+	MANWIDTH=80 man -l "$1" >"$tmp/man.out" 2>"$tmp/man.err" || return 1
+	grep -q '^NAME' "$tmp/man.out" || { tap_diag "$1: no NAME section"; return 1; }
+	! grep -vE "table wider than line width|^warning: file '<standard input>'|cannot adjust line|can't break line" "$tmp/man.err" | grep . | sed 's/^/# /' | grep -q .
+}
+for p in $pages; do
+	tap_check "man -l $p renders" man_renders "$usr/share/man/$p"
+done
+tap_check "a page for every manual and alias" test "$npages" -ge 13
+
+for b in $bins; do
+	tap_check "installed $b --help" sh -c "'$usr/bin/$b' --help >'$tmp/help' 2>&1 && grep -qi 'usage' '$tmp/help'"
+	tap_check "installed $b --version says '$b (stacklab) $version'" \
+		sh -c "test \"\$('$usr/bin/$b' --version 2>/dev/null)\" = '$b (stacklab) $version'"
+done
+
+mk uninstall DESTDIR="$root" PREFIX=/usr >"$tmp/uninstall.log" 2>&1
+left=$(find "$root" -type f -o -type l)
+[ -z "$left" ] || tap_diag "left behind: $left"
+tap_check "make uninstall removes every file install wrote" test -z "$left"
+tap_exit
