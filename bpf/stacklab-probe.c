@@ -50,7 +50,7 @@ static struct env {
 
 static volatile sig_atomic_t stop_signal;
 
-const char *argp_program_version = "stacklab-probe 1.0";
+const char *argp_program_version = "stacklab-probe (stacklab) " STACKLAB_VERSION;
 static const char doc[] =
 "Measure what the kernel does for one target process: context switches\n"
 "(voluntary, involuntary), run-queue latency and on-CPU slices, threads\n"

@@ -58,10 +58,10 @@ libfut: $(LIBFUT) $(LIBFUT_SAN)
 BENCH_BINS := $(B)/user/bench/fut_bench
 USER_BINS  += $(BENCH_BINS)
 
-$(B)/user/bench/%: user/bench/%.c $(LIBFUT)
+$(B)/user/bench/%: user/bench/%.c $(B)/obj/user/common/opts.o $(LIBFUT)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS) -Iuser/libfut -MMD -o $@ $< $(LIBFUT) $(LDLIBS_FUT)
+	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser -MMD -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS_FUT)
 
 # segment_bench: its split-stack half is built with -fsplit-stack, and it
 # links with gold (the hot split, user/README.md).

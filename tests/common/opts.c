@@ -34,6 +34,15 @@ typedef bool parser(const char *prog, const char *flag, const char *text,
 		    uint64_t min, uint64_t max, uint64_t *out);
 
 /* What fn makes of text over the whole range; UINT64_MAX when it refuses. */
+static uint64_t parsed_seconds(const char *text)
+{
+	uint64_t s = 12345;
+
+	if (!opts_seconds("t", "idle-timeout", text, 1, 86400, &s))
+		return UINT64_MAX;
+	return s;
+}
+
 static uint64_t parsed(parser *fn, const char *text)
 {
 	uint64_t value = 12345;
@@ -122,6 +131,28 @@ TEST(duration_range)
 			     0, UINT64_MAX, &ns)));
 	EXPECT_NE(NULL, strstr(err, "out of range"));
 	EXPECT_EQ(777, ns);
+}
+
+TEST(seconds_round_up)
+{
+	char err[512];
+	uint64_t s = 777;
+
+	EXPECT_EQ(10, parsed_seconds("10"));
+	EXPECT_EQ(10, parsed_seconds("10s"));
+	EXPECT_EQ(1, parsed_seconds("500ms"));
+	EXPECT_EQ(2, parsed_seconds("1.2"));
+	EXPECT_EQ(120, parsed_seconds("2m"));
+	EXPECT_EQ(86400, parsed_seconds("24h"));
+	EXPECT_FALSE(CAPTURE(2, err, opts_seconds("prog", "idle-timeout", "0",
+			     1, 86400, &s)));
+	EXPECT_NE(NULL, strstr(err, "prog: --idle-timeout: '0' is out of range"));
+	EXPECT_FALSE(CAPTURE(2, err, opts_seconds("prog", "idle-timeout",
+			     "86401", 1, 86400, &s)));
+	EXPECT_FALSE(CAPTURE(2, err, opts_seconds("prog", "idle-timeout",
+			     "10x", 1, 86400, &s)));
+	EXPECT_NE(NULL, strstr(err, "is not a duration"));
+	EXPECT_EQ(777, s);
 }
 
 TEST(duration_str_round_trips)
@@ -230,7 +261,7 @@ TEST(deprecated_says_what_instead)
 	char err[512];
 
 	CAPTURE(2, err, (opts_deprecated("loadgen", "-t", "--timeout"), 0));
-	EXPECT_STREQ("loadgen: warning: -t is deprecated, use --timeout (-t goes in the next release)\n",
+	EXPECT_STREQ("loadgen: warning: -t is deprecated and goes in the next release: use --timeout\n",
 		     err);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/opts.h"
 #include "dwarf.h"
 #include "model.h"
 #include "profile.h"
@@ -27,6 +28,12 @@ static void usage(FILE *f)
 "                      layout from its DWARF (needs -g)\n"
 "  -j, --json          one JSON object instead of text\n"
 "  -h, --help          this text\n"
+"  -V, --version       the stacklab release\n"
+"\n"
+"Examples:\n"
+"  fut-server --port 0 --profile prof.json &   ... load it, then SIGTERM\n"
+"  " PROG " prof.json                        ranked suggestions\n"
+"  " PROG " prof.json --binary build/user/fut-server --json\n"
 "\n"
 "Exit status: 0 done, 1 the profile or binary could not be read, 2 bad usage.\n"
 "The model and every number: user/advise/README.md.\n");
@@ -38,6 +45,7 @@ int main(int argc, char **argv)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *binary = NULL, *path;
@@ -48,11 +56,12 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "b:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': binary = optarg; break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': opts_print_version(PROG); return 0;
 		default:
 			fprintf(stderr, PROG ": see --help\n");
 			return 2;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/opts.h"
 #include "fut.h"
 
 static long ntasks = 1000000;
@@ -337,7 +338,9 @@ static void usage(FILE *f)
 "  bytes_per_idle_thread RSS growth per blocked thread (user side only)\n"
 "  *_ratio             thread figure / future figure\n"
 "  --tasks N   tasks for the memory and spawn figures (default 1000000)\n"
-"  --rounds N  hand-offs for wake_poll_ns (default 2000000)\n");
+"  --rounds N  hand-offs for wake_poll_ns (default 2000000)\n"
+"  -V, --version  the stacklab release\n"
+"Example: fut_bench --tasks 100000   (make bench runs it with the defaults)\n");
 }
 
 int main(int argc, char **argv)
@@ -346,12 +349,13 @@ int main(int argc, char **argv)
 		{ "tasks", required_argument, NULL, 't' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double spawn, spawn_run, tspawn, wake, tping, idle, sleep_b, tidle;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -369,6 +373,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			opts_print_version("fut_bench");
 			return 0;
 		default:
 			usage(stderr);

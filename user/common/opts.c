@@ -139,6 +139,20 @@ range:
 	return false;
 }
 
+bool opts_seconds(const char *prog, const char *flag, const char *text,
+		  uint64_t min_s, uint64_t max_s, uint64_t *out_s)
+{
+	uint64_t ns;
+
+	/* Above min_s - 1 s, so that what rounds up to min_s is taken. */
+	if (!opts_duration(prog, flag, text,
+			   min_s ? OPTS_SEC(min_s - 1) + 1 : 0, OPTS_SEC(max_s),
+			   &ns))
+		return false;
+	*out_s = (ns + OPTS_NSEC_PER_SEC - 1) / OPTS_NSEC_PER_SEC;
+	return true;
+}
+
 char *opts_duration_str(uint64_t ns, char *buf, size_t len)
 {
 	size_t i = 0;
@@ -167,6 +181,6 @@ void opts_print_version(const char *prog)
 void opts_deprecated(const char *prog, const char *old, const char *now)
 {
 	fprintf(stderr,
-		"%s: warning: %s is deprecated, use %s (%s goes in the next release)\n",
-		prog, old, now, old);
+		"%s: warning: %s is deprecated and goes in the next release: use %s\n",
+		prog, old, now);
 }

@@ -12,6 +12,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * getopt_long values of the long-only options every tool spells alike:
+ * past any character, so that a short letter never aliases them.
+ */
+enum opts_long {
+	OPTS_LONG_PORT = 0x100,	/* --port: -p is a PID, not a port */
+	OPTS_LONG_FIRST_FREE,	/* a tool's own long-only values start here */
+};
+
+/* What every tool's --help says about values, word for word. */
+#define OPTS_HELP_VALUES \
+	"Durations: a number with ns, us, ms, s, m or h (bare: seconds);\n" \
+	"sizes: digits with K, M or G (powers of 1024).\n"
+
+/*
+ * The options every tool has, then OPTS_HELP_VALUES, for a --help text
+ * whose option descriptions start after PAD (spaces) past the option.
+ */
+#define OPTS_HELP_STD(pad) \
+	"  -h, --help   " pad "this text\n" \
+	"  -V, --version" pad "the stacklab release\n" \
+	"\n" OPTS_HELP_VALUES
+
 /* Durations are held in nanoseconds; these build them readably. */
 #define OPTS_NSEC_PER_USEC 1000ULL
 #define OPTS_NSEC_PER_MSEC 1000000ULL
@@ -39,6 +62,14 @@ bool opts_duration(const char *prog, const char *flag, const char *text,
 		   uint64_t min_ns, uint64_t max_ns, uint64_t *out_ns);
 
 /*
+ * A duration for a setting kept in whole seconds (socket and idle
+ * timeouts): read as opts_duration() reads it, in [min_s, max_s] seconds,
+ * rounded up to a whole second ("500ms" is 1).
+ */
+bool opts_seconds(const char *prog, const char *flag, const char *text,
+		  uint64_t min_s, uint64_t max_s, uint64_t *out_s);
+
+/*
  * Writes a duration the way opts_duration() reads it, in the largest unit
  * that holds it exactly ("1500ms", "2s", "1m"), into buf; returns buf.
  */
@@ -52,8 +83,7 @@ void opts_print_version(const char *prog);
 
 /*
  * An old spelling that still works for one release: says so on stderr,
- * "PROG: warning: OLD is deprecated, use NEW (OLD goes in the next
- * release)".
+ * "PROG: warning: OLD is deprecated and goes in the next release: use NEW".
  */
 void opts_deprecated(const char *prog, const char *old, const char *now);
 

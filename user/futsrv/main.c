@@ -31,7 +31,7 @@ static void usage(FILE *out)
 "state (every connection pays for it) or boxed (only the requests that take\n"
 "the branch do).\n"
 "\n"
-"  -p, --port P              TCP port (0: any free one; the address is printed)\n"
+"      --port P              TCP port (0: any free one; the address is printed)\n"
 "  -a, --addr A              IPv4 address to listen on (default 127.0.0.1)\n"
 "  -t, --threads N           executors, one thread and listener each (default 1)\n"
 "      --heavy inline|boxed  where the heavy branch's state lives (default inline)\n"
@@ -41,18 +41,21 @@ static void usage(FILE *out)
 "  -m, --max-conns N         connections served at once; more get 503\n"
 "                            (default 100000, or what RLIMIT_NOFILE allows)\n"
 "      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
-"      --idle-timeout S      idle or unfinished-head limit; then 408 (default 10)\n"
-"      --shutdown-timeout S  on SIGINT/SIGTERM, exit within S (default 2;\n"
-"                            units ms, s, m as in 1.5s)\n"
-"  -h, --help                this text\n"
+"      --idle-timeout D      idle or unfinished-head limit; then 408 (default 10s)\n"
+"      --shutdown-timeout D  on SIGINT/SIGTERM, exit within D (default 2s)\n"
+OPTS_HELP_STD("             ")
+"Old spelling, for one release: -p P (--port).\n"
+"\n"
+"Examples:\n"
+"  " PROG " --port 0                      any free port, heavy branch inline\n"
+"  " PROG " --port 8080 --heavy boxed --shutdown-timeout 500ms\n"
+"  " PROG " --port 8080 -t 2 --idle-timeout 1m --profile prof.json\n"
 "\n"
 "--profile FILE is written once at start, so that a path that cannot be\n"
 "written fails then, not at exit.\n"
 "SIGINT or SIGTERM: stop accepting; finish the request in flight on each\n"
 "connection, serve nothing pipelined behind it, close; exit 0 when all are\n"
-"closed or at the --shutdown-timeout deadline, whichever is first.\n"
-"\n"
-"example: " PROG " --port 0 --heavy boxed --profile build/fut.json --shutdown-timeout 500ms\n");
+"closed or at the --shutdown-timeout deadline, whichever is first.\n");
 }
 
 static bool parse_args(int argc, char **argv, const char **addr,
@@ -60,7 +63,7 @@ static bool parse_args(int argc, char **argv, const char **addr,
 		       bool *max_conns_given)
 {
 	static const struct option long_opts[] = {
-		{ "port", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, OPTS_LONG_PORT },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "heavy", required_argument, NULL, 'B' },
@@ -71,14 +74,18 @@ static bool parse_args(int argc, char **argv, const char **addr,
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "shutdown-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	uint64_t value;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "p:a:t:H:P:m:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:a:t:H:P:m:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
+			opts_deprecated(PROG, "-p (port)", "--port");
+			/* fall through */
+		case OPTS_LONG_PORT:
 			if (!opts_uint(PROG, "port", optarg, 0, 65535, port))
 				return false;
 			break;
@@ -116,7 +123,7 @@ static bool parse_args(int argc, char **argv, const char **addr,
 			futsrv_cfg.limits.max_head_bytes = value;
 			break;
 		case 'i':
-			if (!opts_uint(PROG, "idle-timeout", optarg, 1, 86400, &value))
+			if (!opts_seconds(PROG, "idle-timeout", optarg, 1, 86400, &value))
 				return false;
 			futsrv_cfg.idle_timeout_s = value;
 			break;
@@ -128,6 +135,9 @@ static bool parse_args(int argc, char **argv, const char **addr,
 			break;
 		case 'h':
 			usage(stdout);
+			exit(0);
+		case 'V':
+			opts_print_version(PROG);
 			exit(0);
 		default:
 			usage(stderr);

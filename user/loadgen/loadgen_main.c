@@ -18,31 +18,40 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: " PROG " --port P --connections N (--requests M | --duration S) [OPTION]...\n"
-"       " PROG " --port P --connections N --idle [--duration S]\n"
+"usage: " PROG " --port P -c N (-n M | -d DURATION) [OPTION]...\n"
+"       " PROG " --port P -c N --idle [-d DURATION]\n"
 "\n"
 "Opens N keep-alive connections to ADDR:P and sends GET / (or GET /heavy,\n"
 "with probability --heavy-ratio) on them from one thread and one io_uring.\n"
 "\n"
-"  -p, --port P            server port\n"
+"      --port P            server port\n"
 "  -a, --addr A            server IPv4 address (default 127.0.0.1)\n"
 "  -c, --connections N     connections held open (on loopback, past a quarter\n"
 "                          of ip_local_port_range they come from 127.0.0.2,\n"
 "                          .3, ...: connect() slows down as ports fill up)\n"
 "  -n, --requests M        stop after M requests in all\n"
-"  -d, --duration S        stop sending after S seconds (fractions allowed)\n"
+"  -d, --duration D        stop sending after D: 500ms, 2s, 1m, bare seconds\n"
+"                          (fractions allowed: 1.5)\n"
 "  -r, --heavy-ratio R     share of GET /heavy, 0..1 (default 0)\n"
 "  -R, --rate Q            open loop: Q requests/s in all, latency counted from\n"
 "                          when each request was due (default: closed loop)\n"
 "  -i, --idle              one request per connection, then hold them all\n"
 "                          (until --duration, or SIGINT); stderr says\n"
 "                          \"loadgen: idle: N connections open\" once they are\n"
-"  -t, --timeout S         per request and per connect (default 10)\n"
+"  -T, --timeout D         per request and per connect, in whole seconds\n"
+"                          (default 10s; checked once a second)\n"
 "  -s, --seed N            heavy/root choice seed (default fixed)\n"
 "  -C, --cpu N             pin loadgen to CPU N\n"
 "  -j, --json              one JSON object on stdout instead of the table\n"
 "  -q, --quiet             no progress lines on stderr\n"
-"  -h, --help              this text\n"
+OPTS_HELP_STD("           ")
+"Old spellings, for one release: -p P (--port), -t S (-T).\n"
+"\n"
+"Examples:\n"
+"  " PROG " --port 8080 -c 100 -d 10s              closed loop, 10 seconds\n"
+"  " PROG " --port 8080 -c 100 -n 100000 -r 0.01   100k requests, 1%% heavy\n"
+"  " PROG " --port 8080 -c 50 --rate 5000 -d 1m    open loop, 5000 requests/s\n"
+"  " PROG " --port 8080 -c 10000 --idle -d 30s     hold 10k idle connections\n"
 "\n"
 "Exit status: 0 when the run completed and at least one response came back\n"
 "(errors are counted in the report); 1 when it could not start, or when\n"
@@ -71,7 +80,7 @@ static bool parse_fraction(const char *flag, const char *text, double min,
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "port", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, OPTS_LONG_PORT },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "connections", required_argument, NULL, 'c' },
 		{ "requests", required_argument, NULL, 'n' },
@@ -79,25 +88,29 @@ int main(int argc, char **argv)
 		{ "heavy-ratio", required_argument, NULL, 'r' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "idle", no_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	struct loadgen_config cfg = { .addr = "127.0.0.1", .timeout_s = 10,
 				      .progress = true };
 	struct loadgen_stats *stats;
-	uint64_t port = 0, value, cpu = UINT64_MAX, nofile;
+	uint64_t port = 0, value, cpu = UINT64_MAX, nofile, ns;
 	bool json = false;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:it:s:C:jqh",
+	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:it:T:s:C:jqhV",
 				  long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
+			opts_deprecated(PROG, "-p (port)", "--port");
+			/* fall through */
+		case OPTS_LONG_PORT:
 			if (!opts_uint(PROG, "port", optarg, 1, 65535, &port))
 				return 2;
 			break;
@@ -113,8 +126,10 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'd':
-			if (!parse_fraction("duration", optarg, 0.001, 1e6, &cfg.duration_s))
+			if (!opts_duration(PROG, "duration", optarg, OPTS_MSEC(1),
+					   OPTS_SEC(1000000), &ns))
 				return 2;
+			cfg.duration_s = (double)ns / OPTS_NSEC_PER_SEC;
 			break;
 		case 'r':
 			if (!parse_fraction("heavy-ratio", optarg, 0, 1, &cfg.heavy_ratio))
@@ -126,7 +141,11 @@ int main(int argc, char **argv)
 			break;
 		case 'i': cfg.idle = true; break;
 		case 't':
-			if (!opts_uint(PROG, "timeout", optarg, 1, 3600, &value))
+			opts_deprecated(PROG, "-t (timeout)", "-T or --timeout");
+			/* fall through */
+		case 'T':
+			/* Timeouts are checked once a second: whole seconds. */
+			if (!opts_seconds(PROG, "timeout", optarg, 1, 3600, &value))
 				return 2;
 			cfg.timeout_s = value;
 			break;
@@ -141,6 +160,7 @@ int main(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'q': cfg.progress = false; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': opts_print_version(PROG); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

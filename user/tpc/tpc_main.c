@@ -37,7 +37,7 @@ static void usage(FILE *out)
 "HTTP/1.1 server, one thread per connection, blocking IO.  GET / answers a\n"
 "short body; GET /heavy digests a --heavy-bytes array on the thread's stack.\n"
 "\n"
-"  -p, --port P              TCP port (0: any free one; the address is printed)\n"
+"      --port P              TCP port (0: any free one; the address is printed)\n"
 "  -a, --addr A              IPv4 address to listen on (default 127.0.0.1)\n"
 "  -s, --stack-size BYTES    thread stack size (default: glibc's, from\n"
 "                            RLIMIT_STACK); K, M, G suffixes\n"
@@ -48,17 +48,20 @@ static void usage(FILE *out)
 "  -m, --max-conns N         connections served at once; more get 503\n"
 "                            (default 100000, or what RLIMIT_NOFILE allows)\n"
 "      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
-"      --idle-timeout S      idle or unfinished-head limit; then 408\n"
-"                            (default 10)\n"
-"      --shutdown-timeout S  on SIGINT/SIGTERM, exit within S (default 2;\n"
-"                            units ms, s, m as in 1.5s)\n"
-"  -h, --help                this text\n"
+"      --idle-timeout D      idle or unfinished-head limit; then 408\n"
+"                            (default 10s)\n"
+"      --shutdown-timeout D  on SIGINT/SIGTERM, exit within D (default 2s)\n"
+OPTS_HELP_STD("             ")
+"Old spelling, for one release: -p P (--port).\n"
+"\n"
+"Examples:\n"
+"  " PROG " --port 0                      any free port, glibc's stacks\n"
+"  " PROG " --port 8080 --stack-size 64K --heavy-bytes 16K --shutdown-timeout 500ms\n"
+"  " PROG " --port 8080 --idle-timeout 1m --max-conns 20000\n"
 "\n"
 "SIGINT or SIGTERM: stop accepting; finish the request in flight on each\n"
 "connection, serve nothing pipelined behind it, close; exit 0 when all are\n"
-"closed or at the --shutdown-timeout deadline, whichever is first.\n"
-"\n"
-"example: " PROG " --port 0 --stack-size 64K --heavy-bytes 16K --shutdown-timeout 500ms\n");
+"closed or at the --shutdown-timeout deadline, whichever is first.\n");
 }
 
 /* The signal thread: the only one that takes SIGINT/SIGTERM. */
@@ -131,7 +134,7 @@ static void accept_loop(pthread_attr_t *attr)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "port", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, OPTS_LONG_PORT },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "stack-size", required_argument, NULL, 's' },
 		{ "heavy-bytes", required_argument, NULL, 'H' },
@@ -141,6 +144,7 @@ int main(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "shutdown-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	uint64_t port = UINT64_MAX, stack_size = 0, value, nofile;
@@ -159,9 +163,12 @@ int main(int argc, char **argv)
 	tpc_cfg.shutdown_timeout_ns = OPTS_SEC(2);
 	tpc_cfg.limits = HTTP_DEFAULT_LIMITS;
 
-	while ((opt = getopt_long(argc, argv, "p:a:s:H:m:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:a:s:H:m:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
+			opts_deprecated(PROG, "-p (port)", "--port");
+			/* fall through */
+		case OPTS_LONG_PORT:
 			if (!opts_uint(PROG, "port", optarg, 0, 65535, &port))
 				return 2;
 			break;
@@ -198,7 +205,7 @@ int main(int argc, char **argv)
 			tpc_cfg.limits.max_head_bytes = value;
 			break;
 		case 'i':
-			if (!opts_uint(PROG, "idle-timeout", optarg, 1, 86400, &value))
+			if (!opts_seconds(PROG, "idle-timeout", optarg, 1, 86400, &value))
 				return 2;
 			tpc_cfg.idle_timeout_s = value;
 			break;
@@ -209,6 +216,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			opts_print_version(PROG);
 			return 0;
 		default:
 			usage(stderr);

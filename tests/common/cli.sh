@@ -1,0 +1,99 @@
+#!/bin/sh
+# Every tool's command line by the one convention: a bad flag is exit 2
+# naming it; --help (examples) and --version; durations with units and
+# sizes with K/M/G taken, bad ones refused naming the flag; old spellings
+# still work and warn.  Run from build/.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. experiments/lib/listening.sh
+
+tmp=$(mktemp -d)
+server_pid=
+trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+version=$(sed -n 's/^\([^ ]*\) (stacklab) \(.*\)/\2/p' <<EOF_V
+$(user/loadgen --version)
+EOF_V
+)
+tools="user/tpc-server user/fut-server user/loadgen user/fut-advise user/bench/fut_bench bpf/stacklab-probe"
+tap_plan 32
+
+# exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
+exit_says() {
+	_want=$1 _pat=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	_rc=$?
+	[ "$_rc" -eq "$_want" ] && grep -q -e "$_pat" "$tmp/err" && return 0
+	tap_diag "$*: exit $_rc, stderr: $(head -c 300 "$tmp/err")"
+	return 1
+}
+
+for t in $tools; do
+	name=$(basename "$t")
+	tap_check "$name: an unknown flag is exit 2, naming it" \
+		exit_says 2 "bogus-flag" "$t" --bogus-flag
+	tap_check "$name: --version is '$name (stacklab) VERSION'" \
+		sh -c "test \"\$('$t' --version)\" = '$name (stacklab) $version'"
+	tap_check "$name: --help, exit 0, with examples" \
+		sh -c "'$t' --help | grep -qi 'example'"
+done
+
+# start ARGS...: a server in the background; its port in $port.
+start() {
+	"$@" >"$tmp/server.out" 2>"$tmp/server.err" &
+	server_pid=$!
+	port=$(listening_port "$tmp/server.out")
+}
+stop() {
+	kill -TERM "$server_pid" 2>/dev/null
+	wait "$server_pid" 2>/dev/null
+	server_pid=
+}
+listens() {
+	start "$@"
+	_ok=$([ -n "$port" ] && echo y)
+	stop
+	[ -n "$_ok" ] || tap_diag "$*: $(head -c 300 "$tmp/server.err")"
+	[ -n "$_ok" ]
+}
+
+# Durations.
+tap_check "loadgen -d 2x: exit 2, not a duration" \
+	exit_says 2 "loadgen: --duration: '2x' is not a duration" user/loadgen --port 1 -c 1 -d 2x
+tap_check "loadgen -T 2h: exit 2, out of range [.., 1h]" \
+	exit_says 2 "loadgen: --timeout: '2h' is out of range" user/loadgen --port 1 -c 1 -n 1 -T 2h
+tap_check "tpc-server --idle-timeout 10parsecs: exit 2, not a duration" \
+	exit_says 2 "tpc-server: --idle-timeout: '10parsecs' is not a duration" user/tpc-server --port 0 --idle-timeout 10parsecs
+tap_check "fut-server --idle-timeout 0: exit 2, out of range" \
+	exit_says 2 "fut-server: --idle-timeout: '0' is out of range" user/fut-server --port 0 --idle-timeout 0
+tap_check "tpc-server --idle-timeout 1m: serves" listens user/tpc-server --port 0 --idle-timeout 1m
+tap_check "fut-server --idle-timeout 1500ms: serves" listens user/fut-server --port 0 --idle-timeout 1500ms
+
+start user/tpc-server --port 0
+# 500ms taken as 500 s would outlive the timeout: it must end by itself.
+tap_check "loadgen -d 500ms -T 2s: a run that ends by itself, exit 0" \
+	sh -c "timeout 60 user/loadgen --port $port -c 2 -d 500ms -T 2s --quiet >/dev/null"
+tap_check "loadgen -d 0.3 (bare seconds, a fraction): exit 0" \
+	sh -c "timeout 60 user/loadgen --port $port -c 2 -d 0.3 --quiet >/dev/null"
+tap_check "loadgen -t 5 (old spelling): works and warns" \
+	exit_says 0 "warning: -t (timeout) is deprecated.*use -T" \
+	user/loadgen --port "$port" -c 1 -n 10 -t 5 --quiet
+stop
+
+# Sizes.
+tap_check "tpc-server --stack-size 64KB: exit 2, not a byte count" \
+	exit_says 2 "tpc-server: --stack-size: '64KB' is not a byte count" user/tpc-server --port 0 --stack-size 64KB
+tap_check "fut-server --heavy-bytes 1.5M: exit 2, not a byte count" \
+	exit_says 2 "fut-server: --heavy-bytes: '1.5M' is not a byte count" user/fut-server --port 0 --heavy-bytes 1.5M
+tap_check "tpc-server --stack-size 256K --heavy-bytes 16k: serves" \
+	listens user/tpc-server --port 0 --stack-size 256K --heavy-bytes 16k
+tap_check "fut-server --heavy-bytes 1M --max-header-bytes 4K: serves" \
+	listens user/fut-server --port 0 --heavy-bytes 1M --max-header-bytes 4K
+
+# Old spelling of --port.
+old_port() {
+	listens user/tpc-server -p 0 &&
+		grep -q 'warning: -p (port) is deprecated.*use --port' "$tmp/server.err"
+}
+tap_check "tpc-server -p 0 (old spelling): serves and warns" old_port
+tap_exit
