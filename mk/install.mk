@@ -31,6 +31,11 @@ install: all
 	@install -m 0755 $(INSTALL_SCRIPTS) $(INST_SHARE)/experiments/
 	@install -m 0644 $(INSTALL_SCRIPT_LIB) $(INST_SHARE)/experiments/lib/
 	@install -m 0644 VERSION $(INST_SHARE)/VERSION
+	@# The experiments run their tools as build/user/X, build/bpf/X:
+	@# that tree, under share/stacklab, links to the installed binaries.
+	@for f in $(INSTALL_BINS:$(B)/%=%); do \
+		d=$(INST_SHARE)/build/$$(dirname $$f); up=$$(echo $$f | sed 's|[^/]*/|../|g; s|[^/]*$$||'); \
+		install -d $$d && ln -sfn ../../$$up../bin/$$(basename $$f) $$d/; done
 	@install -m 0644 $(INSTALL_DOCS) $(INST_DOC)/
 	@install -m 0644 Kbuild $(INST_KSRC)/Kbuild
 	@install -m 0644 $(KMOD_SRCS) $(INST_KSRC)/kmod/

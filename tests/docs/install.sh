@@ -23,7 +23,7 @@ bins=$(ls "$usr/bin" 2>/dev/null)
 pages=$(cd "$usr/share/man" 2>/dev/null && ls man*/*)
 npages=$(echo "$pages" | grep -c .)
 nbins=$(echo "$bins" | grep -c .)
-tap_plan $((8 + 2 * nbins + npages))
+tap_plan $((9 + 2 * nbins + npages))
 
 tap_check "make install DESTDIR=... PREFIX=/usr exits 0" test $rc -eq 0
 has_all() { for f in "$@"; do [ -e "$f" ] || { tap_diag "missing $f"; return 1; }; done; }
@@ -35,6 +35,21 @@ tap_check "the experiments and VERSION are in share/stacklab/" has_all \
 	"$usr/share/stacklab/experiments/lib/paired-run.sh"
 tap_check "the installed paired answers --help" \
 	sh -c "'$usr/share/stacklab/experiments/paired' --help | grep -q '^usage: '"
+# Installed, paired runs the installed tools (share/stacklab/build/ links
+# to bin/): one short tpc run, from a directory with no build tree.
+paired_runs() {
+	(cd "$tmp" && "$usr/share/stacklab/experiments/paired" --conns 10 \
+		--duration 0.5 --variants tpc --out "$tmp/paired") \
+		>"$tmp/paired.log" 2>&1 &&
+	jq -e '.complete and ([.runs[] | select(.variant == "tpc")] | length) == 1' \
+		"$tmp/paired/results.json" >/dev/null ||
+	{ tail -n 5 "$tmp/paired.log" | sed 's/^/# /'; return 1; }
+}
+if [ "$(id -u)" -eq 0 ]; then
+	tap_check "the installed paired measures the installed tpc-server" paired_runs
+else
+	tap_skip "the installed paired measures the installed tpc-server" "needs root (BPF)"
+fi
 built_kos=$(ls build/kmod/*/stacklab.ko 2>/dev/null)
 want_kos=$(for ko in $built_kos; do echo "$usr/lib/stacklab/modules/$(basename "$(dirname "$ko")")/stacklab.ko"; done)
 tap_check "every built module is in lib/stacklab/modules/KVERSION/" \
