@@ -13,5 +13,7 @@ $(COMMON_OBJS): $(B)/obj/%.o: %.c
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Iuser -MMD -c $< -o $@
 
-# --version reads VERSION through CFLAGS: a new release rebuilds it.
-$(B)/obj/user/common/opts.o: VERSION
+# STACKLAB_VERSION comes from VERSION through CFLAGS: what compiles it in
+# is rebuilt on a new release (the rest links opts.o).
+$(B)/obj/user/common/opts.o $(B)/bpf/stacklab-probe.o: VERSION
+$(B)/san/tpc-server $(B)/san/fut-server: VERSION
