@@ -15,7 +15,7 @@ $(user/loadgen --version)
 EOF_V
 )
 tools="user/tpc-server user/fut-server user/loadgen user/fut-advise user/bench/fut_bench bpf/stacklab-probe"
-tap_plan 32
+tap_plan 33
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -78,6 +78,10 @@ tap_check "loadgen -d 0.3 (bare seconds, a fraction): exit 0" \
 tap_check "loadgen -t 5 (old spelling): works and warns" \
 	exit_says 0 "warning: -t (timeout) is deprecated.*use -T" \
 	user/loadgen --port "$port" -c 1 -n 10 -t 5 --quiet
+tap_check "loadgen -i -s 3 (old spellings): work and warn" \
+	sh -c "user/loadgen --port $port -c 2 -i -s 3 -d 0.2 --quiet 2>'$tmp/e' &&
+	       grep -q 'warning: -i (idle) is deprecated.*use --idle' '$tmp/e' &&
+	       grep -q 'warning: -s (seed) is deprecated.*use --seed' '$tmp/e'"
 stop
 
 # Sizes.

@@ -15,6 +15,9 @@
 
 #define PROG "loadgen"
 
+/* Long-only options of loadgen's own. */
+enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED };
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -35,17 +38,18 @@ static void usage(FILE *out)
 "  -r, --heavy-ratio R     share of GET /heavy, 0..1 (default 0)\n"
 "  -R, --rate Q            open loop: Q requests/s in all, latency counted from\n"
 "                          when each request was due (default: closed loop)\n"
-"  -i, --idle              one request per connection, then hold them all\n"
+"      --idle              one request per connection, then hold them all\n"
 "                          (until --duration, or SIGINT); stderr says\n"
 "                          \"loadgen: idle: N connections open\" once they are\n"
 "  -T, --timeout D         per request and per connect, in whole seconds\n"
 "                          (default 10s; checked once a second)\n"
-"  -s, --seed N            heavy/root choice seed (default fixed)\n"
+"      --seed N            heavy/root choice seed (default fixed)\n"
 "  -C, --cpu N             pin loadgen to CPU N\n"
 "  -j, --json              one JSON object on stdout instead of the table\n"
 "  -q, --quiet             no progress lines on stderr\n"
 OPTS_HELP_STD("           ")
-"Old spellings, for one release: -p P (--port), -t S (-T).\n"
+"Old spellings, for one release: -p P (--port), -t S (-T), -i (--idle),\n"
+"-s N (--seed): the letters mean other things in the other tools.\n"
 "\n"
 "Examples:\n"
 "  " PROG " --port 8080 -c 100 -d 10s              closed loop, 10 seconds\n"
@@ -87,9 +91,9 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "heavy-ratio", required_argument, NULL, 'r' },
 		{ "rate", required_argument, NULL, 'R' },
-		{ "idle", no_argument, NULL, 'i' },
+		{ "idle", no_argument, NULL, OPT_IDLE },
 		{ "timeout", required_argument, NULL, 'T' },
-		{ "seed", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -139,7 +143,12 @@ int main(int argc, char **argv)
 			if (!parse_fraction("rate", optarg, 0.001, 1e9, &cfg.rate))
 				return 2;
 			break;
-		case 'i': cfg.idle = true; break;
+		case 'i':
+			opts_deprecated(PROG, "-i (idle)", "--idle");
+			/* fall through */
+		case OPT_IDLE:
+			cfg.idle = true;
+			break;
 		case 't':
 			opts_deprecated(PROG, "-t (timeout)", "-T or --timeout");
 			/* fall through */
@@ -150,6 +159,9 @@ int main(int argc, char **argv)
 			cfg.timeout_s = value;
 			break;
 		case 's':
+			opts_deprecated(PROG, "-s (seed)", "--seed");
+			/* fall through */
+		case OPT_SEED:
 			if (!opts_uint(PROG, "seed", optarg, 0, UINT64_MAX, &cfg.seed))
 				return 2;
 			break;
