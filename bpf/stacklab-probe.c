@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/opts.h"
 #include "kstack.h"
 #include "live.h"
 #include "report.h"
@@ -93,17 +94,15 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* A duration as every stacklab tool reads it: 500ms, 2s, 1m, 1.5. */
 static double parse_seconds(const char *arg, const char *what)
 {
-	char *end;
-	double v;
+	uint64_t ns;
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v > 0) || v > 1e7)
-		usage_error("%s must be a positive number of seconds, not '%s'",
-			   what, arg);
-	return v;
+	if (!opts_duration(PROG, what, arg, 1, OPTS_SEC(10000000), &ns))
+		usage_error("-%c must be a positive number of seconds or a duration (500ms, 2s, 1m), not '%s'",
+			    what[0], arg);
+	return (double)ns / OPTS_NSEC_PER_SEC;
 }
 
 static void set_kind(enum target_kind kind)
@@ -143,10 +142,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		strcpy(env.target.comm, arg);
 		break;
 	case 'd':
-		env.duration_s = parse_seconds(arg, "-d");
+		env.duration_s = parse_seconds(arg, "duration");
 		break;
 	case 'i':
-		env.interval_s = parse_seconds(arg, "-i");
+		env.interval_s = parse_seconds(arg, "interval");
 		break;
 	case 'S':
 		env.no_syscalls = true;

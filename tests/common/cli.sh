@@ -15,7 +15,7 @@ $(user/loadgen --version)
 EOF_V
 )
 tools="user/tpc-server user/fut-server user/loadgen user/fut-advise user/bench/fut_bench bpf/stacklab-probe"
-tap_plan 33
+tap_plan 35
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -68,6 +68,17 @@ tap_check "fut-server --idle-timeout 0: exit 2, out of range" \
 	exit_says 2 "fut-server: --idle-timeout: '0' is out of range" user/fut-server --port 0 --idle-timeout 0
 tap_check "tpc-server --idle-timeout 1m: serves" listens user/tpc-server --port 0 --idle-timeout 1m
 tap_check "fut-server --idle-timeout 1500ms: serves" listens user/fut-server --port 0 --idle-timeout 1500ms
+
+tap_check "stacklab-probe -d 2x: exit 2, not a duration" \
+	exit_says 2 "stacklab-probe: --duration: '2x' is not a duration" bpf/stacklab-probe -d 2x -- true
+if [ "$(id -u)" -eq 0 ]; then
+	# 300ms taken as 300 s would outlive the timeout.
+	tap_check "stacklab-probe -d 300ms -i 100ms: ends by itself, exit 0" \
+		sh -c "timeout 60 bpf/stacklab-probe -d 300ms -i 100ms --json -- sleep 100 >'$tmp/probe.out' 2>/dev/null &&
+		       grep -q '\"type\": *\"final\"' '$tmp/probe.out'"
+else
+	tap_skip "stacklab-probe -d 300ms: ends by itself" "needs root (BPF)"
+fi
 
 start user/tpc-server --port 0
 # 500ms taken as 500 s would outlive the timeout: it must end by itself.
