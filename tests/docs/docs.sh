@@ -12,7 +12,7 @@ cd "$src" || exit 1
 # The manuals: every markdown file in the repository.
 mapfile -t docs < <(git ls-files '*.md' 2>/dev/null | grep . || find . -name '*.md' -not -path './build/*')
 [ ${#docs[@]} -gt 0 ] || docs=(README.md docs/design.md)
-tap_plan 6
+tap_plan 7
 
 # A path a manual names: in the source tree, or in the build tree (the
 # manuals write commands as run from build/, e.g. user/tpc-server).
@@ -68,6 +68,20 @@ tap_check "no file names a document outside the repository" test -z "$outside"
 history=$(text_grep -iE '\bissues? #?[0-9]+|the issue'"'"'?s?\b')
 [ -z "$history" ] || tap_diag "$history"
 tap_check "no file cites an issue or the project's history" test -z "$history"
+
+# Every manual is a man page (mk/man.mk), with a title, NAME and SYNOPSIS.
+sources=$(grep -oE '[a-z.-]+\.[1-8]:[^ \\]+\.md' mk/man.mk | cut -d: -f2)
+unpaged=
+for d in "${docs[@]}"; do
+	case " $(echo $sources) " in *" $d "*) ;; *) unpaged="$unpaged $d" ;; esac
+done
+for d in $sources; do
+	head -n 1 "$d" | grep -qE '^# [a-zA-Z0-9_.-]+\([1-8]\)$' &&
+		grep -q '^## NAME$' "$d" && grep -q '^## SYNOPSIS$' "$d" ||
+		unpaged="$unpaged $d(no '# NAME(N)', '## NAME' or '## SYNOPSIS')"
+done
+[ -z "$unpaged" ] || tap_diag "not a man page:$unpaged"
+tap_check "every manual is a man page with NAME and SYNOPSIS" test -z "$unpaged"
 
 # Figures that change with the code are derived, not typed in.
 kver=$(grep -nE '[0-9]+\.[0-9]+\.[0-9]+-[0-9]+(-amd64|\+deb)|[0-9]+\.[0-9]+\.[0-9]+\+deb[0-9]+' "${docs[@]}")
