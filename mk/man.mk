@@ -12,13 +12,14 @@ MAN_SOURCES := stacklab.7:README.md \
 	       stacklab.ko.4:kmod/README.md \
 	       stacklab-user.7:user/README.md \
 	       fut-advise.1:user/advise/README.md \
-	       stacklab-experiments.1:experiments/README.md
+	       stacklab-experiments.1:experiments/README.md \
+	       go-server.1:experiments/peers/go-server/README.md
 
 # ALIAS:PAGE, for the tools whose page is part of a larger manual.
 MAN_ALIASES := libfut.3:stacklab-user.7 tpc-server.1:stacklab-user.7 \
 	       fut-server.1:stacklab-user.7 loadgen.1:stacklab-user.7 \
 	       paired.1:stacklab-experiments.1 \
-	       bench-conns.1:stacklab-experiments.1
+	       bench-conns.1:stacklab-experiments.1 go-grow.1:go-server.1
 
 man_page   = $(word 1,$(subst :, ,$(1)))
 man_source = $(word 2,$(subst :, ,$(1)))

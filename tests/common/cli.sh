@@ -15,7 +15,14 @@ $(user/loadgen --version)
 EOF_V
 )
 tools="user/tpc-server user/fut-server user/loadgen user/fut-advise user/bench/fut_bench bpf/stacklab-probe"
-tap_plan 35
+# The Go peer, when go is installed (mk/peers.mk builds it then).
+go_tools=
+for t in peers/go-server peers/go-grow; do
+	[ -x "$t" ] && go_tools="$go_tools $t"
+done
+tools="$tools$go_tools"
+ngo=$(echo $go_tools | wc -w)
+tap_plan $((35 + 3 * ngo + 2))
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -94,6 +101,20 @@ tap_check "loadgen -i -s 3 (old spellings): work and warn" \
 	       grep -q 'warning: -i (idle) is deprecated.*use --idle' '$tmp/e' &&
 	       grep -q 'warning: -s (seed) is deprecated.*use --seed' '$tmp/e'"
 stop
+
+# The Go peer reads the same spellings.
+if [ -x peers/go-server ]; then
+	tap_check "go-server --idle-timeout 2x: exit 2, naming the flag" \
+		exit_says 2 "idle-timeout" peers/go-server --port 0 --idle-timeout 2x
+	go_old() {
+		listens peers/go-server -p 0 -t 2 --idle-timeout 1m &&
+			grep -q 'warning: -p (port) is deprecated.*use --port' "$tmp/server.err"
+	}
+	tap_check "go-server -p 0 -t 2 --idle-timeout 1m: serves, -p warns" go_old
+else
+	tap_skip "go-server --idle-timeout 2x" "go is not installed"
+	tap_skip "go-server -p 0 -t 2" "go is not installed"
+fi
 
 # Sizes.
 tap_check "tpc-server --stack-size 64KB: exit 2, not a byte count" \

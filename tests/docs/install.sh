@@ -43,7 +43,9 @@ paired_runs() {
 		>"$tmp/paired.log" 2>&1 &&
 	jq -e '.complete and ([.runs[] | select(.variant == "tpc")] | length) == 1' \
 		"$tmp/paired/results.json" >/dev/null ||
-	{ tail -n 5 "$tmp/paired.log" | sed 's/^/# /'; return 1; }
+	{ tail -n 5 "$tmp/paired.log" | sed 's/^/# /'
+	  jq -c '.error' "$tmp/paired/results.json" 2>/dev/null | sed 's/^/# error: /'
+	  tail -n 5 "$tmp/paired/run.log" 2>/dev/null | sed 's/^/# run.log: /'; return 1; }
 }
 if [ "$(id -u)" -eq 0 ]; then
 	tap_check "the installed paired measures the installed tpc-server" paired_runs

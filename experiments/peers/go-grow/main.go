@@ -36,7 +36,7 @@ same call on that goroutine once its stack is grown.  Run it alone (timing).
                     K, M, G suffixes; at most 256M)
   --samples K       fresh goroutines timed (default 200)
   -h, --help        this text
-  --version         print "go-grow (stacklab) VERSION"
+  -V, --version     print "go-grow (stacklab) VERSION"
 
 Ends with key value lines (medians, ns):
   go_grow_ns        the call that grows the stack
@@ -132,7 +132,9 @@ func parseArgs(args []string) (heavyBytes, samples int, err error) {
 	fs.SetOutput(io.Discard)
 	fs.Var(&cliflag.Uint{V: &hb, Min: 1, Max: heavy.MaxBytes, Sizes: true}, "heavy-bytes", "")
 	fs.Var(&cliflag.Uint{V: &sm, Min: 1, Max: 100000}, "samples", "")
-	fs.BoolVar(&version, "version", false, "")
+	for _, name := range []string{"version", "V"} {
+		fs.BoolVar(&version, name, false, "")
+	}
 	if err = fs.Parse(args); err != nil {
 		return
 	}

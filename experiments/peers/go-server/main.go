@@ -43,7 +43,7 @@ HTTP/1.1 server, one goroutine per connection (Go's copying stacks).
 GET / answers a short body; GET /heavy digests --heavy-bytes held on the
 goroutine's stack, so the runtime grows that stack by copying.
 
-  -p, --port P                TCP port (0: any free one; the address is printed)
+      --port P                TCP port (0: any free one; the address is printed)
   -a, --addr A                IPv4 address to listen on (default 127.0.0.1)
   -H, --heavy-bytes N         GET /heavy scratch size (default 256K, at most 256M);
                               K, M, G suffixes
@@ -52,14 +52,15 @@ goroutine's stack, so the runtime grows that stack by copying.
       --max-header-bytes N    request head limit; more gets 431 (default 8K)
       --idle-timeout T        idle or unfinished-head limit; then 408 (default 10s)
       --shutdown-timeout T    on SIGTERM, exit within T (default 2s)
-      --threads N             GOMAXPROCS (default 1)
+  -t, --threads N             GOMAXPROCS (default 1)
       --stats FILE            write the runtime's stack and GC figures to FILE
                               as one JSON object at exit and on each SIGUSR1
   -h, --help                  this text
-      --version               print "go-server (stacklab) VERSION"
+  -V, --version               print "go-server (stacklab) VERSION"
 
 Durations T: a number with an optional unit ns, us, ms, s, m or h
-(500ms, 1.5s, 1m); a bare number is seconds.
+(500ms, 1.5s, 1m); a bare number is seconds.  Old spelling, for one
+release: -p P (--port).
 
 SIGINT or SIGTERM: stop accepting, finish the request in flight on each
 connection, serve nothing pipelined behind it, close, exit 0.
@@ -87,9 +88,9 @@ func run(args []string) int {
 	portFlag := &cliflag.Uint{V: &port, Max: 65535}
 	maxConnsFlag := &cliflag.Uint{V: &maxConns, Min: 1, Max: 1 << 32}
 	heavyFlag := &cliflag.Uint{V: &heavyBytes, Min: 1, Max: heavy.MaxBytes, Sizes: true}
-	for _, name := range []string{"port", "p"} {
-		fs.Var(portFlag, name, "")
-	}
+	fs.Var(portFlag, "port", "")
+	// -p is a PID in the other tools.
+	fs.Var(&cliflag.Deprecated{Value: portFlag, Prog: prog, Old: "-p (port)", New: "--port"}, "p", "")
 	for _, name := range []string{"addr", "a"} {
 		fs.StringVar(&addr, name, addr, "")
 	}
@@ -102,8 +103,13 @@ func run(args []string) int {
 	fs.Var(&cliflag.Uint{V: &headBytes, Min: 256, Max: 1 << 20, Sizes: true}, "max-header-bytes", "")
 	fs.Var(&cliflag.Duration{V: &idle, Min: time.Millisecond, Max: 24 * time.Hour}, "idle-timeout", "")
 	fs.Var(&cliflag.Duration{V: &shutdown, Max: 24 * time.Hour}, "shutdown-timeout", "")
-	fs.BoolVar(&version, "version", false, "")
-	fs.Var(&cliflag.Uint{V: &threads, Min: 1, Max: 4096}, "threads", "")
+	for _, name := range []string{"version", "V"} {
+		fs.BoolVar(&version, name, false, "")
+	}
+	threadsFlag := &cliflag.Uint{V: &threads, Min: 1, Max: 4096}
+	for _, name := range []string{"threads", "t"} {
+		fs.Var(threadsFlag, name, "")
+	}
 	fs.StringVar(&statsPath, "stats", "", "")
 
 	if err := fs.Parse(args); err != nil {
