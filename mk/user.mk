@@ -68,11 +68,13 @@ $(B)/user/bench/%: user/bench/%.c $(B)/obj/user/common/opts.o $(LIBFUT)
 SEGMENT_BENCH := $(B)/user/bench/segment_bench
 USER_BINS     += $(SEGMENT_BENCH)
 
-$(SEGMENT_BENCH): user/bench/segment_bench.c $(B)/obj/split/user/bench/segment_split.o $(LIBFUT)
+$(SEGMENT_BENCH): user/bench/segment_bench.c $(B)/obj/split/user/bench/segment_split.o \
+		  $(B)/obj/user/common/opts.o $(LIBFUT)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser/bench -MMD $(SPLIT_LDFLAGS) -o $@ $< \
-		$(B)/obj/split/user/bench/segment_split.o $(LIBFUT) $(LDLIBS_CORO)
+	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser/bench -Iuser -MMD $(SPLIT_LDFLAGS) -o $@ $< \
+		$(B)/obj/split/user/bench/segment_split.o $(B)/obj/user/common/opts.o \
+		$(LIBFUT) $(LDLIBS_CORO)
 
 bench: $(BENCH_BINS) $(SEGMENT_BENCH)
 	@$(B)/user/bench/fut_bench

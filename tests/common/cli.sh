@@ -14,7 +14,7 @@ version=$(sed -n 's/^\([^ ]*\) (stacklab) \(.*\)/\2/p' <<EOF_V
 $(user/loadgen --version)
 EOF_V
 )
-tools="user/tpc-server user/fut-server user/loadgen user/fut-advise user/bench/fut_bench bpf/stacklab-probe"
+tools="user/tpc-server user/fut-server user/coro-server user/loadgen user/fut-advise user/bench/fut_bench user/bench/segment_bench bpf/stacklab-probe"
 # The Go peer, when go is installed (mk/peers.mk builds it then).
 go_tools=
 for t in peers/go-server peers/go-grow; do
@@ -22,7 +22,7 @@ for t in peers/go-server peers/go-grow; do
 done
 tools="$tools$go_tools"
 ngo=$(echo $go_tools | wc -w)
-tap_plan $((35 + 3 * ngo + 2))
+tap_plan $((45 + 3 * ngo + 2))
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -75,6 +75,10 @@ tap_check "fut-server --idle-timeout 0: exit 2, out of range" \
 	exit_says 2 "fut-server: --idle-timeout: '0' is out of range" user/fut-server --port 0 --idle-timeout 0
 tap_check "tpc-server --idle-timeout 1m: serves" listens user/tpc-server --port 0 --idle-timeout 1m
 tap_check "fut-server --idle-timeout 1500ms: serves" listens user/fut-server --port 0 --idle-timeout 1500ms
+tap_check "coro-server --shutdown-timeout 10x: exit 2, not a duration" \
+	exit_says 2 "coro-server: --shutdown-timeout: '10x' is not a duration" user/coro-server --port 0 --shutdown-timeout 10x
+tap_check "coro-server --idle-timeout 1m --shutdown-timeout 500ms: serves" \
+	listens user/coro-server --port 0 --idle-timeout 1m --shutdown-timeout 500ms
 
 tap_check "stacklab-probe -d 2x: exit 2, not a duration" \
 	exit_says 2 "stacklab-probe: --duration: '2x' is not a duration" bpf/stacklab-probe -d 2x -- true
@@ -123,6 +127,10 @@ tap_check "fut-server --heavy-bytes 1.5M: exit 2, not a byte count" \
 	exit_says 2 "fut-server: --heavy-bytes: '1.5M' is not a byte count" user/fut-server --port 0 --heavy-bytes 1.5M
 tap_check "tpc-server --stack-size 256K --heavy-bytes 16k: serves" \
 	listens user/tpc-server --port 0 --stack-size 256K --heavy-bytes 16k
+tap_check "coro-server --stack-size 64KB: exit 2, not a byte count" \
+	exit_says 2 "coro-server: --stack-size: '64KB' is not a byte count" user/coro-server --port 0 --stack-size 64KB
+tap_check "coro-server --stack split --stack-size 16K: serves" \
+	listens user/coro-server --port 0 --stack split --stack-size 16K
 tap_check "fut-server --heavy-bytes 1M --max-header-bytes 4K: serves" \
 	listens user/fut-server --port 0 --heavy-bytes 1M --max-header-bytes 4K
 

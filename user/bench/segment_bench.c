@@ -18,6 +18,7 @@
 #include <string.h>
 #include <x86intrin.h>
 
+#include "common/opts.h"
 #include "fut.h"
 #include "fut_coro.h"
 #include "segment_split.h"
@@ -236,6 +237,8 @@ static void usage(FILE *f)
 "\n"
 "  --calls N   leaf calls per point and repetition (default %ld)\n"
 "  --iters N   loop iterations per box measurement (default %ld)\n"
+"  -h, --help     this text\n"
+"  -V, --version  the stacklab release\n"
 "\n"
 "key value lines (ns unless a ratio):\n"
 "  split_call_ns           a leaf call inside a segment (median over the scan)\n"
@@ -248,7 +251,7 @@ static void usage(FILE *f)
 "  inline_loop_ns          one iteration, the child inline\n"
 "  box_penalty             box_loop_ns / box_hoisted_ns\n"
 "\n"
-"example:\n"
+"Example:\n"
 "  flock /tmp/stacklab-bench.lock build/user/bench/segment_bench\n",
 		MAX_DEPTH + 1, SEGMENT_PAD_STEPS, REPS, CHILD_SCRATCH, calls, iters);
 }
@@ -259,15 +262,20 @@ static bool parse(int argc, char **argv)
 		{ "calls", required_argument, NULL, 'c' },
 		{ "iters", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	char *end;
 	long v;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
+			exit(0);
+		}
+		if (opt == 'V') {
+			opts_print_version(PROG);
 			exit(0);
 		}
 		if (opt != 'c' && opt != 'i') {

@@ -33,7 +33,7 @@ static void usage(FILE *out)
 "connection, blocking-style IO on io_uring.  GET / answers a short body;\n"
 "GET /heavy digests a --heavy-bytes array on the coroutine's stack.\n"
 "\n"
-"  -p, --port P              TCP port (0: any free one; the address is printed)\n"
+"      --port P              TCP port (0: any free one; the address is printed)\n"
 "  -a, --addr A              IPv4 address to listen on (default 127.0.0.1)\n"
 "  -t, --threads N           executors, one thread and listener each (default 1)\n"
 "      --stack fixed|split   fixed: one mapping per coroutine with a guard page;\n"
@@ -45,17 +45,16 @@ static void usage(FILE *out)
 "  -m, --max-conns N         connections served at once; more get 503\n"
 "                            (default 100000, or what RLIMIT_NOFILE allows)\n"
 "      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
-"      --idle-timeout S      idle or unfinished-head limit; then 408 (default 10)\n"
-"      --shutdown-timeout S  on SIGINT/SIGTERM, exit within S (default 2;\n"
-"                            units ms, s, m as in 1.5s)\n"
-"  -V, --version             print the stacklab release and exit\n"
-"  -h, --help                this text\n"
+"      --idle-timeout D      idle or unfinished-head limit; then 408 (default 10s)\n"
+"      --shutdown-timeout D  on SIGINT/SIGTERM, exit within D (default 2s)\n"
+OPTS_HELP_STD("             ")
+"Old spelling, for one release: -p P (--port).\n"
 "\n"
 "SIGINT or SIGTERM: stop accepting; finish the request in flight on each\n"
 "connection, serve nothing pipelined behind it, close; exit 0 when all are\n"
 "closed or at the --shutdown-timeout deadline, whichever is first.\n"
 "\n"
-"examples:\n"
+"Examples:\n"
 "  " PROG " --port 0 --stack split\n"
 "  " PROG " --port 8080 --stack fixed --stack-size 512K --heavy-bytes 256K\n"
 "  " PROG " --port 0 --stack split --shutdown-timeout 500ms\n");
@@ -78,7 +77,7 @@ static bool parse_args(int argc, char **argv, const char **addr,
 		       uint64_t *port, uint64_t *threads, bool *max_conns_given)
 {
 	static const struct option long_opts[] = {
-		{ "port", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, OPTS_LONG_PORT },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "stack", required_argument, NULL, 'S' },
@@ -98,6 +97,9 @@ static bool parse_args(int argc, char **argv, const char **addr,
 	while ((opt = getopt_long(argc, argv, "p:a:t:s:H:m:Vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
+			opts_deprecated(PROG, "-p (port)", "--port");
+			/* fall through */
+		case OPTS_LONG_PORT:
 			if (!opts_uint(PROG, "port", optarg, 0, 65535, port))
 				return false;
 			break;
@@ -135,7 +137,7 @@ static bool parse_args(int argc, char **argv, const char **addr,
 			corosrv_cfg.limits.max_head_bytes = value;
 			break;
 		case 'i':
-			if (!opts_uint(PROG, "idle-timeout", optarg, 1, 86400, &value))
+			if (!opts_seconds(PROG, "idle-timeout", optarg, 1, 86400, &value))
 				return false;
 			corosrv_cfg.idle_timeout_s = value;
 			break;
