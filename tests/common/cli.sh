@@ -49,7 +49,8 @@ done
 start() {
 	"$@" >"$tmp/server.out" 2>"$tmp/server.err" &
 	server_pid=$!
-	port=$(listening_port "$tmp/server.out")
+	# Up to 20 s: the machine may be busy with builds.
+	port=$(listening_port "$tmp/server.out" 20)
 }
 stop() {
 	kill -TERM "$server_pid" 2>/dev/null
