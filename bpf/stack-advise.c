@@ -46,7 +46,7 @@ static struct env {
 
 static volatile sig_atomic_t stop_signal;
 
-const char *argp_program_version = "stack-advise 1.0";
+const char *argp_program_version = "stack-advise (stacklab) " STACKLAB_VERSION;
 static const char doc[] =
 "Find the functions that make thread stacks deep: every first touch of a\n"
 "stack page of the target's threads is counted in the kernel by faulting\n"

@@ -14,7 +14,7 @@ version=$(sed -n 's/^\([^ ]*\) (stacklab) \(.*\)/\2/p' <<EOF_V
 $(user/loadgen --version)
 EOF_V
 )
-tools="user/tpc-server user/fut-server user/coro-server user/loadgen user/fut-advise user/bench/fut_bench user/bench/segment_bench bpf/stacklab-probe"
+tools="user/tpc-server user/fut-server user/coro-server user/loadgen user/fut-advise user/bench/fut_bench user/bench/segment_bench bpf/stacklab-probe bpf/stack-advise"
 # The Go peer, when go is installed (mk/peers.mk builds it then).
 go_tools=
 for t in peers/go-server peers/go-grow; do
@@ -22,7 +22,7 @@ for t in peers/go-server peers/go-grow; do
 done
 tools="$tools$go_tools"
 ngo=$(echo $go_tools | wc -w)
-tap_plan $((45 + 3 * ngo + 2))
+tap_plan $((48 + 3 * ngo + 2))
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {

@@ -90,11 +90,13 @@ TEST(sleeps_end_in_deadline_order)
 	h[3] = FUT_SPAWN(ex, &sleeper_type, false, sleeper_init, 0, '0');
 	ASSERT_EQ(0, fut_exec_run(ex));
 	ASSERT_EQ(4, strlen(order));
-	for (int i = 1; i < 4; i++)
+	/* Braces: the harness's TH_LOG handler is a statement of its own. */
+	for (int i = 1; i < 4; i++) {
 		EXPECT_LE(deadline_of[(unsigned char)order[i - 1]],
 			  deadline_of[(unsigned char)order[i]])
 			TH_LOG("'%c' ended before '%c' (order %s)", order[i - 1],
 			       order[i], order);
+	}
 	for (int i = 0; i < 4; i++) {
 		ASSERT_EQ(0, fut_join_now(h[i], &r));
 		EXPECT_EQ(1, r); /* never early */
