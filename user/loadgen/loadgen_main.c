@@ -37,7 +37,9 @@ static void usage(FILE *out)
 "  -i, --idle              one request per connection, then hold them all\n"
 "                          (until --duration, or SIGINT); stderr says\n"
 "                          \"loadgen: idle: N connections open\" once they are\n"
-"  -t, --timeout S         per request and per connect (default 10)\n"
+"  -I, --idle-requests K   --idle: K requests per connection (each GET /heavy\n"
+"                          with probability --heavy-ratio) before holding\n"
+"                          (default 1)\n""  -t, --timeout S         per request and per connect (default 10)\n"
 "  -s, --seed N            heavy/root choice seed (default fixed)\n"
 "  -C, --cpu N             pin loadgen to CPU N\n"
 "  -j, --json              one JSON object on stdout instead of the table\n"
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
 		{ "heavy-ratio", required_argument, NULL, 'r' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "idle", no_argument, NULL, 'i' },
+		{ "idle-requests", required_argument, NULL, 'I' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "cpu", required_argument, NULL, 'C' },
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
 	bool json = false;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:it:s:C:jqh",
+	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:iI:t:s:C:jqh",
 				  long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -125,6 +128,11 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'i': cfg.idle = true; break;
+		case 'I':
+			if (!opts_uint(PROG, "idle-requests", optarg, 1, 1000000, &value))
+				return 2;
+			cfg.idle_requests = value;
+			break;
 		case 't':
 			if (!opts_uint(PROG, "timeout", optarg, 1, 3600, &value))
 				return 2;
@@ -157,8 +165,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": give exactly one of --requests and --duration\n");
 		return 2;
 	}
+	if (cfg.idle_requests && !cfg.idle) {
+		fprintf(stderr, PROG ": --idle-requests goes with --idle\n");
+		return 2;
+	}
 	if (cfg.idle && (cfg.requests || cfg.rate > 0)) {
-		fprintf(stderr, PROG ": --idle sends one request per connection: no --requests or --rate\n");
+		fprintf(stderr, PROG ": --idle sends --idle-requests per connection: no --requests or --rate\n");
 		return 2;
 	}
 	cfg.port = port;
