@@ -33,7 +33,7 @@ missing=
 [ -x peers/go-server ] || missing="$missing go"
 [ -x user/fut-server ] || missing="$missing fut-inline fut-boxed"
 
-tap_plan 27
+tap_plan 28
 "$root/experiments/paired" --conns $N --duration 1 --warmup 0.5 --repeat 2 --out "$out" \
 	--variants "$variants" \
 	--server "tpc-port=user/tpc-server --port {port} --heavy-bytes 262144 --idle-timeout 600" \
@@ -131,7 +131,7 @@ tap_check "no server left running (pids: ${left:-none})" test -z "$left"
 # empty cell), a column per variant, a row per metric.
 table_ok() {
 	grep -q '^- \*\*memory, bytes per connection after load\*\*: ' "$out/summary.md" || { echo "no headline" >&2; return 1; }
-	sed -n '/^## the essay.s table/,/^$/p;' "$out/summary.md" | sed -n '/^## the essay/,/^- where/p' >"$out/table"
+	awk '/^## the essay/ { f = 1 } /^- where/ { f = 0 } f' "$out/summary.md" >"$out/table"
 	for v in $(echo "$variants" | tr ',' ' '); do
 		line=$(grep "^| $v |" "$out/table") || { echo "no row $v" >&2; return 1; }
 		echo "$line" | grep -q '| *|' && { echo "empty cell in $v: $line" >&2; return 1; }
