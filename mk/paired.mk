@@ -1,4 +1,4 @@
-# experiments/paired (issue 7).  Its POSIX-sh measuring part and helpers go
+# experiments/paired.  Its POSIX-sh measuring part and helpers go
 # into the build tree too, so the test VM has them under
 # /stacklab/experiments/lib/ (experiments/paired --vm also passes the
 # current copies with --add).  The host-only orchestrator, jq and gnuplot

@@ -47,7 +47,7 @@ def metric_defs: [
   {key: "errors", label: "errors and non-2xx responses", unit: "", phase: "load",
    source: "loadgen --json errors.*, non_2xx", definition: "connect, send, receive, parse, timeout and closed errors plus non-2xx responses; 0 expected"},
   {key: "ctx_switches_per_req", label: "context switches per request", unit: "", phase: "load",
-   source: "stacklab-probe context_switches (sched_switch)", definition: "switches of the server's threads (as prev) while the probe was attached, divided by the responses loadgen received (DESIGN.md)"},
+   source: "stacklab-probe context_switches (sched_switch)", definition: "switches of the server's threads (as prev) while the probe was attached, divided by the responses loadgen received"},
   {key: "voluntary_per_req", label: "  of which voluntary", unit: "", phase: "load",
    source: "stacklab-probe voluntary", definition: "switches because the thread blocked, per request"},
   {key: "involuntary_per_req", label: "  of which involuntary", unit: "", phase: "load",

@@ -224,7 +224,7 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 
-# --- switch cost (DESIGN.md): thread ping-pong vs future wake/poll ---------
+# --- switch cost: make bench's like-for-like pairs, each in a fresh process ----
 if [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 	say "switch cost: fut_bench --tasks $switch_tasks --rounds $switch_rounds (CPU 0)"
 	if user/bench/fut_bench --tasks "$switch_tasks" --rounds "$switch_rounds" \
