@@ -224,13 +224,27 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 
-# --- switch cost: make bench's like-for-like pairs, each in a fresh process ----
+# --- switch cost and segment cost: make bench's programs, on CPU 0 -------
+# fut_bench runs each of its figures in a fresh process; segment_bench
+# (the hot split, the box in a loop) and go-grow (a copying growth) add
+# their keys when they are built.
 if [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 	say "switch cost: fut_bench --tasks $switch_tasks --rounds $switch_rounds (CPU 0)"
-	if user/bench/fut_bench --tasks "$switch_tasks" --rounds "$switch_rounds" \
+	if taskset -c "$server_cpu" user/bench/fut_bench --tasks "$switch_tasks" --rounds "$switch_rounds" \
 		>"$tmp/fut_bench" 2>&1; then
+		: >"$tmp/segment_bench"
+		if [ -x user/bench/segment_bench ]; then
+			say "segment cost: segment_bench --calls $switch_rounds (CPU 0)"
+			taskset -c "$server_cpu" user/bench/segment_bench --calls "$switch_rounds" >"$tmp/segment_bench" 2>&1 ||
+				say "segment cost: segment_bench failed: $(tail -n 1 "$tmp/segment_bench")"
+		fi
+		if [ -x peers/go-grow ]; then
+			say "segment cost: go-grow --heavy-bytes $heavy_bytes (CPU 0)"
+			taskset -c "$server_cpu" peers/go-grow --heavy-bytes "$heavy_bytes" >>"$tmp/segment_bench" 2>&1 ||
+				say "segment cost: go-grow failed: $(tail -n 1 "$tmp/segment_bench")"
+		fi
 		emit "{\"type\":\"switch_cost\",\"tasks\":$switch_tasks,\"rounds\":$switch_rounds,\
-\"figures\":$(grep -E '^[a-z_0-9]+ [-0-9.]+$' "$tmp/fut_bench" | json_kv_lines)}"
+\"figures\":$(cat "$tmp/fut_bench" "$tmp/segment_bench" | grep -E '^[a-z_0-9]+ [-0-9.]+$' | json_kv_lines)}"
 	else
 		say "switch cost: fut_bench failed: $(tail -n 1 "$tmp/fut_bench")"
 		emit "{\"type\":\"skip\",\"variant\":\"switch_cost\",\"reason\":$(json_str "fut_bench failed: $(tail -n 1 "$tmp/fut_bench")")}"
