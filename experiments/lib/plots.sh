@@ -10,7 +10,7 @@ paired_plots() {
 	lib=$(dirname "${BASH_SOURCE[0]}")
 	: >"$dir/gnuplot.log"
 	emu=$(jq -r 'if .timings_emulated then " (emulated)" else "" end' "$results")
-	params=$(jq -r '"\(.where), heavy \(.parameters.heavy_bytes) B at ratio \(.parameters.heavy_ratio), \(.parameters.repeat) rounds"' "$results")
+	params=$(jq -r '"\(.where), heavy \(.parameters.heavy_bytes) B at ratio \(.parameters.heavy_ratio), \(.parameters.repeat) round(s)"' "$results")
 	local spec key file title ylabel ylog ncols
 	# ylog 1: the figures span orders of magnitude (fut-boxed's ~1 KB next
 	# to fut-inline's ~260 KB would otherwise sit on the axis).
@@ -51,7 +51,8 @@ paired_plots() {
 			  | map(tostring) | join(" ")' "$results" >"$dir/plot-$file.dat" || return 1
 		ncols=$(head -n 1 "$dir/plot-$file.dat" | wc -w)
 		paired_gnuplot "$lib/plot.gp" "$dir" "$file" \
-			"total server memory, ${phase//_/ } connections; $params" "MiB (log scale)" "$ncols" 1 1 || return 1
+			"total server memory, $([ "$phase" = idle ] && echo "idle connections" || echo "connections idle after load"); $params" \
+			"MiB (log scale)" "$ncols" 1 1 || return 1
 	done
 }
 
