@@ -366,7 +366,7 @@ memory_phase() {
 			fatal "$_name ($_type): only $((_open + ${_got:-0})) of $_n connections opened: ${_why:-loadgen printed nothing}"
 		fi
 		_open=$((_open + _k))
-		sleep 0.3
+		sleep 0.2
 		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")")"
 		_i=$((_i + 1))
 	done
