@@ -345,7 +345,8 @@ memory_phase() {
 		_k=$((_n * _i / _s - _n * (_i - 1) / _s))
 		rm -f "$tmp/hold.$_i"
 		# shellcheck disable=SC2086
-		user/loadgen --port "$srv_port" --connections "$_k" --idle $_extra \
+		# A seed per batch: the batches' heavy choices are independent.
+		user/loadgen --port "$srv_port" --connections "$_k" --idle $_extra --seed "$_i" \
 			--cpu "$loadgen_cpu" --timeout 60 >/dev/null 2>"$tmp/hold.$_i" &
 		_h=$!
 		holders="$holders $_h"
