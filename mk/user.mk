@@ -63,6 +63,13 @@ $(B)/user/bench/%: user/bench/%.c $(B)/obj/user/common/opts.o $(LIBFUT)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser -MMD -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS_FUT)
 
+# fut_bench's like-for-like pairs live in their own file.
+$(B)/user/bench/fut_bench: user/bench/fut_bench.c user/bench/pairs.c user/bench/pairs.h \
+			   $(B)/obj/user/common/opts.o $(LIBFUT)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser -MMD -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS_FUT)
+
 # segment_bench: its split-stack half is built with -fsplit-stack, and it
 # links with gold (the hot split, user/README.md).
 SEGMENT_BENCH := $(B)/user/bench/segment_bench

@@ -1,20 +1,25 @@
-# results.json from the raw records of experiments/lib/paired-run.sh.
-# Input: the records, slurped (jq -s).  $meta: what the host side knows
-# (times, where, tools, parameters, VM, exit status).  Needs metrics.jq.
+# results.json (schema stacklab-paired/2) from the raw records of
+# experiments/lib/paired-run.sh.  Input: the records, slurped (jq -s).
+# $meta: what the host side knows (times, where, tools, parameters, VM,
+# exit status).  Every figure measured per round becomes
+# {median, min, max, n, noisy} in runs[].values; the rounds themselves are
+# kept in runs[].rounds.  Needs metrics.jq.
 include "metrics";
 
 # The final probe report lists the stack bytes of every thread: keep ten.
 def trim_probe: if . == null then null
   else .stack_touched_by_thread |= (if . == null then null else .[:10] end) end;
 
+def phase_types: ["idle", "after_load", "load", "open_loop"];
+
 . as $recs
 | ($recs | map(select(.type == "machine")) | first) as $machine
 | ($recs | map(select(.type == "error")) | first) as $err
-| ($recs | map(select(.type == "idle" or .type == "load"))) as $phases
+| ($recs | map(select(.type as $t | phase_types | index([$t])))) as $phases
 | ($phases | map({variant, conns}) | unique_by([.conns, .variant])) as $keys
-| ($recs | map(select(.type == "idle" or .type == "load")) | map(.variant) ) as $order
+| ($phases | map(.variant)) as $order
 | {
-    schema: "stacklab-paired/1",
+    schema: "stacklab-paired/2",
     complete: ($err == null and $meta.exit_status == 0),
     error: ($err.message // (if $meta.exit_status != 0 then "the measuring run exited with status \($meta.exit_status)" else null end)),
     started: $meta.started,
@@ -30,14 +35,25 @@ def trim_probe: if . == null then null
     metrics: metric_defs,
     runs: [ $keys[] as $k
       | ($phases | map(select(.variant == $k.variant and .conns == $k.conns))) as $mine
-      | ($mine | map(select(.type == "idle")) | first) as $idle
-      | ($mine | map(select(.type == "load")) | first) as $load
+      | ($mine | map(.round // 1) | unique) as $rounds
+      | [ $rounds[] as $r
+          | ($mine | map(select((.round // 1) == $r))) as $m
+          | def one($t): $m | map(select(.type == $t)) | first;
+          { round: $r, idle: one("idle"), after_load: one("after_load"),
+            load: one("load"), open_loop: one("open_loop") }
+          | .values = metric_values(.idle; .after_load; .load; .open_loop)
+          | .flags = metric_flags(.idle; .after_load) ] as $per
       | {
           variant: $k.variant,
           conns: $k.conns,
-          command: ($load.command // $idle.command),
-          values: metric_values($idle; $load),
-          idle: ($idle | if . == null then null else del(.type, .variant, .conns, .command) end),
-          load: ($load | if . == null then null else del(.type, .variant, .conns, .command) | .probe |= trim_probe end)
+          command: ($mine | map(.command // empty) | first),
+          values: (reduce (metric_defs | .[].key) as $key ({};
+            .[$key] = ($per | map(.values[$key])
+                       | spread([$per[].flags[]] | index([$key]) != null)))),
+          rounds: [ $per[]
+            | .load |= (if . == null then null else del(.type, .variant, .conns, .command, .round) | .probe |= trim_probe end)
+            | .idle |= (if . == null then null else del(.type, .variant, .conns, .round) end)
+            | .after_load |= (if . == null then null else del(.type, .variant, .conns, .round) end)
+            | .open_loop |= (if . == null then null else del(.type, .variant, .conns, .round) end) ]
         } ]
   }

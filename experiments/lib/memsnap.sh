@@ -1,24 +1,29 @@
 # memsnap PID: one line "rss_kb kstack_kb task_struct_bytes tcp_mem_pages
-# threads" for the bytes-per-connection metric (docs/design.md): the server's
-# RSS and threads, and the system's kernel stacks, task_struct slab and TCP
-# socket pages (system-wide, so measure on an otherwise quiet machine).
+# threads pte_kb" for the bytes-per-connection metric (docs/design.md): the server's RSS,
+# threads and page tables (VmPTE), and the system's kernel stacks,
+# task_struct slab and TCP socket pages (system-wide, so measure on an
+# otherwise quiet machine).
 # POSIX sh: sourced by scripts that run on the host and in the test VM.
 memsnap() {
-	_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status")
-	_threads=$(awk '/^Threads:/ { print $2 }' "/proc/$1/status")
+	_st=$(awk '/^VmRSS:/ { r = $2 } /^Threads:/ { t = $2 } /^VmPTE:/ { p = $2 }
+		END { print r + 0, t + 0, p + 0 }' "/proc/$1/status")
 	_kstack=$(awk '/^KernelStack:/ { print $2 }' /proc/meminfo)
 	_task=$(awk '$1 == "task_struct" { print $2 * $4 }' /proc/slabinfo)
 	_tcp=$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1) }' \
 		/proc/net/sockstat)
-	echo "${_rss:-0} ${_kstack:-0} ${_task:-0} ${_tcp:-0} ${_threads:-0}"
+	set -- $_st
+	echo "$1 ${_kstack:-0} ${_task:-0} ${_tcp:-0} $2 $3"
 }
 
 # memsnap_per_conn BEFORE AFTER N: "bytes_per_conn socket_bytes_per_conn
-# rss_per_conn kstack_per_conn task_per_conn", integers.
+# rss_per_conn kstack_per_conn task_per_conn pte_per_conn", integers, from
+# a single difference (bench-conns; experiments/paired fits a slope over
+# several snapshots instead).  Page tables are in the total: RSS leaves
+# them out.
 memsnap_per_conn() {
 	echo "$1 $2" | awk -v n="$3" '{
-		rss = ($6 - $1) * 1024; kstack = ($7 - $2) * 1024; task = $8 - $3
-		tcp = ($9 - $4) * 4096
-		printf "%d %d %d %d %d\n", (rss + kstack + task) / n, tcp / n,
-			rss / n, kstack / n, task / n }'
+		rss = ($7 - $1) * 1024; kstack = ($8 - $2) * 1024; task = $9 - $3
+		tcp = ($10 - $4) * 4096; pte = ($12 - $6) * 1024
+		printf "%d %d %d %d %d %d\n", (rss + kstack + task + pte) / n, tcp / n,
+			rss / n, kstack / n, task / n, pte / n }'
 }

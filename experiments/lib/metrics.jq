@@ -4,26 +4,38 @@
 # Used by aggregate.jq (values), summary.jq (rows) and the README.
 #
 # def metric_defs: [ {key, label, unit, phase, source, definition} ]
-# def metric_values(idle; load): {key: number or null}
+# def metric_values(idle; after; load; open): {key: number or null}, one round
+# def metric_flags(idle; after): keys whose slope was flagged in that round
+# def spread(flagged): [numbers] -> {median, min, max, n, noisy}
 
 def metric_defs: [
   {key: "bytes_per_conn", label: "bytes per idle connection", unit: "B", phase: "idle",
-   source: "/proc/PID/status VmRSS, /proc/meminfo KernelStack, /proc/slabinfo task_struct (experiments/lib/memsnap.sh)",
-   definition: "(server RSS + kernel stacks + task_struct slab) with N connections open and idle, minus the same with none, divided by N (docs/design.md)"},
+   source: "/proc/PID/status VmRSS and VmPTE, /proc/meminfo KernelStack, /proc/slabinfo task_struct (experiments/lib/memsnap.sh)",
+   definition: "least-squares slope of (server RSS + page tables + kernel stacks + task_struct slab) against connections open, over snapshots taken as --steps batches of idle connections open (one request each) on a fresh server"},
   {key: "rss_per_conn", label: "  of which server RSS", unit: "B", phase: "idle",
-   source: "/proc/PID/status VmRSS", definition: "growth of the server's resident set over N"},
+   source: "/proc/PID/status VmRSS", definition: "slope of the server's resident set"},
+  {key: "page_tables_per_conn", label: "  of which page tables", unit: "B", phase: "idle",
+   source: "/proc/PID/status VmPTE", definition: "slope of the server's page tables (RSS leaves them out)"},
   {key: "kstack_per_conn", label: "  of which kernel stacks", unit: "B", phase: "idle",
-   source: "/proc/meminfo KernelStack (system-wide)", definition: "growth of all kernel stacks over N"},
+   source: "/proc/meminfo KernelStack (system-wide)", definition: "slope of all kernel stacks"},
   {key: "task_struct_per_conn", label: "  of which task_struct slab", unit: "B", phase: "idle",
-   source: "/proc/slabinfo task_struct (system-wide)", definition: "growth of the task_struct slab (objects x size) over N"},
+   source: "/proc/slabinfo task_struct (system-wide)", definition: "slope of the task_struct slab (objects x size)"},
   {key: "socket_bytes_per_conn", label: "kernel socket memory per connection (apart)", unit: "B", phase: "idle",
-   source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "growth of TCP socket pages x 4096 over N; the same for every server, so not in bytes per connection"},
+   source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "slope of TCP socket pages x 4096; the same for every server, so not in bytes per connection"},
   {key: "idle_threads", label: "threads with N idle connections", unit: "", phase: "idle",
    source: "/proc/PID/status Threads", definition: "the server's threads once all N connections are open"},
   {key: "idle_kstack_used_per_conn", label: "kernel stack used per idle connection (module)", unit: "B", phase: "idle",
    source: "/proc/stacklab/summary kstack_used_total", definition: "sum over the server's threads of each kernel stack's high-water mark, with N idle connections, divided by N (test VM only)"},
+  {key: "bytes_per_conn_after_load", label: "bytes per connection after load", unit: "B", phase: "after_load",
+   source: "as bytes per idle connection", definition: "the same slope, on a fresh server whose connections each served --after-requests requests (GET /heavy with the heavy ratio) before staying open idle: what a thread or task keeps of what it once touched"},
+  {key: "rss_per_conn_after_load", label: "  of which server RSS (after load)", unit: "B", phase: "after_load",
+   source: "/proc/PID/status VmRSS", definition: "slope of the server's resident set, after load"},
+  {key: "page_tables_per_conn_after_load", label: "  of which page tables (after load)", unit: "B", phase: "after_load",
+   source: "/proc/PID/status VmPTE", definition: "slope of the server's page tables, after load"},
+  {key: "go_stack_inuse_per_conn_after_load", label: "Go goroutine stacks in use per connection, after load", unit: "B", phase: "after_load",
+   source: "go-server --stats stack_inuse_bytes (runtime.MemStats.StackInuse)", definition: "the Go runtime's stack bytes in use with N connections open after load, divided by N (go only)"},
   {key: "requests_per_s", label: "requests/s", unit: "1/s", phase: "load",
-   source: "loadgen --json requests_per_s", definition: "responses received over loadgen's elapsed time, closed loop, N connections"},
+   source: "loadgen --json requests_per_s (or wrk through heavy-mix.lua)", definition: "responses received over the client's elapsed time, closed loop, N connections, after the warm-up"},
   {key: "latency_p50_ms", label: "latency p50", unit: "ms", phase: "load",
    source: "loadgen --json latency_ns.p50", definition: "median time from sending a request to its whole response"},
   {key: "latency_p90_ms", label: "latency p90", unit: "ms", phase: "load",
@@ -35,7 +47,7 @@ def metric_defs: [
   {key: "errors", label: "errors and non-2xx responses", unit: "", phase: "load",
    source: "loadgen --json errors.*, non_2xx", definition: "connect, send, receive, parse, timeout and closed errors plus non-2xx responses; 0 expected"},
   {key: "ctx_switches_per_req", label: "context switches per request", unit: "", phase: "load",
-   source: "stacklab-probe context_switches (sched_switch)", definition: "switches of the server's threads (as prev) while the probe was attached, divided by the responses loadgen received (docs/design.md)"},
+   source: "stacklab-probe context_switches (sched_switch)", definition: "switches of the server's threads (as prev) while the probe was attached, divided by the responses loadgen received"},
   {key: "voluntary_per_req", label: "  of which voluntary", unit: "", phase: "load",
    source: "stacklab-probe voluntary", definition: "switches because the thread blocked, per request"},
   {key: "involuntary_per_req", label: "  of which involuntary", unit: "", phase: "load",
@@ -63,25 +75,81 @@ def metric_defs: [
   {key: "cpu_sys_s", label: "server CPU time, system", unit: "s", phase: "load",
    source: "/proc/PID/stat stime", definition: "system time of the same"},
   {key: "cpu_us_per_req", label: "server CPU per request", unit: "us", phase: "load",
-   source: "/proc/PID/stat, loadgen", definition: "(user + system time) over the responses received"}
+   source: "/proc/PID/stat, loadgen", definition: "(user + system time) over the responses received"},
+  {key: "go_gc_cycles", label: "Go GC cycles in the load phase", unit: "", phase: "load",
+   source: "go-server --stats gc_cycles (at exit)", definition: "garbage collections the Go runtime ran; the collector is what shrinks grown stacks (go only)"},
+  {key: "open_rate_offered", label: "open loop: offered rate", unit: "1/s", phase: "open_loop",
+   source: "loadgen --rate", definition: "the same for every variant: --rate, or half the slowest variant's median closed-loop rate at this N"},
+  {key: "open_rate_achieved", label: "open loop: achieved rate", unit: "1/s", phase: "open_loop",
+   source: "loadgen --json requests_per_s", definition: "responses over elapsed time at that offered rate"},
+  {key: "open_p50_ms", label: "open loop: latency p50", unit: "ms", phase: "open_loop",
+   source: "loadgen --rate --json latency_ns.p50", definition: "median time from when a request was due to its whole response (free of coordinated omission)"},
+  {key: "open_p99_ms", label: "open loop: latency p99", unit: "ms", phase: "open_loop",
+   source: "loadgen --rate --json latency_ns.p99", definition: "99th percentile of the same"},
+  {key: "open_p999_ms", label: "open loop: latency p99.9", unit: "ms", phase: "open_loop",
+   source: "loadgen --rate --json latency_ns.\"p99.9\"", definition: "99.9th percentile of the same"},
+  {key: "open_errors", label: "open loop: errors and non-2xx", unit: "", phase: "open_loop",
+   source: "loadgen --json errors.*, non_2xx", definition: "as in the closed loop; 0 expected"}
 ];
 
 def per($x; $n): if $x == null or $n == null or $n == 0 then null else $x / $n end;
 def ms: if . == null then null else . / 1e6 end;
 
-def metric_values($idle; $load):
-  ($idle.conns // $load.conns) as $n
+# Least-squares slope of [x, y] points; null with fewer than two distinct x.
+def lsq_slope:
+  length as $k
+  | if $k < 2 then null else
+      (map(.[0]) | add / $k) as $mx | (map(.[1]) | add / $k) as $my
+      | (map((.[0] - $mx) * (.[0] - $mx)) | add) as $sxx
+      | if $sxx == 0 then null else (map((.[0] - $mx) * (.[1] - $my)) | add) / $sxx end
+    end;
+
+# One memory component of a memsnap sample, in bytes.
+def comp($c):
+  if $c == "total" then (.rss_kb + .pte_kb + .kernel_stack_kb) * 1024 + .task_struct_bytes
+  elif $c == "rss" then .rss_kb * 1024
+  elif $c == "pte" then .pte_kb * 1024
+  elif $c == "kstack" then .kernel_stack_kb * 1024
+  elif $c == "task" then .task_struct_bytes
+  elif $c == "socket" then .tcp_mem_pages * 4096
+  else error("unknown memory component \($c)") end;
+
+# A memory phase's figure for one component: the least-squares slope over
+# its samples (bytes per connection), never below 0, with the single
+# difference (last - first) beside it; noisy when either went negative.
+# {value, slope, single, noisy}, or null without two samples.
+def series_fit($phase; $c):
+  if $phase == null or ($phase.samples // [] | length) < 2 then null else
+    ($phase.samples | map([.conns, comp($c)])) as $pts
+    | ($pts | lsq_slope) as $s
+    | (($pts[-1][1] - $pts[0][1]) / ($pts[-1][0] - $pts[0][0])) as $single
+    | {value: (if $s == null then null elif $s < 0 then 0 else $s end),
+       slope: $s, single: $single,
+       noisy: ($s == null or $s < 0 or $single < 0)}
+  end;
+
+def fit_value($phase; $c): series_fit($phase; $c) | if . == null then null else .value end;
+
+# The slope-based figures: [key, phase name, component].
+def slope_keys: [
+  ["bytes_per_conn", "idle", "total"], ["rss_per_conn", "idle", "rss"],
+  ["page_tables_per_conn", "idle", "pte"], ["kstack_per_conn", "idle", "kstack"],
+  ["task_struct_per_conn", "idle", "task"], ["socket_bytes_per_conn", "idle", "socket"],
+  ["bytes_per_conn_after_load", "after_load", "total"],
+  ["rss_per_conn_after_load", "after_load", "rss"],
+  ["page_tables_per_conn_after_load", "after_load", "pte"] ];
+
+def metric_values($idle; $after; $load; $open):
+  ($idle.conns // $load.conns // $after.conns // $open.conns) as $n
   | ($load.loadgen.responses // null) as $resp
   | ($load.probe // {}) as $p
   | ($load.cpu_ticks // null) as $cpu
-  | {
-      bytes_per_conn: $idle.per_conn.bytes,
-      rss_per_conn: $idle.per_conn.rss_bytes,
-      kstack_per_conn: $idle.per_conn.kernel_stack_bytes,
-      task_struct_per_conn: $idle.per_conn.task_struct_bytes,
-      socket_bytes_per_conn: $idle.per_conn.socket_bytes,
-      idle_threads: $idle.after.threads,
+  | (reduce slope_keys[] as $k ({};
+      .[$k[0]] = fit_value(if $k[1] == "idle" then $idle else $after end; $k[2])))
+  + {
+      idle_threads: ($idle.samples // [] | last | if . == null then null else .threads end),
       idle_kstack_used_per_conn: per($idle.module.kstack_used_total; $n),
+      go_stack_inuse_per_conn_after_load: per($after.go_stats.stack_inuse_bytes; $n),
       requests_per_s: $load.loadgen.requests_per_s,
       latency_p50_ms: ($load.loadgen.latency_ns.p50 | ms),
       latency_p90_ms: ($load.loadgen.latency_ns.p90 | ms),
@@ -103,5 +171,31 @@ def metric_values($idle; $load):
       kstack_used_max: $load.module.kstack_used_max,
       cpu_user_s: (if $cpu == null then null else $cpu.user / $cpu.clk_tck end),
       cpu_sys_s: (if $cpu == null then null else $cpu.sys / $cpu.clk_tck end),
-      cpu_us_per_req: (if $cpu == null then null else per(($cpu.user + $cpu.sys) / $cpu.clk_tck * 1e6; $resp) end)
+      cpu_us_per_req: (if $cpu == null then null else per(($cpu.user + $cpu.sys) / $cpu.clk_tck * 1e6; $resp) end),
+      go_gc_cycles: $load.go_stats.gc_cycles,
+      open_rate_offered: $open.rate,
+      open_rate_achieved: $open.loadgen.requests_per_s,
+      open_p50_ms: ($open.loadgen.latency_ns.p50 | ms),
+      open_p99_ms: ($open.loadgen.latency_ns.p99 | ms),
+      open_p999_ms: ($open.loadgen.latency_ns["p99.9"] | ms),
+      open_errors: (if $open.loadgen == null then null
+                    else ([$open.loadgen.errors[]] | add) + $open.loadgen.non_2xx end)
     };
+
+# The slope keys flagged noisy in one round.
+def metric_flags($idle; $after):
+  [ slope_keys[] as $k
+    | select(series_fit(if $k[1] == "idle" then $idle else $after end; $k[2])
+             | . != null and .noisy)
+    | $k[0] ];
+
+# [numbers] -> {median, min, max, n, noisy} (null when none): noisy when
+# $flagged or when the spread (max - min) exceeds the median.
+def spread($flagged):
+  map(select(type == "number")) | sort
+  | if length == 0 then null else
+      length as $k
+      | (if $k % 2 == 1 then .[($k - 1) / 2] else (.[$k / 2 - 1] + .[$k / 2]) / 2 end) as $med
+      | {median: $med, min: .[0], max: .[-1], n: $k,
+         noisy: ($flagged or ((.[-1] - .[0]) > ($med | fabs)))}
+    end;

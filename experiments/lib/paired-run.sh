@@ -1,26 +1,40 @@
 #!/bin/sh
 # The measuring half of experiments/paired (POSIX sh: runs on the host and
-# under busybox in the test VM, where there is no bash or jq).  For each
-# variant and each connection count it runs an idle phase and a load phase
-# on a fresh server, and prints raw results as JSON lines prefixed "@@paired "
-# on stdout; progress goes to stderr.  experiments/paired turns them into
-# results.json, summary.md and plots.  Run from the source or build tree.
+# under busybox in the test VM, where there is no bash or jq).  Per
+# connection count it runs --repeat rounds, the variant order rotated each
+# round; a round gives every variant, each on a fresh server, an idle
+# phase, an after-load phase and a closed-loop load phase (after a
+# warm-up); then come the open-loop rounds at one offered rate for all.
+# Raw results are JSON lines prefixed "@@paired " on stdout; progress goes
+# to stderr.  experiments/paired turns them into results.json, summary.md
+# and plots.  Run from the source or build tree.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/memsnap.sh"
 . "$here/json.sh"
 . "$here/server.sh"
+
+all_variants=tpc,tpc-small,coro-fixed,coro-split,go,fut-inline,fut-boxed
 
 usage() {
 	cat <<USAGE
 usage: sh experiments/lib/paired-run.sh [OPTION]...
 
   --conns LIST          connection counts, blank- or comma-separated (default "50")
-  --duration S          load phase length, seconds (default 2)
-  --heavy-ratio R       share of GET /heavy in the load phase (default 0.01)
+  --duration S          closed- and open-loop phase length, seconds (default 2)
+  --warmup S            uncounted load before each measured phase (default 1)
+  --repeat K            rounds per connection count (default 3)
+  --rate R              open-loop offered rate, requests/s (default: half of
+                        the slowest variant's median closed-loop rate at that N)
+  --client NAME         closed-loop client: loadgen (default) or wrk
+  --after-requests A    requests per connection before the after-load
+                        memory is taken (default 20)
+  --steps S             connection batches in the memory phases, a snapshot
+                        after each, for the least-squares slope (default 4)
+  --heavy-ratio R       share of GET /heavy (default 0.01)
   --heavy-bytes N       the heavy branch's scratch, passed to every stacklab server
-                        (default 262144; 16384 is what a 64 KiB thread stack holds)
-  --variants LIST       built-in variants to run, comma-separated, or "none"
-                        (default tpc,tpc-64k,fut-inline,fut-boxed)
+                        (default 262144)
+  --variants LIST       built-in variants, comma-separated, or "none"
+                        (default $all_variants; also tpc-64k)
   --server NAME=CMD     one more variant (repeatable); see experiments/README.md
   --port P              port for every server (default: any free one)
   --load-module         insmod kmod/\$(uname -r)/stacklab.ko if /proc/stacklab
@@ -32,7 +46,7 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
                         (default 100000, 200000; 0 rounds: skip it)
   -h, --help            this text
 Output: "@@paired {JSON}" lines, types machine, switch_cost, skip, idle,
-load, error.  Needs root (BPF probe, /proc/slabinfo).
+after_load, load, open_loop, error.  Needs root (BPF probe, /proc/slabinfo).
 USAGE
 }
 
@@ -42,14 +56,16 @@ die_usage() {
 	exit 2
 }
 
-conns=50 duration=2 heavy_ratio=0.01 heavy_bytes=262144
-variants_builtin=tpc,tpc-64k,fut-inline,fut-boxed
+conns=50 duration=2 warmup=1 repeat=3 rate= client=loadgen after_requests=20 steps=4
+heavy_ratio=0.01 heavy_bytes=262144
+variants_builtin=$all_variants
 extra=
 paired_port= load_module= where=host start_timeout=10
 switch_tasks=100000 switch_rounds=200000
 while [ $# -gt 0 ]; do
 	case $1 in
-	--conns | --duration | --heavy-ratio | --heavy-bytes | --variants | --server | --port | \
+	--conns | --duration | --warmup | --repeat | --rate | --client | --after-requests | \
+		--steps | --heavy-ratio | --heavy-bytes | --variants | --server | --port | \
 		--where | --start-timeout | --switch-tasks | --switch-rounds)
 		[ $# -ge 2 ] || die_usage "$1 needs a value"
 		;;
@@ -57,6 +73,12 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--conns) conns=$(echo "$2" | tr ',' ' ') ;;
 	--duration) duration=$2 ;;
+	--warmup) warmup=$2 ;;
+	--repeat) repeat=$2 ;;
+	--rate) rate=$2 ;;
+	--client) client=$2 ;;
+	--after-requests) after_requests=$2 ;;
+	--steps) steps=$2 ;;
 	--heavy-ratio) heavy_ratio=$2 ;;
 	--heavy-bytes) heavy_bytes=$2 ;;
 	--variants) variants_builtin=$2 ;;
@@ -85,6 +107,12 @@ for n in $conns; do
 	[ "$n" -gt 0 ] || die_usage "--conns values must be at least 1"
 done
 case $duration in '' | *[!0-9.]*) die_usage "--duration wants seconds, not '$duration'" ;; esac
+case $warmup in '' | *[!0-9.]*) die_usage "--warmup wants seconds (0: none), not '$warmup'" ;; esac
+case $repeat in '' | *[!0-9]* | 0) die_usage "--repeat wants a whole number from 1, not '$repeat'" ;; esac
+case $rate in *[!0-9.]*) die_usage "--rate wants requests per second, not '$rate'" ;; esac
+case $client in loadgen | wrk) ;; *) die_usage "--client wants loadgen or wrk, not '$client'" ;; esac
+case $after_requests in '' | *[!0-9]* | 0) die_usage "--after-requests wants a whole number from 1" ;; esac
+case $steps in '' | *[!0-9]* | 0 | 1) die_usage "--steps wants a whole number from 2 (a slope needs two points past the empty server)" ;; esac
 case $heavy_ratio in '' | *[!0-9.]*) die_usage "--heavy-ratio wants 0..1, not '$heavy_ratio'" ;; esac
 case $heavy_bytes in "" | *[!0-9]*) die_usage "--heavy-bytes wants a number of bytes, not '$heavy_bytes'" ;; esac
 case $paired_port in *[!0-9]*) die_usage "--port wants a number, not '$paired_port'" ;; esac
@@ -100,7 +128,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 command -v taskset >/dev/null || { echo "paired-run: taskset is missing (util-linux)" >&2; exit 1; }
-
+if [ "$client" = wrk ]; then
+	command -v wrk >/dev/null || { echo "paired-run: --client wrk: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+	[ -r "$here/heavy-mix.lua" ] || { echo "paired-run: --client wrk: $here/heavy-mix.lua is missing" >&2; exit 1; }
+fi
 # The server and loadgen each hold N sockets: raise the soft limit (root in
 # the VM may raise the hard one too) before anything starts.
 max_n=0
@@ -123,9 +154,11 @@ loadgen_cpu=$((cpus > 1 ? 1 : 0))
 clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 tmp=$(mktemp -d /tmp/paired.XXXXXX)
-client_pid= probe_pid= module_loaded_here=
+client_pid= probe_pid= module_loaded_here= holders=
 cleanup() {
 	[ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null
+	# shellcheck disable=SC2086
+	[ -n "$holders" ] && kill $holders 2>/dev/null
 	[ -n "$probe_pid" ] && kill -INT "$probe_pid" 2>/dev/null
 	server_stop
 	[ -n "$client_pid" ] && wait "$client_pid" 2>/dev/null
@@ -188,16 +221,30 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"cpu_model\":$(json_str "$cpu_model"),\"cpus\":$cpus,\"mem_kb\":${mem_kb:-0},\
 \"pinning\":{\"server_cpu\":$server_cpu,\"loadgen_cpu\":$loadgen_cpu,\"probe\":\"not pinned (sleeps)\"},\
 \"clk_tck\":$clk_tck,\"module\":$(json_str "$module_status"),\"shell\":$(json_str "$shell_kind"),\
-\"rlimit_nofile\":$(json_str "$(ulimit -n)")}"
+\"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 
-# --- switch cost (docs/design.md): thread ping-pong vs future wake/poll ---------
+# --- switch cost and segment cost: make bench's programs, on CPU 0 -------
+# fut_bench runs each of its figures in a fresh process; segment_bench
+# (the hot split, the box in a loop) and go-grow (a copying growth) add
+# their keys when they are built.
 if [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 	say "switch cost: fut_bench --tasks $switch_tasks --rounds $switch_rounds (CPU 0)"
-	if user/bench/fut_bench --tasks "$switch_tasks" --rounds "$switch_rounds" \
+	if taskset -c "$server_cpu" user/bench/fut_bench --tasks "$switch_tasks" --rounds "$switch_rounds" \
 		>"$tmp/fut_bench" 2>&1; then
+		: >"$tmp/segment_bench"
+		if [ -x user/bench/segment_bench ]; then
+			say "segment cost: segment_bench --calls $switch_rounds (CPU 0)"
+			taskset -c "$server_cpu" user/bench/segment_bench --calls "$switch_rounds" >"$tmp/segment_bench" 2>&1 ||
+				say "segment cost: segment_bench failed: $(tail -n 1 "$tmp/segment_bench")"
+		fi
+		if [ -x peers/go-grow ]; then
+			say "segment cost: go-grow --heavy-bytes $heavy_bytes (CPU 0)"
+			taskset -c "$server_cpu" peers/go-grow --heavy-bytes "$heavy_bytes" >>"$tmp/segment_bench" 2>&1 ||
+				say "segment cost: go-grow failed: $(tail -n 1 "$tmp/segment_bench")"
+		fi
 		emit "{\"type\":\"switch_cost\",\"tasks\":$switch_tasks,\"rounds\":$switch_rounds,\
-\"figures\":$(grep -E '^[a-z_0-9]+ [-0-9.]+$' "$tmp/fut_bench" | json_kv_lines)}"
+\"figures\":$(cat "$tmp/fut_bench" "$tmp/segment_bench" | grep -E '^[a-z_0-9]+ [-0-9.]+$' | json_kv_lines)}"
 	else
 		say "switch cost: fut_bench failed: $(tail -n 1 "$tmp/fut_bench")"
 		emit "{\"type\":\"skip\",\"variant\":\"switch_cost\",\"reason\":$(json_str "fut_bench failed: $(tail -n 1 "$tmp/fut_bench")")}"
@@ -205,90 +252,162 @@ if [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 elif [ "$switch_rounds" -gt 0 ]; then
 	emit '{"type":"skip","variant":"switch_cost","reason":"user/bench/fut_bench is not built"}'
 fi
-
 # --- the variants -----------------------------------------------------------
+# tpc-small and coro-fixed get the smallest fixed stack that holds the
+# heavy branch: its scratch plus 64 KiB for everything else, in pages.
+small_stack=$(((heavy_bytes + 65536 + 4095) / 4096 * 4096))
 variants=
+skip_variant() {
+	say "$1: skipped: $2"
+	emit "{\"type\":\"skip\",\"variant\":$(json_str "$1"),\"reason\":$(json_str "$2")}"
+}
 for v in $(echo "$variants_builtin" | tr ',' ' '); do
 	case $v in
 	none) continue ;;
 	tpc) cmd=user/tpc-server ;;
+	tpc-small) cmd="user/tpc-server --stack-size $small_stack" ;;
 	tpc-64k) cmd="user/tpc-server --stack-size 65536" ;;
+	coro-fixed) cmd="user/coro-server --stack fixed --stack-size $small_stack" ;;
+	coro-split) cmd="user/coro-server --stack split" ;;
+	go) cmd="peers/go-server --stats $tmp/go-stats.json" ;;
 	fut-inline) cmd="user/fut-server --heavy inline" ;;
 	fut-boxed) cmd="user/fut-server --heavy boxed" ;;
-	*) die_usage "unknown variant '$v' (tpc, tpc-64k, fut-inline, fut-boxed, none)" ;;
+	*) die_usage "unknown variant '$v' ($all_variants, tpc-64k, none)" ;;
 	esac
-	case $cmd in
-	user/fut-server*)
-		if [ ! -x user/fut-server ]; then
-			say "$v: skipped: user/fut-server is not built"
-			emit "{\"type\":\"skip\",\"variant\":\"$v\",\"reason\":\"user/fut-server is not built\"}"
-			continue
-		fi
-		;;
-	esac
+	exe=${cmd%% *}
+	if [ ! -x "$exe" ]; then
+		skip_variant "$v" "$exe is not built (make; go needs golang-go)"
+		continue
+	fi
 	variants="$variants
 $v=$cmd"
 done
 variants="$variants$extra"
 nvariants=$(echo "$variants" | grep -c .)
 [ "$nvariants" -gt 0 ] || fatal "no variant to run"
-nconns=$(echo $conns | wc -w)
-total=$((nvariants * nconns))
-step=0
 
-# idle_phase NAME CMD N
-idle_phase() {
+# rotate K: the variant list, starting at its K-th entry (0-based).
+rotate() {
+	echo "$variants" | grep . | awk -v k="$1" '{ l[NR - 1] = $0 } END {
+		for (i = 0; i < NR; i++) print l[(i + k) % NR] }'
+}
+
+snap_json() {
+	echo "$2" | awk -v c="$1" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d}", c, $1, $2, $3, $4, $5, $6 }'
+}
+
+# go_stats: the Go server's runtime facts (--stats FILE), refreshed with
+# SIGUSR1 while it runs; null for every other server.
+go_stats() {
+	case $srv_cmd in *"--stats $tmp/go-stats.json"*) ;; *) echo null; return ;; esac
+	if [ -n "$srv_pid" ]; then
+		rm -f "$tmp/go-stats.json"
+		kill -USR1 "$srv_pid" 2>/dev/null
+		_t=40
+		while [ ! -s "$tmp/go-stats.json" ] && [ "$_t" -gt 0 ]; do sleep 0.05; _t=$((_t - 1)); done
+	fi
+	if [ -s "$tmp/go-stats.json" ]; then json_compact "$tmp/go-stats.json"; else echo null; fi
+}
+
+# start_or_skip NAME CMD N: a fresh server; status 2 at start (it refused
+# its options, as a fixed stack too small for the heavy branch does)
+# makes the variant skipped at N.
+start_or_skip() {
+	rm -f "$tmp/go-stats.json"
 	if ! server_start "$1" "$2" "$3" "$tmp/srv"; then
-		# Status 2: the server refused its options (a 64 KiB stack cannot
-		# hold a large heavy array): that variant cannot run this workload.
 		if [ "$srv_status" = 2 ]; then
 			say "  $1: skipped: $srv_error"
 			emit "{\"type\":\"skip\",\"variant\":$(json_str "$1"),\"conns\":$3,\"reason\":$(json_str "$srv_error")}"
+			echo "$1" >>"$tmp/skipped.$3"
 			return 1
 		fi
 		fatal "$1 did not start: $srv_error"
 	fi
-	sleep 0.3
-	pid=$srv_pid
-	before=$(memsnap "$srv_pid")
-	# Background redirections happen in the child: the last run's files
-	# must be gone before the parent polls them.
-	rm -f "$tmp/idle.err"
-	user/loadgen --port "$srv_port" --connections "$3" --idle --cpu "$loadgen_cpu" \
-		--timeout 60 >/dev/null 2>"$tmp/idle.err" &
-	client_pid=$!
-	ticks=0
-	while ! grep -q 'idle: [0-9]* connections open' "$tmp/idle.err" 2>/dev/null && kill -0 "$client_pid" 2>/dev/null; do
-		sleep 0.1
-		ticks=$((ticks + 1))
-		[ $((ticks % 100)) -eq 0 ] && say "  $(tail -n 1 "$tmp/idle.err")"
-	done
-	sleep 0.5
-	open=$(sed -n 's/.*idle: \([0-9]*\) connections open.*/\1/p' "$tmp/idle.err" | tail -n 1)
-	after=$(memsnap "$srv_pid")
-	mod=$(module_summary "$srv_pid")
-	kill "$client_pid" 2>/dev/null
-	wait "$client_pid" 2>/dev/null
-	client_pid=
-	server_stop
-	if [ "${open:-0}" -ne "$3" ]; then
-		fatal "$1: only ${open:-0} of $3 idle connections opened: $(tail -n 1 "$tmp/idle.err")"
-	fi
-	per=$(memsnap_per_conn "$before" "$after" "$3")
-	emit "{\"type\":\"idle\",\"variant\":$(json_str "$1"),\"conns\":$3,\"server_pid\":$pid,\"open\":$open,\
-\"command\":$(json_str "$(cat "$tmp/srv/command")"),\
-\"before\":$(echo "$before" | awk '{ printf "{\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d}", $1, $2, $3, $4, $5 }'),\
-\"after\":$(echo "$after" | awk '{ printf "{\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d}", $1, $2, $3, $4, $5 }'),\
-\"per_conn\":$(echo "$per" | awk '{ printf "{\"bytes\":%d,\"socket_bytes\":%d,\"rss_bytes\":%d,\"kernel_stack_bytes\":%d,\"task_struct_bytes\":%d}", $1, $2, $3, $4, $5 }'),\
-\"module\":$mod}"
-	say "  idle: $(echo "$per" | awk '{ print $1 }') bytes per connection"
 }
 
-# load_phase NAME CMD N
-load_phase() {
-	server_start "$1" "$2" "$3" "$tmp/srv" ||
-		fatal "$1 did not start: $srv_error"
+# memory_phase TYPE NAME CMD N ROUND: TYPE idle (one request per
+# connection) or after_load (--after-requests each, heavy ratio as in the
+# load).  Connections open in --steps batches, each held by its own
+# loadgen; a snapshot after each batch gives the series the per-connection
+# slope is fitted to.
+memory_phase() {
+	_type=$1 _name=$2 _n=$4
+	start_or_skip "$2" "$3" "$4" || return 1
 	pid=$srv_pid
+	sleep 0.3
+	_s=$steps
+	[ "$_n" -lt "$_s" ] && _s=$_n
+	samples=$(snap_json 0 "$(memsnap "$srv_pid")")
+	_extra=
+	[ "$_type" = after_load ] && _extra="--idle-requests $after_requests --heavy-ratio $heavy_ratio"
+	_open=0 _i=1 holders=
+	while [ "$_i" -le "$_s" ]; do
+		_k=$((_n * _i / _s - _n * (_i - 1) / _s))
+		rm -f "$tmp/hold.$_i"
+		# shellcheck disable=SC2086
+		# A seed per batch: the batches' heavy choices are independent.
+		user/loadgen --port "$srv_port" --connections "$_k" --idle $_extra --seed "$_i" \
+			--cpu "$loadgen_cpu" --timeout 60 >/dev/null 2>"$tmp/hold.$_i" &
+		_h=$!
+		holders="$holders $_h"
+		_ticks=0
+		while ! grep -q 'idle: [0-9]* connections open' "$tmp/hold.$_i" 2>/dev/null && kill -0 "$_h" 2>/dev/null; do
+			sleep 0.05
+			_ticks=$((_ticks + 1))
+			[ $((_ticks % 200)) -eq 0 ] && say "  $(tail -n 1 "$tmp/hold.$_i")"
+		done
+		_got=$(sed -n 's/.*idle: \([0-9]*\) connections open.*/\1/p' "$tmp/hold.$_i" | tail -n 1)
+		if [ "${_got:-0}" -ne "$_k" ]; then
+			_why=$(grep -v '^$' "$tmp/hold.$_i" | tail -n 2 | tr '\n' ' ')
+			kill -0 "$srv_pid" 2>/dev/null || _why="the server died ($(tail -n 1 "$tmp/srv/stderr")); $_why"
+			# shellcheck disable=SC2086
+			kill $holders 2>/dev/null
+			holders=
+			server_stop
+			fatal "$_name ($_type): only $((_open + ${_got:-0})) of $_n connections opened: ${_why:-loadgen printed nothing}"
+		fi
+		_open=$((_open + _k))
+		sleep 0.2
+		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")")"
+		_i=$((_i + 1))
+	done
+	mod=$(module_summary "$srv_pid")
+	gs=$(go_stats)
+	# shellcheck disable=SC2086
+	kill $holders 2>/dev/null
+	for _h in $holders; do wait "$_h" 2>/dev/null; done
+	holders=
+	server_stop
+	emit "{\"type\":\"$_type\",\"variant\":$(json_str "$_name"),\"conns\":$_n,\"round\":$5,\"server_pid\":$pid,\"open\":$_open,\
+\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$([ "$_type" = idle ] && echo 1 || echo "$after_requests"),\
+\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"
+	say "  $_type: $(echo "$samples" | awk -v n="$_n" -F'"rss_kb":' '{ split($2, a, ","); split($NF, b, ","); printf "%d", (b[1] - a[1]) * 1024 / n }') bytes RSS per connection (single difference; the slope comes later)"
+}
+
+# closed_client N SECONDS OUT ERR: the closed-loop client, loadgen's JSON
+# (or wrk's, in the same shape, from heavy-mix.lua) in OUT.
+closed_client() {
+	if [ "$client" = wrk ]; then
+		_d=$(awk -v d="$2" 'BEGIN { printf "%d", (d == int(d)) ? d : int(d) + 1 }')
+		STACKLAB_HEAVY_RATIO=$heavy_ratio taskset -c "$loadgen_cpu" wrk -t1 -c "$1" -d "${_d}s" \
+			--timeout 10s -s "$here/heavy-mix.lua" "http://127.0.0.1:$srv_port/" >"$3.wrk" 2>"$4"
+		_rc=$?
+		grep '^{"client":"wrk"' "$3.wrk" >"$3"
+		return $_rc
+	fi
+	user/loadgen --port "$srv_port" --connections "$1" --duration "$2" \
+		--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet >"$3" 2>"$4"
+}
+
+# load_phase NAME CMD N ROUND: warm-up, then the measured closed loop with
+# the probe attached.
+load_phase() {
+	start_or_skip "$1" "$2" "$3" || return 1
+	pid=$srv_pid
+	if [ "$warmup" != 0 ]; then
+		closed_client "$3" "$warmup" "$tmp/warm.json" "$tmp/warm.err" ||
+			fatal "$1: the warm-up client failed: $(tail -n 2 "$tmp/warm.err" | tr '\n' ' ')"
+	fi
 	rm -f "$tmp/probe.out" "$tmp/probe.err" "$tmp/load.json" "$tmp/load.err"
 	# -i: the first interval report says the programs are attached.
 	bpf/stacklab-probe -p "$srv_pid" --json -i 0.25 >"$tmp/probe.out" 2>"$tmp/probe.err" &
@@ -309,9 +428,7 @@ load_phase() {
 		fatal "stacklab-probe did not attach ($why): $(tail -n 2 "$tmp/probe.err" "$tmp/probe.out" | tr '\n' ' ')"
 	fi
 	cpu0=$(cpu_ticks "$srv_pid")
-	user/loadgen --port "$srv_port" --connections "$3" --duration "$duration" \
-		--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet \
-		>"$tmp/load.json" 2>"$tmp/load.err" &
+	closed_client "$3" "$duration" "$tmp/load.json" "$tmp/load.err" &
 	client_pid=$!
 	# Sample while it runs: most threads, and the module's summary with the
 	# highest kernel-stack use (threads come and go).
@@ -334,29 +451,83 @@ load_phase() {
 	wait "$probe_pid"
 	probe_pid=
 	server_stop
-	[ "$lg_rc" -eq 0 ] || fatal "$1: loadgen failed (status $lg_rc): $(tail -n 2 "$tmp/load.err" | tr '\n' ' ')"
+	gs=$(go_stats)
+	[ "$lg_rc" -eq 0 ] || fatal "$1: $client failed (status $lg_rc): $(tail -n 2 "$tmp/load.err" | tr '\n' ' ')"
 	responses=$(sed -n 's/.*"responses": *\([0-9]*\).*/\1/p' "$tmp/load.json")
 	[ "${responses:-0}" -gt 0 ] ||
-		fatal "$1: loadgen got no response on port $srv_port: $(grep -A7 '"errors"' "$tmp/load.json" | tr -d ' \n')"
+		fatal "$1: $client got no response on port $srv_port: $(tail -n 3 "$tmp/load.err" "$tmp/load.json" | tr -d '\n')"
 	final=$(grep '"type":"final"' "$tmp/probe.out" | tail -n 1)
 	[ -n "$final" ] || fatal "$1: stacklab-probe gave no final report: $(tail -n 2 "$tmp/probe.err" | tr '\n' ' ')"
-	emit "{\"type\":\"load\",\"variant\":$(json_str "$1"),\"conns\":$3,\"server_pid\":$pid,\
-\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"duration_s\":$duration,\"heavy_ratio\":$heavy_ratio,\"heavy_bytes\":$heavy_bytes,\
+	emit "{\"type\":\"load\",\"variant\":$(json_str "$1"),\"conns\":$3,\"round\":$4,\"server_pid\":$pid,\
+\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"client\":\"$client\",\"warmup_s\":$warmup,\"duration_s\":$duration,\"heavy_ratio\":$heavy_ratio,\"heavy_bytes\":$heavy_bytes,\
 \"cpu_ticks\":$(echo "$cpu0 $cpu1" | awk -v hz="$clk_tck" '{ printf "{\"user\":%d,\"sys\":%d,\"clk_tck\":%d}", $3 - $1, $4 - $2, hz }'),\
-\"threads_max_sampled\":$threads_max,\"module\":$mod,\
+\"threads_max_sampled\":$threads_max,\"module\":$mod,\"go_stats\":$gs,\
 \"loadgen\":$(json_compact "$tmp/load.json"),\"probe\":$final}"
-	say "  load: $(sed -n 's/.*"requests_per_s": *\([0-9]*\).*/\1/p' "$tmp/load.json") requests/s"
+	rps=$(sed -n 's/.*"requests_per_s": *\([0-9.]*\).*/\1/p' "$tmp/load.json")
+	echo "$1 $rps" >>"$tmp/rps.$3"
+	say "  load: $rps requests/s"
 }
 
-say "$total runs ($nvariants variants x $nconns connection counts), each an idle and a ${duration}s load phase"
+# open_phase NAME CMD N RATE ROUND: loadgen at a fixed offered rate;
+# latency counted from when each request was due.
+open_phase() {
+	start_or_skip "$1" "$2" "$3" || return 1
+	pid=$srv_pid
+	if [ "$warmup" != 0 ]; then
+		user/loadgen --port "$srv_port" --connections "$3" --duration "$warmup" --rate "$4" \
+			--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet >/dev/null 2>"$tmp/open.err" ||
+			{ server_stop; fatal "$1: the open-loop warm-up failed: $(tail -n 2 "$tmp/open.err" | tr '\n' ' ')"; }
+	fi
+	user/loadgen --port "$srv_port" --connections "$3" --duration "$duration" --rate "$4" \
+		--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet >"$tmp/open.json" 2>"$tmp/open.err"
+	_rc=$?
+	server_stop
+	[ "$_rc" -eq 0 ] || fatal "$1: open-loop loadgen failed (status $_rc): $(tail -n 2 "$tmp/open.err" | tr '\n' ' ')"
+	emit "{\"type\":\"open_loop\",\"variant\":$(json_str "$1"),\"conns\":$3,\"round\":$5,\"server_pid\":$pid,\
+\"rate\":$4,\"warmup_s\":$warmup,\"duration_s\":$duration,\"loadgen\":$(json_compact "$tmp/open.json")}"
+	say "  open loop at $4/s: p99 $(sed -n 's/.*"p99": *\([0-9]*\).*/\1/p' "$tmp/open.json" | head -n 1) ns"
+}
+
+# not_skipped NAME N: false once NAME was skipped at N.
+not_skipped() {
+	! grep -qx "$1" "$tmp/skipped.$2" 2>/dev/null
+}
+
+nconns=$(echo $conns | wc -w)
+say "$nvariants variants x $nconns connection counts x $repeat rounds: idle, after-load (${after_requests} requests per connection) and closed-loop phases (${warmup}s warm-up + ${duration}s, $client), then open-loop rounds"
 for n in $conns; do
-	while IFS='=' read -r name cmd; do
-		[ -n "$name" ] || continue
-		step=$((step + 1))
-		say "[$step/$total] $name, $n connections: idle phase, then load phase (${duration}s, heavy ratio $heavy_ratio)"
-		idle_phase "$name" "$cmd" "$n" && load_phase "$name" "$cmd" "$n"
-	done <<EOF
-$variants
-EOF
+	: >"$tmp/rps.$n"
+	r=1
+	while [ "$r" -le "$repeat" ]; do
+		rotate $((r - 1)) >"$tmp/order"
+		while IFS='=' read -r name cmd; do
+			say "[round $r/$repeat] $name, $n connections"
+			not_skipped "$name" "$n" && memory_phase idle "$name" "$cmd" "$n" "$r" &&
+				memory_phase after_load "$name" "$cmd" "$n" "$r" &&
+				load_phase "$name" "$cmd" "$n" "$r"
+		done <"$tmp/order"
+		r=$((r + 1))
+	done
+	# One offered rate for every variant: half the slowest median.
+	open_rate=$rate
+	if [ -z "$open_rate" ]; then
+		open_rate=$(sort -k1,1 -k2,2n "$tmp/rps.$n" | awk '
+			{ v[$1, ++c[$1]] = $2 }
+			END { min = -1
+			      for (k in c) { m = v[k, int((c[k] + 1) / 2)]
+			                     if (c[k] % 2 == 0) m = (m + v[k, c[k] / 2 + 1]) / 2
+			                     if (min < 0 || m < min) min = m }
+			      if (min > 0) printf "%.0f", min / 2 }')
+	fi
+	[ -n "$open_rate" ] && [ "$open_rate" != 0 ] || { say "no closed-loop rate at $n connections: no open-loop phase"; continue; }
+	r=1
+	while [ "$r" -le "$repeat" ]; do
+		rotate $((r - 1)) >"$tmp/order"
+		while IFS='=' read -r name cmd; do
+			say "[open loop $r/$repeat] $name, $n connections, $open_rate requests/s"
+			not_skipped "$name" "$n" && open_phase "$name" "$cmd" "$n" "$open_rate" "$r"
+		done <"$tmp/order"
+		r=$((r + 1))
+	done
 done
 say "done"

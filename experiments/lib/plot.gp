@@ -4,10 +4,11 @@
 #             ("?" where a variant has no figure)
 #   ncols     columns in datafile;  outfile, plottitle, ylabeltext
 #   ylog      1 for a logarithmic y axis (non-positive figures are skipped)
+#   xsamples  1: x is the connections open at a snapshot, not a run's N
 set terminal pngcairo size 900,540 noenhanced font ",11"
 set output outfile
 set title plottitle
-set xlabel "connections (log scale)"
+if (xsamples) set xlabel "connections open (log scale)"; else set xlabel "connections (log scale)"
 set ylabel ylabeltext
 set logscale x
 if (ylog) set logscale y

@@ -33,7 +33,7 @@ jqt() {
 	jq -e "$1" "$tmp/out.json" >/dev/null
 }
 
-tap_plan 15
+tap_plan 16
 start_server || { echo "Bail out! $server did not start"; exit 1; }
 
 user/loadgen --port "$port" -c 20 -n 2000 -r 0.1 --json >"$tmp/out.json"
@@ -59,6 +59,11 @@ tap_check "idle: announces 100 open connections on stderr" \
 	grep -qx 'loadgen: idle: 100 connections open' "$tmp/err"
 tap_check "idle: one answered request per connection, held without error" \
 	jqt '.responses == 100 and .peak_open == 100 and ([.errors[]] | add) == 0'
+user/loadgen --port "$port" -c 30 --idle --idle-requests 7 -r 0.5 --duration 0.5 --json \
+	>"$tmp/out.json" 2>/dev/null
+tap_check "idle --idle-requests 7: 7 answered per connection, about half heavy, then held" \
+	jqt '.responses == 210 and .peak_open == 30 and .heavy_requests >= 70
+	     and .heavy_requests <= 140 and ([.errors[]] | add) == 0'
 stop_server
 
 # The server's idle timeout closes held connections: counted as closed.

@@ -25,7 +25,7 @@ usage_error() {
 		"[ $_rc -eq 2 ] && head -n 1 '$out/e' | grep -q '^paired: ' && [ ! -s '$out/o' ]"
 }
 
-tap_plan 10
+tap_plan 12
 tap_check "--help prints the usage and exits 0" sh -c "'$paired' --help | grep -q '^usage: experiments/paired'"
 usage_error "--conns abc" --conns abc
 usage_error "unknown option" --bogus
@@ -48,6 +48,18 @@ tap_check "a {port} server on a port in use: exit 1, names the port" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'port $port is already in use' '$out/o2'"
 tap_check "the port's holder is untouched, and only it listens there" \
 	sh -c "kill -0 $holder && [ \$(grep -c ':$(printf %04X "$port") [0-9A-F:]* 0A ' /proc/net/tcp) -eq 1 ]"
+
+# A default-set style skip: tpc-64k refuses the 256 KiB heavy branch.
+"$paired" --variants tpc,tpc-64k --conns 5 --duration 0.5 --warmup 0 --repeat 1 \
+	--out "$out/s" >"$out/o4" 2>&1
+rc=$?
+tap_check "a skipped variant: exit 1, names it and --allow-skip" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'incomplete: 1 variant(s) skipped: tpc-64k: .*--allow-skip' '$out/o4'"
+"$paired" --variants tpc,tpc-64k --conns 5 --duration 0.5 --warmup 0 --repeat 1 --allow-skip \
+	--out "$out/s2" >"$out/o5" 2>&1
+rc=$?
+tap_check "--allow-skip: exit 0, the skip still listed in summary.md" \
+	sh -c "[ $rc -eq 0 ] && grep -q '^- skipped: tpc-64k' '$out/s2/summary.md'"
 
 if command -v setpriv >/dev/null; then
 	# A copy nobody is kept from: the clone may sit under a directory only

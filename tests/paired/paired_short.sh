@@ -1,8 +1,11 @@
 #!/bin/sh
-# experiments/paired end to end on the host, short: --conns 50 --duration 2
-# with every built-in variant that is built, plus a stand-in --server in the
-# {port} form.  Checks results.json's schema, that every figure is there
-# and non-zero where it must be, summary.md, and the plots.  Never timings.
+# experiments/paired end to end on the host, short: --conns 50, 2 rounds,
+# every essay strategy whose binary is built, plus a stand-in --server in
+# the {port} form; then a second run with --client wrk.  Checks
+# results.json's schema (stacklab-paired/2: median/min/max/n), that every
+# figure is there and sane (no negative bytes), the after-load, page-table
+# and open-loop rows, the switch-cost keys, the essay's table, summary.md
+# and the plots.  Never timings.
 # Run from build/ (host suite); the orchestrator lives in the source tree.
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -18,91 +21,125 @@ fi
 
 out=$(mktemp -d /tmp/paired-test.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-r=$out/results.json
 N=50
 
-tap_plan 21
-# 16 KiB: every built-in variant runs, tpc-64k included.
-"$root/experiments/paired" --conns $N --duration 2 --out "$out" --heavy-bytes 16384 \
-	--server "tpc-port=user/tpc-server --port {port} --heavy-bytes 16384 --idle-timeout 600" \
+# Every strategy of the essay's table whose binary exists here.
+variants=tpc,tpc-small
+[ -x user/coro-server ] && variants=$variants,coro-fixed,coro-split
+[ -x peers/go-server ] && variants=$variants,go
+[ -x user/fut-server ] && variants=$variants,fut-inline,fut-boxed
+missing=
+[ -x user/coro-server ] || missing="$missing coro-fixed coro-split"
+[ -x peers/go-server ] || missing="$missing go"
+[ -x user/fut-server ] || missing="$missing fut-inline fut-boxed"
+
+tap_plan 28
+"$root/experiments/paired" --conns $N --duration 1 --warmup 0.5 --repeat 2 --out "$out" \
+	--variants "$variants" \
+	--server "tpc-port=user/tpc-server --port {port} --heavy-bytes 262144 --idle-timeout 600" \
 	>"$out/stdout" 2>"$out/stderr"
 rc=$?
-tap_check "experiments/paired exits 0" test "$rc" -eq 0
+tap_check "experiments/paired exits 0 (variants $variants)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || tail -n 5 "$out/stderr" "$out/stdout" | sed 's/^/# /'
+[ -n "$missing" ] && tap_diag "not built here, so not in this run:$missing"
+r=$out/results.json
 
-# jqt DESCRIPTION FILTER: a test point passing when FILTER is true on $r.
+# jqt DESCRIPTION FILTER [ARG]...: a test point passing when FILTER is true
+# on $r (an empty or missing file fails: jq -e passes on no input).
 jqt() {
 	_d=$1
 	shift
-	tap_check "$_d" sh -c 'jq -e "$@" >/dev/null' jqt "$@" "$r"
+	tap_check "$_d" sh -c 'f=$1; shift; [ -s "$f" ] && jq -e "$@" "$f" >/dev/null' jqt "$r" "$@"
 }
 
-jqt "results.json: schema stacklab-paired/1, complete, no error" \
-	'.schema == "stacklab-paired/1" and .complete == true and .error == null'
-jqt "machine facts: kernel, CPU model, CPUs, tool versions" \
+jqt "results.json: schema stacklab-paired/2, complete, no error, nothing skipped" \
+	'.schema == "stacklab-paired/2" and .complete == true and .error == null and (.skipped | length) == 0'
+jqt "machine facts: kernel, CPU model, CPUs, tool versions, client" \
 	'.machine.kernel == $k and (.machine.cpu_model | length) > 0 and .machine.cpus >= 1
 	 and (.machine.tools.gcc | length) > 0 and (.machine.tools.bpftool | length) > 0
-	 and (.machine.tools.jq | length) > 0' --arg k "$(uname -r)"
+	 and (.machine.tools.jq | length) > 0 and .machine.client == "loadgen"' --arg k "$(uname -r)"
 jqt "pinning recorded: server CPU 0, loadgen CPU 1 (0 on one CPU)" \
 	'.machine.pinning.server_cpu == 0 and
 	 .machine.pinning.loadgen_cpu == (if .machine.cpus > 1 then 1 else 0 end)'
-jqt "parameters recorded: conns [50], 2 s, heavy ratio 0.01" \
-	'.parameters.conns == [50] and .parameters.duration_s == 2 and .parameters.heavy_ratio == 0.01'
-
-# What must run: tpc, tpc-64k, the stand-in, and fut-* when built.
-expect='["tpc", "tpc-64k", "tpc-port"]'
-[ -x user/fut-server ] && expect='["tpc", "tpc-64k", "fut-inline", "fut-boxed", "tpc-port"]'
+jqt "parameters recorded: conns [50], 1 s, warm-up 0.5 s, 2 rounds, heavy ratio 0.01" \
+	'.parameters.conns == [50] and .parameters.duration_s == 1 and .parameters.warmup_s == 0.5
+	 and .parameters.repeat == 2 and .parameters.heavy_ratio == 0.01'
+expect=$(echo "$variants,tpc-port" | jq -R -c 'split(",")')
 jqt "variants measured: $expect" '(.variants | sort) == ($e | sort)' --argjson e "$expect"
-if [ -x user/fut-server ]; then
-	tap_skip "fut-server missing is reported as a skip" "user/fut-server is built"
-else
-	jqt "fut-server missing is reported as a skip" \
-		'[.skipped[].variant] | index(["fut-inline"]) and index(["fut-boxed"])'
-fi
-jqt "one run per variant at $N connections, with idle and load phases" \
+jqt "one run per variant at $N connections, two rounds of all four phases each" \
 	'(.runs | length) == (.variants | length) and
-	 all(.runs[]; .conns == 50 and .idle != null and .load != null and .load.probe != null
-	     and .load.loadgen != null)'
+	 all(.runs[]; .conns == 50 and (.rounds | length) == 2 and
+	     all(.rounds[]; .idle != null and .after_load != null and .load.probe != null
+	         and .load.loadgen != null and .open_loop.loadgen != null))'
 jqt "every metric defined (label, unit, source, definition) and present in every run" \
-	'(.metrics | length) >= 20 and
+	'(.metrics | length) >= 35 and
 	 all(.metrics[]; (.label | length) > 0 and (.source | length) > 0 and (.definition | length) > 0) and
 	 ([.metrics[].key] as $k | all(.runs[]; .values as $v | all($k[]; . as $key | $v | has($key))))'
-jqt "every figure a number, except the module's where /proc/stacklab is absent" \
+jqt "every figure {median, min, max, n} with min <= median <= max, n 2; null only for the module's and Go's" \
 	'([.metrics[].key | select(startswith("kstack_used") or startswith("idle_kstack_used"))]) as $mod
-	 | all(.runs[]; .values | to_entries | all(.[];
-	     if (.key | IN($mod[])) then (.value == null) == ($m != "loaded") else (.value | type) == "number" end))' \
+	 | all(.runs[]; .variant as $v | .values | to_entries | all(.[];
+	     if (.key | IN($mod[])) then (.value == null) == ($m != "loaded")
+	     elif (.key | startswith("go_")) then (.value == null) == ($v != "go")
+	     else (.value | type == "object" and .n == 2 and .min <= .median and .median <= .max) end))' \
 	--arg m "$([ -d /proc/stacklab ] && echo loaded || echo absent)"
+jqt "no negative bytes figure (idle, after load, page tables, every round)" \
+	'all(.runs[].values | to_entries[] | select(.key | test("bytes|per_conn")) | .value | select(. != null);
+	     .min >= 0)'
+jqt "after-load and page-table rows: numbers; tpc keeps more after load than idle" \
+	'all(.runs[].values; .bytes_per_conn_after_load.median > 0 and .page_tables_per_conn.median >= 0)
+	 and (.runs[] | select(.variant == "tpc") | .values
+	      | .bytes_per_conn_after_load.median > .bytes_per_conn.median)'
+jqt "tpc's page tables grow with its threads (VmPTE)" \
+	'.runs[] | select(.variant == "tpc") | .values.page_tables_per_conn.median > 0'
+jqt "open loop: one offered rate for all, achieved near it, p99 >= p50, no errors" \
+	'([.runs[].values.open_rate_offered.median] | unique | length) == 1 and
+	 all(.runs[].values; .open_rate_achieved.median > 0.5 * .open_rate_offered.median
+	     and .open_p99_ms.median >= .open_p50_ms.median and .open_errors.max == 0)'
 jqt "non-zero: bytes/conn, requests/s, latencies, switches, syscalls, CPU per request" \
-	'all(.runs[].values; .bytes_per_conn > 0 and .requests_per_s > 0 and .latency_p50_ms > 0
-	     and .latency_p99_ms >= .latency_p50_ms and .ctx_switches_per_req > 0
-	     and .syscalls_per_req > 0 and .cpu_us_per_req > 0 and .threads_peak >= 1)'
-jqt "no request failed" 'all(.runs[].values; .errors == 0)'
-jqt "all $N connections were open in every idle phase" 'all(.runs[]; .idle.open == 50)'
+	'all(.runs[].values; .bytes_per_conn.median > 0 and .requests_per_s.min > 0 and .latency_p50_ms.min > 0
+	     and .latency_p99_ms.median >= .latency_p50_ms.median and .ctx_switches_per_req.min > 0
+	     and .syscalls_per_req.min > 0 and .cpu_us_per_req.min > 0 and .threads_peak.min >= 1)'
+jqt "no request failed" 'all(.runs[].values; .errors.max == 0)'
+jqt "all $N connections were open in every memory phase" \
+	'all(.runs[].rounds[]; .idle.open == 50 and .after_load.open == 50)'
 jqt "tpc variants: a thread per connection, stacks reserved and touched, no io_uring" \
 	'all(.runs[] | select(.variant | startswith("tpc")) | .values;
-	     .idle_threads > 50 and .threads_peak > 50 and .ustack_reserved_per_conn > 0
-	     and .ustack_touched_per_conn > 0 and .uring_ops_per_req == 0)'
-jqt "tpc-64k reserves 64 KiB stacks: less than tpc's default, at least 64 KiB" \
-	'(.runs | map({(.variant): .values.ustack_reserved_per_conn}) | add) as $s
-	 | $s["tpc-64k"] >= 65536 and $s["tpc-64k"] < $s.tpc'
+	     .idle_threads.min > 50 and .threads_peak.min > 50 and .ustack_reserved_per_conn.min > 0
+	     and .ustack_touched_per_conn.min > 0 and .uring_ops_per_req.max == 0)'
+jqt "tpc-small reserves smaller stacks than tpc, enough for the heavy branch" \
+	'(.runs | map({(.variant): .values.ustack_reserved_per_conn.median}) | add) as $s
+	 | $s["tpc-small"] >= 262144 and $s["tpc-small"] < $s.tpc'
 if [ -x user/fut-server ]; then
 	jqt "fut variants: few threads, io_uring operations, no thread stacks" \
 		'all(.runs[] | select(.variant | startswith("fut")) | .values;
-		     .threads_peak < 10 and .uring_ops_per_req > 0 and .ustack_reserved_per_conn == 0)'
-	jqt "fut-inline's RSS per connection exceeds fut-boxed's (the heavy state inline)" \
-		'(.runs | map({(.variant): .values.rss_per_conn}) | add) as $s
-		 | $s["fut-inline"] > $s["fut-boxed"]'
+		     .threads_peak.max < 10 and .uring_ops_per_req.min > 0 and .ustack_reserved_per_conn.max == 0)'
 else
 	tap_skip "fut variants: few threads, io_uring operations" "user/fut-server is not built"
-	tap_skip "fut-inline's RSS per connection exceeds fut-boxed's" "user/fut-server is not built"
 fi
+jqt "switch cost: the like-for-like pairs and the old keys" \
+	'.switch_cost.figures | has("spawn_run_ns") and has("thread_spawn_ns") and has("fut_notify_ns")
+	 and has("thread_futex_ns") and has("fut_pipe_pingpong_ns") and has("thread_pingpong_ns")
+	 and has("bytes_per_blocked_task") and has("bytes_per_idle_thread") and has("wake_poll_ns")
+	 and has("spawn_ns") and has("tasks_1m_mib")'
 
 # No server outlives the run.
-left=$(jq -r '.runs[] | .idle.server_pid, .load.server_pid' "$r" |
-	while read -r p; do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"; done)
+left=$(jq -r '.runs[].rounds[] | .idle.server_pid, .after_load.server_pid, .load.server_pid, .open_loop.server_pid' "$r" 2>/dev/null |
+	while read -r p; do [ -n "$p" ] && [ "$p" != null ] && kill -0 "$p" 2>/dev/null && echo "$p"; done)
 tap_check "no server left running (pids: ${left:-none})" test -z "$left"
 
-# summary.md: a column per variant, a row per metric; the printed copy.
+# summary.md: the headline, the essay's table (a row per strategy, no
+# empty cell), a column per variant, a row per metric.
+table_ok() {
+	grep -q '^- \*\*memory, bytes per connection after load\*\*: ' "$out/summary.md" || { echo "no headline" >&2; return 1; }
+	awk '/^## the essay/ { f = 1 } /^- where/ { f = 0 } f' "$out/summary.md" >"$out/table"
+	for v in $(echo "$variants" | tr ',' ' '); do
+		line=$(grep "^| $v |" "$out/table") || { echo "no row $v" >&2; return 1; }
+		echo "$line" | grep -q '| *|' && { echo "empty cell in $v: $line" >&2; return 1; }
+		echo "$line" | grep -q 'n/a' && { echo "n/a in $v: $line" >&2; return 1; }
+	done
+	return 0
+}
+tap_check "summary.md: five-line headline, then the essay's table, a row per strategy, no empty cell" table_ok
 summary_ok() {
 	head_row=$(grep -m 1 '^| metric | unit |' "$out/summary.md") || return 1
 	for v in $(jq -r '.variants[]' "$r"); do
@@ -116,11 +153,30 @@ tap_check "summary.md: a column per variant, a row per metric" summary_ok
 tap_check "summary.md is printed at the end" grep -q '^# stacklab paired: summary' "$out/stdout"
 
 png_ok() {
-	for f in bytes-per-conn ctx-switches-per-request requests-per-s latency-p99; do
+	for f in bytes-per-conn bytes-per-conn-after-load ctx-switches-per-request requests-per-s \
+		latency-p99 open-loop-p99 total-memory-idle total-memory-after-load; do
 		[ -s "$out/$f.png" ] || { echo "$f.png missing" >&2; return 1; }
 		[ "$(head -c 4 "$out/$f.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
 			{ echo "$f.png is not a PNG" >&2; return 1; }
 	done
 }
-tap_check "the four plots exist and are PNGs" png_ok
+tap_check "the eight plots exist and are PNGs" png_ok
+
+# The same experiment through wrk: the summary says which client.
+if command -v wrk >/dev/null; then
+	"$root/experiments/paired" --conns $N --duration 1 --warmup 0.5 --repeat 1 --out "$out/wrk" \
+		--variants tpc,fut-boxed --client wrk >"$out/wrk.stdout" 2>"$out/wrk.stderr"
+	rc=$?
+	tap_check "--client wrk: exits 0" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || tail -n 5 "$out/wrk.stderr" | sed 's/^/# /'
+	r=$out/wrk/results.json
+	jqt "--client wrk: recorded, wrk's responses counted, no errors" \
+		'.machine.client == "wrk" and all(.runs[]; .rounds[0].load.loadgen.client == "wrk"
+		  and .values.requests_per_s.min > 0 and .values.errors.max == 0 and .values.ctx_switches_per_req.min > 0)'
+	tap_check "--client wrk: the summary says so" grep -q 'client wrk' "$out/wrk/summary.md"
+else
+	tap_skip "--client wrk: exits 0" "wrk is not installed"
+	tap_skip "--client wrk: recorded" "wrk is not installed"
+	tap_skip "--client wrk: the summary says so" "wrk is not installed"
+fi
 tap_exit

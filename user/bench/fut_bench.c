@@ -16,6 +16,7 @@
 
 #include "common/opts.h"
 #include "fut.h"
+#include "pairs.h"
 
 static long ntasks = 1000000;
 static long nrounds = 2000000;
@@ -283,43 +284,53 @@ static double bench_thread_pingpong(void)
 	return (double)t0 / (2.0 * rounds);
 }
 
-static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
-static int idle_release, idle_started;
+/* --- each benchmark in its own process ------------------------------------ */
 
-static void *idle_thread(void *p)
+static double spawn_only(long n)
 {
-	pthread_mutex_lock(&idle_lock);
-	idle_started++;
-	pthread_cond_broadcast(&idle_cond);
-	while (!idle_release)
-		pthread_cond_wait(&idle_cond, &idle_lock);
-	pthread_mutex_unlock(&idle_lock);
-	return p;
+	double run;
+
+	(void)n;
+	return bench_spawn(&run);
 }
 
-/* User-space RSS per blocked thread (its kernel stack is not in RSS). */
-static double bench_idle_threads(void)
+static double spawn_run(long n)
 {
-	pthread_t *t = calloc(nthreads_idle, sizeof(*t));
-	long before = rss_bytes(), after, n = 0;
+	double run;
 
-	for (; t && n < nthreads_idle; n++)
-		if (pthread_create(&t[n], NULL, idle_thread, NULL))
-			break;
-	pthread_mutex_lock(&idle_lock);
-	while (idle_started < n)
-		pthread_cond_wait(&idle_cond, &idle_lock);
-	pthread_mutex_unlock(&idle_lock);
-	after = rss_bytes();
-	pthread_mutex_lock(&idle_lock);
-	idle_release = 1;
-	pthread_cond_broadcast(&idle_cond);
-	pthread_mutex_unlock(&idle_lock);
-	for (long i = 0; i < n; i++)
-		pthread_join(t[i], NULL);
-	free(t);
-	return n ? (double)(after - before) / n : 0;
+	(void)n;
+	bench_spawn(&run);
+	return run;
+}
+
+static double wake_poll(long n)
+{
+	(void)n;
+	return bench_wake_poll();
+}
+
+static double thread_spawn(long n)
+{
+	(void)n;
+	return bench_thread_spawn();
+}
+
+static double thread_pingpong(long n)
+{
+	(void)n;
+	return bench_thread_pingpong();
+}
+
+static double idle_minimal(long n)
+{
+	(void)n;
+	return bench_idle_tasks(&minimal_type, 0);
+}
+
+static double idle_sleeping(long n)
+{
+	(void)n;
+	return bench_idle_tasks(&sleeper_type, 1);
 }
 
 static void usage(FILE *f)
@@ -327,18 +338,27 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: fut_bench [--tasks N] [--rounds N]\n"
 "Benchmarks libfut futures against OS threads in one run, pinned to CPU 0.\n"
-"Ends with key value lines:\n"
+"Every benchmark runs in a fresh process.  Ends with key value lines:\n"
 "  spawn_ns            spawn one minimal task (alloc, init, queue)\n"
 "  spawn_run_ns        spawn, poll to completion and free one task\n"
-"  thread_spawn_ns     pthread_create + pthread_join\n"
-"  wake_poll_ns        one hand-off between two tasks: a wake and a poll\n"
-"  thread_pingpong_ns  one hand-off between two threads over pipes\n"
+"  thread_spawn_ns     pthread_create + run + pthread_join (pairs spawn_run_ns)\n"
+"  wake_poll_ns        one hand-off between two tasks: a bare wake and a poll\n"
+"  fut_notify_ns       one hand-off between two tasks through fut_notify\n"
+"  thread_futex_ns     one hand-off between two threads through a futex\n"
+"  fut_pipe_pingpong_ns one hand-off between two tasks over pipes, io_uring\n"
+"  thread_pingpong_ns  one hand-off between two threads over the same pipes\n"
 "  bytes_per_idle_task RSS growth over N parked minimal tasks, per task\n"
+"  bytes_per_blocked_task RSS + page tables per task waiting on fut_notify\n"
+"  bytes_per_idle_thread RSS + page tables + kernel stack per thread\n"
+"                      blocked on a futex (pairs bytes_per_blocked_task)\n"
 "  tasks_1m_mib        RSS growth per million tasks sleeping on timers (MiB)\n"
-"  bytes_per_idle_thread RSS growth per blocked thread (user side only)\n"
-"  *_ratio             thread figure / future figure\n"
+"  spawn_ratio, notify_ratio, pingpong_ratio, blocked_ratio\n"
+"                      thread figure / future figure, each pair the same work\n"
+"  switch_ratio        thread_pingpong_ns / wake_poll_ns (unlike work: kept\n"
+"                      for old scripts, once printed as pingpong_ratio)\n"
 "  --tasks N   tasks for the memory and spawn figures (default 1000000)\n"
-"  --rounds N  hand-offs for wake_poll_ns (default 2000000)\n"
+"  --rounds N  hand-offs for wake_poll_ns and fut_notify_ns (default 2000000;\n"
+"              the thread and io_uring hand-offs take a twentieth)\n"
 "  -V, --version  the stacklab release\n"
 "Example: fut_bench --tasks 100000   (make bench runs it with the defaults)\n");
 }
@@ -352,7 +372,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double spawn, spawn_run, tspawn, wake, tping, idle, sleep_b, tidle;
+	double spawn, spawn_run_ns, tspawn, wake, notify, tfutex, fpipe, tping;
+	double idle, blocked, sleep_b, tidle;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
@@ -387,32 +408,48 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pin_cpu0();
-	spawn = bench_spawn(&spawn_run);
-	tspawn = bench_thread_spawn();
-	wake = bench_wake_poll();
-	tping = bench_thread_pingpong();
-	idle = bench_idle_tasks(&minimal_type, 0);
-	sleep_b = bench_idle_tasks(&sleeper_type, 1);
-	tidle = bench_idle_threads();
+	spawn = run_fresh(spawn_only, 0, "spawn");
+	spawn_run_ns = run_fresh(spawn_run, 0, "spawn and run");
+	tspawn = run_fresh(thread_spawn, 0, "thread spawn");
+	wake = run_fresh(wake_poll, 0, "wake and poll");
+	notify = run_fresh(bench_fut_notify, nrounds, "fut_notify hand-off");
+	tfutex = run_fresh(bench_thread_futex, nrounds / 20, "futex hand-off");
+	fpipe = run_fresh(bench_fut_pipe_pingpong, nrounds / 20, "io_uring pipe ping-pong");
+	tping = run_fresh(thread_pingpong, 0, "thread pipe ping-pong");
+	idle = run_fresh(idle_minimal, 0, "idle tasks");
+	blocked = run_fresh(bench_blocked_tasks, ntasks, "blocked tasks");
+	sleep_b = run_fresh(idle_sleeping, 0, "sleeping tasks");
+	tidle = run_fresh(bench_idle_threads, nthreads_idle, "blocked threads");
 
-	printf("%-28s %14s %14s %10s\n", "figure", "future", "thread", "ratio");
-	printf("%-28s %14.1f %14.1f %10.1f\n", "spawn (ns)", spawn, tspawn, tspawn / spawn);
-	printf("%-28s %14.1f %14.1f %10.1f\n", "hand-off (ns)", wake, tping, tping / wake);
-	printf("%-28s %14.1f %14.1f %10.1f\n", "idle unit (bytes RSS)", idle, tidle, tidle / idle);
-	printf("%-28s %14.1f\n", "sleeping task (bytes RSS)", sleep_b);
-	printf("(%ld tasks, %ld hand-offs, %ld thread spawns, %ld idle threads; CPU 0)\n",
+	printf("%-34s %14s %14s %10s\n", "same work", "future", "thread", "ratio");
+	printf("%-34s %14.1f %14.1f %10.1f\n", "spawn, run, free (ns)", spawn_run_ns, tspawn, tspawn / spawn_run_ns);
+	printf("%-34s %14.1f %14.1f %10.1f\n", "hand-off via a waker store (ns)", notify, tfutex, tfutex / notify);
+	printf("%-34s %14.1f %14.1f %10.1f\n", "hand-off over pipes (ns)", fpipe, tping, tping / fpipe);
+	printf("%-34s %14.1f %14.1f %10.1f\n", "blocked unit (bytes)", blocked, tidle, tidle / blocked);
+	printf("%-34s %14.1f\n", "spawn only (ns)", spawn);
+	printf("%-34s %14.1f\n", "bare wake + poll (ns)", wake);
+	printf("%-34s %14.1f\n", "parked minimal task (bytes RSS)", idle);
+	printf("%-34s %14.1f\n", "sleeping task (bytes RSS)", sleep_b);
+	printf("(%ld tasks, %ld hand-offs, %ld thread spawns, %ld blocked threads; CPU 0; each in a fresh process)\n",
 	       ntasks, nrounds, nthreads_spawn, nthreads_idle);
 	printf("spawn_ns %.1f\n", spawn);
-	printf("spawn_run_ns %.1f\n", spawn_run);
+	printf("spawn_run_ns %.1f\n", spawn_run_ns);
 	printf("thread_spawn_ns %.1f\n", tspawn);
-	printf("spawn_ratio %.1f\n", tspawn / spawn);
+	printf("spawn_ratio %.1f\n", tspawn / spawn_run_ns);
 	printf("wake_poll_ns %.1f\n", wake);
+	printf("fut_notify_ns %.1f\n", notify);
+	printf("thread_futex_ns %.1f\n", tfutex);
+	printf("notify_ratio %.1f\n", tfutex / notify);
+	printf("fut_pipe_pingpong_ns %.1f\n", fpipe);
 	printf("thread_pingpong_ns %.1f\n", tping);
-	printf("pingpong_ratio %.1f\n", tping / wake);
+	printf("pingpong_ratio %.1f\n", tping / fpipe);
+	printf("switch_ratio %.1f\n", tping / wake);
 	printf("bytes_per_idle_task %.1f\n", idle);
+	printf("bytes_per_blocked_task %.1f\n", blocked);
 	printf("bytes_per_idle_thread %.1f\n", tidle);
+	printf("blocked_ratio %.1f\n", tidle / blocked);
 	printf("idle_ratio %.1f\n", tidle / idle);
-	/* Per million tasks (measured over --tasks). */
+	/* Per million tasks (measured over --tasks, in a fresh process). */
 	printf("tasks_1m_mib %.1f\n", sleep_b * 1000000.0 / 1048576.0);
 	return 0;
 }

@@ -285,6 +285,25 @@ extern struct fut_type fut_sleep_type;
 void fut_sleep_init(struct fut_sleep *s, uint64_t ns);
 uint64_t fut_now_ns(void);
 
+/* An auto-reset event with one waiter (notify.c): fut_notify_set wakes
+ * the task awaiting fut_notify_wait, whose result is 0 and which consumes
+ * the event; a set with nobody waiting waits for the next wait.  Both on
+ * the same executor. */
+struct fut_notify {
+	struct fut_waker waiter;
+	bool has_waiter;
+	bool set;
+};
+void fut_notify_init(struct fut_notify *n);
+void fut_notify_set(struct fut_notify *n);
+struct fut_notify_wait {
+	struct fut_hdr hdr;
+	struct fut_notify *n;
+	bool waiting;
+};
+extern struct fut_type fut_notify_wait_type;
+void fut_notify_wait_init(struct fut_notify_wait *w, struct fut_notify *n);
+
 #include "fut_io.h"
 #include "fut_prof.h"
 

@@ -17,6 +17,7 @@ struct loadgen_config {
 	double heavy_ratio;	/* share of requests that are GET /heavy */
 	double rate;		/* open loop, requests/s; 0: closed loop */
 	bool idle;		/* one request per connection, then hold */
+	uint32_t idle_requests;	/* --idle: requests per connection first (0: 1) */
 	unsigned int timeout_s;	/* per request and per connect */
 	uint64_t seed;
 	bool progress;		/* a line a second on stderr */

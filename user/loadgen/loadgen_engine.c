@@ -41,7 +41,8 @@ struct conn {
 	enum conn_state state;
 	bool heavy;
 	bool head_done;
-	bool answered;		/* --idle: its one request is done */
+	bool answered;		/* --idle: its requests are done */
+	uint32_t served;	/* --idle: responses so far */
 	bool watching;		/* --idle: a recv waits for the server to close */
 	int failed;		/* error kind + 1 while shutting down */
 	uint16_t len;		/* bytes in buf */
@@ -318,7 +319,8 @@ static void complete(struct engine *e, uint32_t i, bool server_closes)
 	e->st->responses++;
 	e->in_flight--;
 	e->last_done_ns = now;
-	if (e->cfg->idle && !c->answered) {
+	if (e->cfg->idle && !c->answered &&
+	    ++c->served >= (e->cfg->idle_requests ? e->cfg->idle_requests : 1)) {
 		c->answered = true;
 		e->settled++;
 	}

@@ -16,7 +16,7 @@
 #define PROG "loadgen"
 
 /* Long-only options of loadgen's own. */
-enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED };
+enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED, OPT_IDLE_REQUESTS };
 
 static void usage(FILE *out)
 {
@@ -41,6 +41,9 @@ static void usage(FILE *out)
 "      --idle              one request per connection, then hold them all\n"
 "                          (until --duration, or SIGINT); stderr says\n"
 "                          \"loadgen: idle: N connections open\" once they are\n"
+"      --idle-requests K   --idle: K requests per connection (each GET /heavy\n"
+"                          with probability --heavy-ratio) before holding\n"
+"                          (default 1)\n"
 "  -T, --timeout D         per request and per connect, in whole seconds\n"
 "                          (default 10s; checked once a second)\n"
 "      --seed N            heavy/root choice seed (default fixed)\n"
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
 		{ "heavy-ratio", required_argument, NULL, 'r' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "idle", no_argument, NULL, OPT_IDLE },
+		{ "idle-requests", required_argument, NULL, OPT_IDLE_REQUESTS },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "cpu", required_argument, NULL, 'C' },
@@ -149,6 +153,11 @@ int main(int argc, char **argv)
 		case OPT_IDLE:
 			cfg.idle = true;
 			break;
+		case OPT_IDLE_REQUESTS:
+			if (!opts_uint(PROG, "idle-requests", optarg, 1, 1000000, &value))
+				return 2;
+			cfg.idle_requests = value;
+			break;
 		case 't':
 			opts_deprecated(PROG, "-t (timeout)", "-T or --timeout");
 			/* fall through */
@@ -189,8 +198,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": give exactly one of --requests and --duration\n");
 		return 2;
 	}
+	if (cfg.idle_requests && !cfg.idle) {
+		fprintf(stderr, PROG ": --idle-requests goes with --idle\n");
+		return 2;
+	}
 	if (cfg.idle && (cfg.requests || cfg.rate > 0)) {
-		fprintf(stderr, PROG ": --idle sends one request per connection: no --requests or --rate\n");
+		fprintf(stderr, PROG ": --idle sends --idle-requests per connection: no --requests or --rate\n");
 		return 2;
 	}
 	cfg.port = port;

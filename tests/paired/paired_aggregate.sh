@@ -1,0 +1,63 @@
+#!/bin/sh
+# experiments/paired's aggregation (experiments/lib/aggregate.jq) on made-up
+# raw records, no server: a memory series whose single difference is
+# negative must give the least-squares slope, marked noisy; a clean series
+# its slope, not marked; rounds become {median, min, max, n}.
+. "$(dirname "$0")/../lib/tap.sh"
+
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+lib=$root/experiments/lib
+command -v jq >/dev/null || { echo "1..0 # SKIP needs jq"; exit 0; }
+tmp=$(mktemp -d /tmp/paired-agg.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# sample CONNS RSS_KB: a memsnap sample where only RSS moves.
+sample() {
+	printf '{"conns":%d,"rss_kb":%d,"kernel_stack_kb":2000,"task_struct_bytes":900000,"tcp_mem_pages":40,"threads":2,"pte_kb":48}' "$1" "$2"
+}
+# idle VARIANT ROUND RSS_KB...: an idle record over 0, 25, 50, 75, 100 conns.
+idle() {
+	_v=$1 _r=$2
+	shift 2
+	_s= _c=0
+	for _kb; do
+		_s="$_s${_s:+,}$(sample $_c "$_kb")"
+		_c=$((_c + 25))
+	done
+	echo "{\"type\":\"idle\",\"variant\":\"$_v\",\"conns\":100,\"round\":$_r,\"open\":100,\"command\":\"x\",\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+}
+{
+	echo '{"type":"machine","where":"host","kernel":"k","cpus":2,"module":"absent","client":"loadgen","pinning":{"server_cpu":0,"loadgen_cpu":1}}'
+	# The last snapshot is below the first: a single difference of -10 KiB
+	# per 100 connections; the slope over all five is +0.72 KiB each.
+	idle dip 1 1000 1100 1200 1300 990
+	# A clean series, three rounds: 1, 2 and 3 KiB per connection.
+	idle clean 1 1000 1025 1050 1075 1100
+	idle clean 2 1000 1050 1100 1150 1200
+	idle clean 3 1000 1075 1150 1225 1300
+} >"$tmp/raw.jsonl"
+meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
+
+tap_plan 6
+tap_check "aggregate.jq accepts the records" sh -c \
+	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
+jqt() {
+	_d=$1
+	shift
+	# An empty or missing file must fail too (jq -e passes on no input).
+	tap_check "$_d" sh -c 'f=$1; shift; [ -s "$f" ] && jq -e "$@" "$f" >/dev/null' jqt "$tmp/r.json" "$@"
+}
+jqt "schema stacklab-paired/2" '.schema == "stacklab-paired/2"'
+jqt "negative single difference: the slope (737.28 B) is used, not the difference" \
+	'.runs[] | select(.variant == "dip") | .values.bytes_per_conn
+	 | (.median - 737.28 | fabs) < 0.01 and .n == 1 and .min >= 0'
+jqt "negative single difference: the figure is marked noisy" \
+	'.runs[] | select(.variant == "dip") | .values.bytes_per_conn.noisy == true'
+jqt "clean series: median 2048, min 1024, max 3072, n 3" \
+	'.runs[] | select(.variant == "clean") | .values.bytes_per_conn
+	 | .median == 2048 and .min == 1024 and .max == 3072 and .n == 3'
+jq -r -f "$lib/summary.jq" "$tmp/r.json" >"$tmp/summary.md" 2>"$tmp/err"
+tap_check "summary.md shows the dip as noisy and the clean one as median [min-max]" sh -c \
+	"grep -q '| bytes per idle connection | B | .*737 noisy' '$tmp/summary.md' &&
+	 grep -q '2048 \[1024-3072\]' '$tmp/summary.md'"
+tap_exit
