@@ -7,4 +7,4 @@ TEST_FILES += experiments/bench-http
 
 bench-http: deps
 	@$(MAKE) --no-print-directory all
-	@flock /tmp/stacklab-bench.lock experiments/bench-http
+	@flock -o /tmp/stacklab-bench.lock experiments/bench-http
