@@ -180,6 +180,23 @@ static bool open_listeners(struct futsrv_exec *ctxs, unsigned int n,
 	return true;
 }
 
+/*
+ * Provided buffers an executor registers: the power of two at or above
+ * its share of --max-conns, from 64 up to the kernel's 32768 ring entries.
+ * They are committed at start: RECV_BUF_SIZE times this, an executor.
+ */
+enum { RECV_BUF_SIZE = 1024, RECV_BUFS_MIN = 64, RECV_BUFS_MAX = 32768 };
+
+static unsigned int recv_buf_count(uint64_t max_conns, uint64_t threads)
+{
+	uint64_t share = (max_conns + threads - 1) / threads;
+	unsigned int n = RECV_BUFS_MIN;
+
+	while (n < share && n < RECV_BUFS_MAX)
+		n *= 2;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t port = UINT64_MAX, threads = 1, nofile;
@@ -226,17 +243,20 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	/*
-	 * Thousands of connections with requests in flight at once: a pool
-	 * of 64 buffers runs dry and every recv churns through -ENOBUFS and
-	 * re-arms.  4096 of 1 KiB (4 MiB an executor, committed at start);
-	 * requests are tens of bytes, longer heads are reassembled.
+	 * A buffer for every connection an executor may hold: with fewer, the
+	 * pool runs dry when most connections have a request in flight, each
+	 * recv past the pool ends with -ENOBUFS and re-arms, and the woken
+	 * waiters re-arm together (11 io_uring operations a request at
+	 * 10000 connections with 4096 buffers, 2 with 16384).  Requests are
+	 * tens of bytes; longer heads are reassembled.
 	 */
-	const struct fut_exec_opts exec_opts = { .sq_entries = 1024,
-						 .buf_count = 4096,
-						 .buf_size = 1024,
-						 /* states committed at spawn, as
-						  * the experiments measure them */
-						 .flags = FUT_EXEC_COMMIT_STATES };
+	const struct fut_exec_opts exec_opts = {
+		.sq_entries = 1024,
+		.buf_count = recv_buf_count(futsrv_cfg.max_conns, threads),
+		.buf_size = RECV_BUF_SIZE,
+		/* states committed at spawn, as the experiments measure them */
+		.flags = FUT_EXEC_COMMIT_STATES,
+	};
 
 	rt = fut_runtime_start(threads, &exec_opts, futsrv_exec_setup, ctxs);
 	if (!rt) {
