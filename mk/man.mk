@@ -15,7 +15,8 @@ MAN_SOURCES := stacklab.7:README.md \
 	       stacklab-experiments.1:experiments/README.md \
 	       go-server.1:experiments/peers/go-server/README.md \
 	       stack-advise.8:bpf/stack-advise.md \
-	       stacklab-segment.7:docs/where-to-segment.md
+	       stacklab-segment.7:docs/where-to-segment.md \
+	       stacklab-argument.7:docs/argument.md
 
 # ALIAS:PAGE, for the tools whose page is part of a larger manual.
 MAN_ALIASES := libfut.3:stacklab-user.7 tpc-server.1:stacklab-user.7 \
