@@ -328,6 +328,7 @@ static __always_inline struct gauges *gauges_get(void)
 }
 
 static __always_inline void range_forget_tgid(__u32 tgid);
+static __always_inline void clone3_child_owns(__u32 child);
 
 /* Runs in the parent, with the child fully set up. */
 SEC("raw_tp/task_newtask")
@@ -343,6 +344,7 @@ int BPF_PROG(on_task_newtask, struct task_struct *task, unsigned long clone_flag
 		return 0;
 	if (clone_flags & CLONE_THREAD) {
 		c->threads_created++;
+		clone3_child_owns(tid);
 	} else {
 		__u32 child = BPF_CORE_READ(task, tgid);
 		__u8 one = 1;
@@ -684,6 +686,29 @@ static __always_inline void pending_set(__u32 kind, __u64 addr, __u64 len,
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+}
+
+/*
+ * In the parent, before the child first runs: the stack clone3 was given
+ * is the child's from now on.  Waiting for clone3's exit would charge the
+ * child's first touches (it may run on another CPU first) as others'.
+ * sys_exit_clone3 still records it for a range only made there.
+ */
+static __always_inline void clone3_child_owns(__u32 child)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, tgid = pid_tgid >> 32;
+	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
+	struct range_id id = { .tgid = tgid };
+	struct range_val *r;
+
+	if (!p || p->kind != CALL_CLONE3 || !range_valid(p->addr, p->len))
+		return;
+	r = range_find(tgid, p->addr);
+	if (!r)
+		return;
+	id.start = r->start;
+	bpf_map_update_elem(&range_owner, &id, &child, BPF_ANY);
 }
 
 /* The pending call of this kind, copied out and removed; false if none. */
