@@ -7,7 +7,6 @@
  * libdw and ranks.  See bpf/README.md.
  */
 #include <argp.h>
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -198,49 +197,34 @@ static bool mapping_of(pid_t pid, uint64_t addr, struct sa_range *r)
 }
 
 /* -p: each running thread's stack is the mapping that holds its sp (from
- * /proc/PID/task/TID/syscall), so that its later growth is attributed.
- * Returns the threads seen. */
-static uint64_t seed_ranges(int ranges_fd, pid_t tgid)
+ * /proc/PID/task/TID/syscall), so that its later growth is attributed. */
+static void seed_range(pid_t tgid, pid_t tid, void *arg)
 {
+	int ranges_fd = *(int *)arg;
 	char path[96], buf[512];
-	struct dirent *e;
-	uint64_t n = 0;
-	DIR *d;
+	char *sp_tok = NULL, *tok, *save;
+	__u32 key = (__u32)tid;
+	struct sa_range r;
+	uint64_t sp;
+	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", tgid);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		__u32 tid = (__u32)atoi(e->d_name);
-		char *sp_tok = NULL, *tok, *save;
-		struct sa_range r;
-		uint64_t sp;
-		FILE *f;
-
-		if (!tid)
-			continue;
-		n++;
-		snprintf(path, sizeof(path), "/proc/%d/task/%u/syscall", tgid, tid);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-		/* "NR ARG1 .. ARG6 SP PC", or "-1 SP PC": sp is next to last. */
-		for (char *prev = NULL, *s = buf; (tok = strtok_r(s, " \n", &save)); s = NULL) {
-			sp_tok = prev;
-			prev = tok;
-		}
-		if (!sp_tok || tid == (__u32)tgid)
-			continue;	/* running, or the main thread (the kernel knows it) */
-		sp = strtoull(sp_tok, NULL, 16);
-		if (mapping_of(tgid, sp, &r))
-			bpf_map_update_elem(ranges_fd, &tid, &r, BPF_ANY);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", tgid, tid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	/* "NR ARG1 .. ARG6 SP PC", or "-1 SP PC": sp is next to last. */
+	for (char *prev = NULL, *s = buf; (tok = strtok_r(s, " \n", &save)); s = NULL) {
+		sp_tok = prev;
+		prev = tok;
 	}
-	closedir(d);
-	return n;
+	if (!sp_tok || tid == tgid)
+		return;	/* running, or the main thread (the kernel knows it) */
+	sp = strtoull(sp_tok, NULL, 16);
+	if (mapping_of(tgid, sp, &r))
+		bpf_map_update_elem(ranges_fd, &key, &r, BPF_ANY);
 }
 
 /* Wait for the duration, the target's exit or a signal, copying the
@@ -382,8 +366,12 @@ int main(int argc, char **argv)
 			strerror(-e));
 		goto out;
 	}
-	if (env.target.kind == TARGET_PID)
-		initial = seed_ranges(bpf_map__fd(skel->maps.ranges), env.target.tgid);
+	/* -p: the threads already running, each its stack range. */
+	if (env.target.kind == TARGET_PID) {
+		int ranges_fd = bpf_map__fd(skel->maps.ranges);
+
+		initial = target_for_each_thread(&env.target, seed_range, &ranges_fd);
+	}
 	e = stack_advise__attach(skel);
 	if (e) {
 		fprintf(stderr, PROG ": attaching the BPF programs failed (%s): the kernel needs the syscalls:sys_enter_clone3, task_newtask and page_fault_user tracepoints\n",
