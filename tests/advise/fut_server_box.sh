@@ -17,6 +17,7 @@ trap 'kill $lp $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # run MODE: profile in $tmp/MODE.json; prints bytes per idle connection.
 run() {
+	: >"$tmp/srv.out"
 	taskset -c 0 user/fut-server --port 0 --heavy "$1" --profile "$tmp/$1.json" \
 		--idle-timeout 600 --max-conns $((N + 300)) >"$tmp/srv.out" 2>&1 &
 	pid=$!

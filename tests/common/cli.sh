@@ -47,6 +47,7 @@ done
 
 # start ARGS...: a server in the background; its port in $port.
 start() {
+	: >"$tmp/server.out"
 	"$@" >"$tmp/server.out" 2>"$tmp/server.err" &
 	server_pid=$!
 	# Up to 20 s: the machine may be busy with builds.

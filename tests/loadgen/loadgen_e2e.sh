@@ -16,6 +16,7 @@ trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # start_server ARGS...: sets $port from the server's first line.
 start_server() {
+	: >"$tmp/server.out"
 	# shellcheck disable=SC2086
 	"$server" --port 0 $server_args "$@" >"$tmp/server.out" 2>&1 &
 	server_pid=$!
@@ -68,7 +69,8 @@ stop_server
 
 # The server's idle timeout closes held connections: counted as closed.
 start_server --idle-timeout 1
-user/loadgen --port "$port" -c 20 --idle --duration 2.5 --json >"$tmp/out.json" 2>/dev/null
+user/loadgen --port "$port" -c 20 --idle --duration 2.5 --json >"$tmp/out.json" 2>"$tmp/err"
+tap_diag "$(jq -c '{responses,peak_open,errors,elapsed_s}' "$tmp/out.json") $(tr '\n' ' ' <"$tmp/err")"
 tap_check "connections the server closes count as errors.closed" \
 	jqt '.responses == 20 and .errors.closed == 20'
 stop_server
@@ -77,7 +79,7 @@ stop_server
 # every request times out.  Every connection failed: an error.
 start_server
 kill -STOP "$server_pid"
-user/loadgen --port "$port" -c 5 --duration 1 -t 1 --json >"$tmp/out.json" 2>"$tmp/err"
+user/loadgen --port "$port" -c 5 --duration 1 -T 1 --json >"$tmp/out.json" 2>"$tmp/err"
 rc=$?
 kill -CONT "$server_pid"
 tap_diag "$(jq -c '{requests,responses,errors}' "$tmp/out.json") $(cat "$tmp/err")"

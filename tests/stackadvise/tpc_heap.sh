@@ -20,6 +20,7 @@ mem() {
 
 # run MODE N ADVISE: prints "bytes_added released_predicted" (0 without ADVISE).
 run() {
+	: >"$tmp/srv.out"
 	taskset -c 0 user/tpc-server --port 0 --heavy-on "$1" --max-conns 5000 \
 		>"$tmp/srv.out" 2>&1 &
 	pid=$!
