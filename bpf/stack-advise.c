@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cli.h"
 #include "sa-hold.h"
 #include "sa-model.h"
 #include "sa-report.h"
@@ -28,19 +29,16 @@
 #include "stack-advise.h"
 #include "stack-advise.skel.h"
 #include "target.h"
-#include "tracefs.h"
 
 #define PROG "stack-advise"
-#define EXIT_USAGE 2
-#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d SECONDS] [--json]"
-#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d DURATION] [--json]"
 /* How often the target's mappings are copied for the symbolizer. */
 #define MAPS_EVERY_MS 20
 
 static struct env {
 	struct target target;
 	double duration_s;
-	bool json, verbose;
+	bool json;
 } env;
 
 static volatile sig_atomic_t stop_signal;
@@ -53,7 +51,7 @@ static const char doc[] =
 "segment a deep frame few threads reach, shrink the stack size to what\n"
 "was used, keep a deep frame most threads reach.  Needs root.\n"
 "\n"
-"USAGE: stack-advise (-p TGID | -- COMMAND [ARG]...) [-d SECONDS] [--json]\n"
+"USAGE: stack-advise (-p TGID | -- COMMAND [ARG]...) [-d DURATION] [--json]\n"
 "\n"
 "EXAMPLES:\n"
 "    stack-advise -p 1234 -d 10            # a running process, for 10 s\n"
@@ -64,57 +62,34 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to watch (a TID means its process)", 0 },
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: when the target exits, or SIGINT)", 0 },
+	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object instead of text", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{},
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n" USAGE "\nTry '" PROG " --help' for more information.\n");
-	exit(EXIT_USAGE);
-}
-
 static void set_kind(enum target_kind kind)
 {
 	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
-		usage_error("give one target: -p TGID or -- COMMAND");
+		cli_usage_error("give one target: -p TGID or -- COMMAND");
 	env.target.kind = kind;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long pid;
-
 	switch (key) {
 	case 'p':
 		set_kind(TARGET_PID);
-		errno = 0;
-		pid = strtol(arg, &end, 10);
-		if (errno || end == arg || *end || pid <= 0 || pid > INT_MAX)
-			usage_error("-p needs a process ID (a positive integer), not '%s'", arg);
-		env.target.tgid = (pid_t)pid;
+		env.target.tgid = cli_parse_pid(arg);
 		break;
 	case 'd':
-		errno = 0;
-		env.duration_s = strtod(arg, &end);
-		if (errno || end == arg || *end || !(env.duration_s > 0) || env.duration_s > 1e7)
-			usage_error("-d must be a positive number of seconds, not '%s'", arg);
+		env.duration_s = cli_parse_seconds(arg, "duration", 'd');
 		break;
 	case 'j':
 		env.json = true;
 		break;
 	case 'v':
-		env.verbose = true;
+		cli.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
 		set_kind(TARGET_COMMAND);
@@ -123,7 +98,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (env.target.kind == TARGET_NONE)
-			usage_error("no target: give -p TGID or -- COMMAND");
+			cli_usage_error("no target: give -p TGID or -- COMMAND");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -131,44 +106,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	(void)level;
-	return env.verbose ? vfprintf(stderr, fmt, args) : 0;
-}
-
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int check_system(void)
-{
-	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	char err[256];
-
-	if (geteuid() != 0) {
-		fprintf(stderr, PROG ": needs root to load BPF programs: run it with sudo\n");
-		return -1;
-	}
-	if (access(VMLINUX_BTF, R_OK) != 0) {
-		fprintf(stderr, PROG ": this kernel has no BTF (" VMLINUX_BTF "): CO-RE needs CONFIG_DEBUG_INFO_BTF=y\n");
-		return -1;
-	}
-	if (tracefs_ensure(err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s\n", err);
-		return -1;
-	}
-	setrlimit(RLIMIT_MEMLOCK, &unlimited);
-	return 0;
 }
 
 /* The mapping of /proc/PID/maps that holds addr: a thread's stack. */
@@ -231,14 +171,14 @@ static void seed_range(pid_t tgid, pid_t tid, void *arg)
  * target's mappings as it goes (the last copy symbolizes). */
 static void watch(struct sa_symbolizer **sz)
 {
-	double end = env.duration_s ? now_s() + env.duration_s : 0;
+	double end = env.duration_s ? cli_now_s() + env.duration_s : 0;
 	struct target *t = &env.target;
 
 	while (!stop_signal) {
 		struct timespec every = { 0, MAPS_EVERY_MS * 1000000L };
 
 		sa_maps_snapshot(sz, t->tgid);
-		if (end && now_s() >= end)
+		if (end && cli_now_s() >= end)
 			break;
 		if (t->kind != TARGET_COMMAND) {
 			if (target_wait(t, MAPS_EVERY_MS) == 1)
@@ -342,16 +282,18 @@ int main(int argc, char **argv)
 	char err[256];
 	int e, rc = 1;
 
-	argp_err_exit_status = EXIT_USAGE;
+	cli.prog = PROG;
+	cli.usage = USAGE;
+	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
-		return EXIT_USAGE;
-	if (check_system())
+		return CLI_EXIT_USAGE;
+	if (cli_check_system())
 		return 1;
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(cli_libbpf_print);
 	if (target_prepare(&env.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n" USAGE "\n", err);
 		target_stop(&env.target);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	skel = stack_advise__open();
 	if (!skel) {
@@ -391,7 +333,7 @@ int main(int argc, char **argv)
 	}
 	if (target_release(&env.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	watch(&sz);

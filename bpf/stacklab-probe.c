@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "common/opts.h"
+#include "cli.h"
 #include "kstack.h"
 #include "live.h"
 #include "report.h"
@@ -31,11 +31,9 @@
 #include "tracepoints.h"
 
 #define PROG "stacklab-probe"
-#define EXIT_USAGE 2
-#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d SECONDS] [-i SECONDS] [--json] [--no-syscalls]"
+#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION] [-i DURATION] [--json] [--no-syscalls]"
 /* --comm's key: no short letter (-c is becoming "connections" across tools). */
 #define OPT_COMM 0x100
-#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 /* After the target exits, let its last switches reach the maps. */
 #define SETTLE_MS 20
 
@@ -44,7 +42,6 @@ static struct env {
 	double duration_s;	/* 0: until the target exits or SIGINT */
 	double interval_s;	/* 0: only the final report */
 	bool json;
-	bool verbose;
 	bool no_syscalls;
 	long seeded;		/* threads the target had at attach */
 } env;
@@ -58,8 +55,8 @@ static const char doc[] =
 "created and exited, kernel stack bytes, user stack bytes reserved and\n"
 "touched, syscalls and io_uring traffic.  Needs root.\n"
 "\n"
-"USAGE: stacklab-probe (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d SECONDS]\n"
-"                      [-i SECONDS] [--json] [--no-syscalls]\n"
+"USAGE: stacklab-probe (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION]\n"
+"                      [-i DURATION] [--json] [--no-syscalls]\n"
 "\n"
 "EXAMPLES:\n"
 "    stacklab-probe -p 1234 -d 10       # process 1234 for 10 s\n"
@@ -72,8 +69,8 @@ static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to measure (a TID means its process); its children too", 0 },
 	{ "comm", OPT_COMM, "COMM", 0, "Measure every process named COMM (at most 15 characters); exit status 1 if none ran", 0 },
 	{ NULL, 'c', "COMM", OPTION_HIDDEN, "Deprecated spelling of --comm", 0 },
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: when the target exits, or SIGINT)", 0 },
-	{ "interval", 'i', "SECONDS", 0, "Also report every SECONDS (what happened in that interval)", 0 },
+	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
+	{ "interval", 'i', "DURATION", 0, "Also report every DURATION (what happened in that interval)", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
 	{ "no-syscalls", 'S', NULL, 0, "Leave the syscall tracepoints off: no syscall, io_uring_enter or user-stack counts, but no slow path on every syscall of the machine", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
@@ -81,54 +78,22 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n" USAGE "\nTry '" PROG " --help' for more information.\n");
-	exit(EXIT_USAGE);
-}
-
-/* A duration as every stacklab tool reads it: 500ms, 2s, 1m, 1.5. */
-static double parse_seconds(const char *arg, const char *what)
-{
-	uint64_t ns;
-
-	if (!opts_duration(PROG, what, arg, 1, OPTS_SEC(10000000), &ns))
-		usage_error("-%c must be a positive number of seconds or a duration (500ms, 2s, 1m), not '%s'",
-			    what[0], arg);
-	return (double)ns / OPTS_NSEC_PER_SEC;
-}
-
 static void set_kind(enum target_kind kind)
 {
 	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
-		usage_error("give one target: -p TGID, --comm COMM or -- COMMAND");
+		cli_usage_error("give one target: -p TGID, --comm COMM or -- COMMAND");
 	env.target.kind = kind;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long pid;
-
 	switch (key) {
 	case 'h':
 		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
 		break;
 	case 'p':
 		set_kind(TARGET_PID);
-		errno = 0;
-		pid = strtol(arg, &end, 10);
-		if (errno || end == arg || *end || pid <= 0 || pid > INT_MAX)
-			usage_error("-p needs a process ID (a positive integer), not '%s'",
-				   arg);
-		env.target.tgid = (pid_t)pid;
+		env.target.tgid = cli_parse_pid(arg);
 		break;
 	case 'c':
 		fprintf(stderr, PROG ": warning: -c COMM is deprecated and will mean connections: use --comm %s\n",
@@ -137,15 +102,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_COMM:
 		set_kind(TARGET_COMM);
 		if (!*arg || strlen(arg) >= TARGET_COMM_LEN)
-			usage_error("--comm needs a name of 1 to %d characters (the kernel's comm), not '%s'",
+			cli_usage_error("--comm needs a name of 1 to %d characters (the kernel's comm), not '%s'",
 				   TARGET_COMM_LEN - 1, arg);
 		strcpy(env.target.comm, arg);
 		break;
 	case 'd':
-		env.duration_s = parse_seconds(arg, "duration");
+		env.duration_s = cli_parse_seconds(arg, "duration", 'd');
 		break;
 	case 'i':
-		env.interval_s = parse_seconds(arg, "interval");
+		env.interval_s = cli_parse_seconds(arg, "interval", 'i');
 		break;
 	case 'S':
 		env.no_syscalls = true;
@@ -154,7 +119,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.json = true;
 		break;
 	case 'v':
-		env.verbose = true;
+		cli.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
 		/* The command and its arguments: everything from here on. */
@@ -164,7 +129,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (env.target.kind == TARGET_NONE)
-			usage_error("no target: give -p TGID, --comm COMM or -- COMMAND");
+			cli_usage_error("no target: give -p TGID, --comm COMM or -- COMMAND");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -172,26 +137,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	if (level == LIBBPF_DEBUG && !env.verbose)
-		return 0;
-	if (!env.verbose)
-		return 0;	/* our own one-line errors explain failures */
-	return vfprintf(stderr, fmt, args);
-}
-
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void fail(const char *fmt, const char *detail)
@@ -199,31 +147,6 @@ static void fail(const char *fmt, const char *detail)
 	fprintf(stderr, PROG ": ");
 	fprintf(stderr, fmt, detail);
 	fputc('\n', stderr);
-}
-
-/* Root, BTF, tracefs, memlock: each failure explained with its fix. */
-static int check_system(void)
-{
-	char err[256];
-	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-
-	if (geteuid() != 0) {
-		fail("%s", "needs root to load BPF programs and read tracefs: run it with sudo");
-		return -1;
-	}
-	if (access(VMLINUX_BTF, R_OK) != 0) {
-		fail("%s", "this kernel has no BTF (" VMLINUX_BTF "): CO-RE needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return -1;
-	}
-	if (tracefs_ensure(err, sizeof(err))) {
-		fail("%s", err);
-		return -1;
-	}
-	/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK. */
-	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) && env.verbose)
-		fprintf(stderr, PROG ": warning: cannot raise RLIMIT_MEMLOCK (%s); loading may fail on older kernels\n",
-			strerror(errno));
-	return 0;
 }
 
 static void explain_load_error(int err)
@@ -281,7 +204,7 @@ static int measure(const struct report_ctx *ctx, const struct probe_maps *maps,
 	int err;
 
 	while (!stop_signal) {
-		double t = now_s(), wake = end;
+		double t = cli_now_s(), wake = end;
 		int r;
 
 		if (next && (!wake || next < wake))
@@ -331,7 +254,7 @@ static int final_report(const struct report_ctx *ctx, const struct probe_maps *m
 
 	if (err)
 		return err;
-	w.elapsed_s = w.span_s = now_s() - start;
+	w.elapsed_s = w.span_s = cli_now_s() - start;
 	when_exited(&w);
 	report_print(stdout, ctx, &w, &s);
 	unmatched = env.target.kind == TARGET_COMM && !comm_matched(&s.c);
@@ -355,17 +278,19 @@ int main(int argc, char **argv)
 	double start;
 	int e, rc = 1;
 
-	argp_err_exit_status = EXIT_USAGE;
+	cli.prog = PROG;
+	cli.usage = USAGE;
+	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
-		return EXIT_USAGE;
-	if (check_system())
+		return CLI_EXIT_USAGE;
+	if (cli_check_system())
 		return 1;
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(cli_libbpf_print);
 
 	if (target_prepare(&env.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n" USAGE "\nTry '" PROG " --help' for more information.\n", err);
 		target_stop(&env.target);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 
 	skel = stacklab_probe__open();
@@ -417,10 +342,10 @@ int main(int argc, char **argv)
 	if (!env.json)
 		fprintf(stderr, PROG ": measuring %s; Ctrl-C to stop\n", target_name);
 
-	start = now_s();
+	start = cli_now_s();
 	if (target_release(&env.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	e = measure(&ctx, &maps, start);

@@ -34,7 +34,7 @@ $(B)/bpf/%.o: bpf/%.c
 # stacklab-probe: the loader (argp, libbpf skeleton, jansson for --json)
 # and its modules, one concern each (bpf/README.md).
 PROBE_OBJS := $(addprefix $(B)/bpf/,stacklab-probe.o tracepoints.o target.o \
-	      report.o hist.o kstack.o tracefs.o live.o units.o)
+	      report.o hist.o kstack.o tracefs.o live.o units.o cli.o)
 BPF_BINS   += $(B)/bpf/stacklab-probe
 
 $(B)/bpf/stacklab-probe.o: $(B)/bpf/stacklab-probe.skel.h

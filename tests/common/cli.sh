@@ -22,7 +22,7 @@ for t in peers/go-server peers/go-grow; do
 done
 tools="$tools$go_tools"
 ngo=$(echo $go_tools | wc -w)
-tap_plan $((48 + 3 * ngo + 2))
+tap_plan $((50 + 3 * ngo + 2))
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -91,6 +91,15 @@ if [ "$(id -u)" -eq 0 ]; then
 		       grep -q '\"type\": *\"final\"' '$tmp/probe.out'"
 else
 	tap_skip "stacklab-probe -d 300ms: ends by itself" "needs root (BPF)"
+fi
+tap_check "stack-advise -d 2x: exit 2, not a duration" \
+	exit_says 2 "stack-advise: --duration: '2x' is not a duration" bpf/stack-advise -d 2x -- true
+if [ "$(id -u)" -eq 0 ]; then
+	tap_check "stack-advise -d 300ms: ends by itself, exit 0" \
+		sh -c "timeout 60 bpf/stack-advise -d 300ms --json -- sleep 100 >'$tmp/sa.out' 2>/dev/null &&
+		       grep -q '\"suggestions\"' '$tmp/sa.out'"
+else
+	tap_skip "stack-advise -d 300ms: ends by itself" "needs root (BPF)"
 fi
 
 start user/tpc-server --port 0

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What stacklab's BPF tools (stacklab-probe, stack-advise) share at the
+ * command line and before they load: usage errors, the target and
+ * duration arguments, and the system checks, each failure with its fix.
+ */
+#ifndef STACKLAB_BPF_CLI_H
+#define STACKLAB_BPF_CLI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <bpf/libbpf.h>
+
+#define CLI_EXIT_USAGE 2
+#define CLI_VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+/* Set once in main, before parsing: named in every message. */
+struct cli {
+	const char *prog;
+	const char *usage;	/* "usage: PROG ..." */
+	bool verbose;		/* -v: libbpf's messages too */
+};
+extern struct cli cli;
+
+/* "PROG: MESSAGE", the usage line and a --help hint; exits 2. */
+void __attribute__((noreturn, format(printf, 1, 2)))
+cli_usage_error(const char *fmt, ...);
+
+/* -p's argument: a positive process ID, or a usage error. */
+pid_t cli_parse_pid(const char *arg);
+
+/*
+ * A duration as every stacklab tool reads it (500ms, 2s, 1m, bare
+ * seconds), in seconds; at least 1 ns; else a usage error naming
+ * --LONG and -SHORT.
+ */
+double cli_parse_seconds(const char *arg, const char *long_name, char short_name);
+
+/* Root, BTF, tracefs, RLIMIT_MEMLOCK: 0, or -1 with the cause printed. */
+int cli_check_system(void);
+
+/* libbpf's printer: silent unless -v (our own errors explain failures). */
+int cli_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args);
+
+double cli_now_s(void);
+
+#endif
