@@ -70,6 +70,13 @@ intptr_t coro_sleep(uint64_t ns);
 intptr_t coro_join(struct fut_handle h);
 /* Let the other tasks run, then continue. */
 void coro_yield(void);
+/*
+ * fn(arg) on the executor's stack, its result back (cancelled or not):
+ * for code built without -fsplit-stack (libc's formatting, say) that split
+ * code calls, so that it takes no segment of the coroutine's.  Two
+ * switches.  fn must not call coro_* itself.
+ */
+intptr_t coro_on_executor(coro_fn fn, void *arg);
 /* The calling coroutine's handle; {0, 0} outside any coroutine. */
 struct fut_handle coro_self(void);
 bool coro_cancelled(void);
@@ -80,6 +87,10 @@ struct coro_stack_stats {
 	uint64_t cached;	/* fixed stacks kept for reuse */
 	uint64_t mapped_bytes;	/* fixed stacks mapped, guard pages included */
 	uint64_t switches;	/* into and out of coroutines */
+	/* The live split stacks' segments (kept ones too) and their mapped
+	 * bytes, headers included, as of their last switch out. */
+	uint64_t split_segments;
+	uint64_t split_bytes;
 };
 /* This thread's figures (each executor thread has its own). */
 void coro_stack_stats(struct coro_stack_stats *st);
