@@ -4,16 +4,18 @@
  *
  * A coroutine is a task whose root future switches (Boost.Context
  * fcontext) to a stack of its own and runs a plain C function there.  Its
- * blocking-style calls (coro_recv ...) submit the same libfut IO futures a
- * future would await, then switch back to the executor until they
- * complete.  Two stack kinds:
+ * blocking-style calls (coro_recv ...) switch back to the executor, which
+ * runs the same libfut IO futures a future would await, on its own stack,
+ * and switches back with the result.  Two stack kinds:
  *   CORO_STACK_FIXED  one mmap'd stack of stack_size bytes, a guard page
  *                     below it, pages committed on first touch, kept in a
  *                     per-thread cache for reuse;
  *   CORO_STACK_SPLIT  a chain of gcc -fsplit-stack segments (libgcc's
  *                     context API): a small first segment, another one
  *                     when a frame does not fit.  Only code compiled with
- *                     -fsplit-stack grows the chain; link with gold.
+ *                     -fsplit-stack grows the chain; link with gold.  The
+ *                     coro_* calls are split code: split code that calls
+ *                     only them and other split code stays on its segment.
  * user/README.md is the manual.
  */
 #ifndef LIBFUT_FUT_CORO_H
