@@ -100,7 +100,10 @@ static intptr_t on_plain_stack(coro_fn fn, void *arg)
 	return fn(arg);
 }
 
-/* Not inlined: on a fixed stack on_plain_stack calls them in place. */
+/*
+ * Never inlined: gold marks the function that holds a call into plain
+ * code, and these must not bring theirs into serve_in.
+ */
 __attribute__((noinline)) static intptr_t now_ns(void *unused)
 {
 	(void)unused;
