@@ -24,6 +24,12 @@ SPLIT_LDFLAGS := -fuse-ld=gold -Wl,--split-stack-adjust-size=$(SPLIT_ADJUST)
 # Big frames probe page by page (-fstack-clash-protection): on a fixed
 # stack they fault in its guard page instead of jumping past it.
 SPLIT_CFLAGS  += -fstack-clash-protection
+# Split code must not call libc by surprise: no loop made a memcpy call.
+# STACKLAB_SPLIT_STACK selects split-safe helpers (user/http/http_str.h).
+SPLIT_CFLAGS  += -fno-tree-loop-distribute-patterns -DSTACKLAB_SPLIT_STACK
+# libfut's blocking-style coroutine calls are split code (coro_call.c).
+$(B)/user/libfut/coro_call.o $(B)/user/san/libfut/coro_call.o: \
+	CFLAGS += $(SPLIT_CFLAGS)
 
 # The split-stack copy of a source, for the binaries that run it there.
 $(B)/obj/split/%.o: %.c

@@ -2,15 +2,19 @@
 /*
  * One connection, served by a coroutine as a thread would serve it: the
  * same loop as tpc-server's, its reads and writes through libfut.  Built
- * with -fsplit-stack (corosrv.h).
+ * with -fsplit-stack (corosrv.h), and calls no code built without it on
+ * the way to waiting in coro_recv: such a call makes gold raise the
+ * caller's stack check, and the segment libgcc then maps stays in the
+ * coroutine's chain.  Formatting with libc's snprintf runs on the
+ * executor's stack instead (on_plain_stack).
  */
 #include <errno.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "corosrv.h"
 #include "http/http_conn.h"
 #include "http/http_response.h"
+#include "http/http_str.h"
 #include "libfut/fut.h"
 #include "workload/workload.h"
 
@@ -84,6 +88,28 @@ static intptr_t heavy_on_stack(char *scratch, size_t cap, void *arg)
 					       corosrv_cfg.heavy_bytes);
 }
 
+/*
+ * Code built without -fsplit-stack, or split code that calls it: on a
+ * split stack it runs on the executor's stack (two switches); on a fixed
+ * one, where no prologue ever asks for a segment, in place.
+ */
+static intptr_t on_plain_stack(coro_fn fn, void *arg)
+{
+	if (corosrv_cfg.stack == CORO_STACK_SPLIT)
+		return coro_on_executor(fn, arg);
+	return fn(arg);
+}
+
+/*
+ * Never inlined: gold marks the function that holds a call into plain
+ * code, and these must not bring theirs into serve_in.
+ */
+__attribute__((noinline)) static intptr_t now_ns(void *unused)
+{
+	(void)unused;
+	return (intptr_t)fut_now_ns();
+}
+
 static bool send_all(int fd, const char *data, size_t len, uint64_t timeout_ns)
 {
 	while (len) {
@@ -97,18 +123,42 @@ static bool send_all(int fd, const char *data, size_t len, uint64_t timeout_ns)
 	return true;
 }
 
+struct respond_args {
+	enum workload_route route;
+	const struct http_request *req;
+	uint64_t digest;
+	char *out;
+	size_t cap;
+	int status;		/* format_error */
+};
+
+__attribute__((noinline)) static intptr_t respond(void *arg)
+{
+	struct respond_args *a = arg;
+
+	return (intptr_t)workload_respond(a->route, a->req,
+					  corosrv_cfg.heavy_bytes, a->digest,
+					  a->out, a->cap);
+}
+
+__attribute__((noinline)) static intptr_t format_error(void *arg)
+{
+	struct respond_args *a = arg;
+
+	return (intptr_t)http_format_error(a->out, a->cap, a->status);
+}
+
 static bool answer(int fd, const struct http_request *req)
 {
-	enum workload_route route = workload_route(req);
 	char out[WORKLOAD_RESPONSE_MAX];
-	uint64_t digest = 0;
+	struct respond_args a = { .route = workload_route(req), .req = req,
+				  .out = out, .cap = sizeof(out) };
 	size_t n;
 
-	if (route == ROUTE_HEAVY)
-		digest = (uint64_t)with_stack_area(corosrv_cfg.heavy_bytes,
-						   heavy_on_stack, NULL);
-	n = workload_respond(route, req, corosrv_cfg.heavy_bytes, digest, out,
-			     sizeof(out));
+	if (a.route == ROUTE_HEAVY)
+		a.digest = (uint64_t)with_stack_area(corosrv_cfg.heavy_bytes,
+						     heavy_on_stack, NULL);
+	n = (size_t)on_plain_stack(respond, &a);
 	corosrv_count_request();
 	return send_all(fd, out, n, corosrv_cfg.idle_timeout_s * NS_PER_S);
 }
@@ -138,7 +188,9 @@ static void linger(int fd)
 static void send_error_and_linger(int fd, int status)
 {
 	char out[WORKLOAD_RESPONSE_MAX];
-	size_t n = http_format_error(out, sizeof(out), status);
+	struct respond_args a = { .out = out, .cap = sizeof(out),
+				  .status = status };
+	size_t n = (size_t)on_plain_stack(format_error, &a);
 
 	if (send_all(fd, out, n, NS_PER_S))
 		linger(fd);
@@ -171,7 +223,7 @@ static intptr_t serve_in(char *buf, size_t cap, void *arg)
 	const uint64_t idle_ns = corosrv_cfg.idle_timeout_s * NS_PER_S;
 
 	if (st->len)
-		memcpy(buf, st->carried, st->len);
+		http_memcpy(buf, st->carried, st->len);
 	for (;;) {
 		struct http_request req;
 		size_t used;
@@ -194,7 +246,7 @@ static intptr_t serve_in(char *buf, size_t cap, void *arg)
 			if (!answer(st->fd, &req) || !keep)
 				return 0;
 		}
-		memmove(buf, buf + used, st->len - used);
+		http_memmove(buf, buf + used, st->len - used);
 		st->len -= used;
 		if (step == HTTP_STEP_REQUEST)
 			continue;
@@ -208,7 +260,7 @@ static intptr_t serve_in(char *buf, size_t cap, void *arg)
 		uint64_t want = idle_ns, now;
 
 		if (st->len && !st->http.drain_left) {
-			now = fut_now_ns();
+			now = (uint64_t)on_plain_stack(now_ns, NULL);
 			if (!st->head_deadline)
 				st->head_deadline = now + idle_ns;
 			want = st->head_deadline > now ? st->head_deadline - now : 1;
@@ -229,15 +281,11 @@ static intptr_t serve_in(char *buf, size_t cap, void *arg)
 	}
 }
 
-intptr_t corosrv_serve(void *fd_as_ptr)
+void corosrv_serve(int fd)
 {
-	int fd = (int)(intptr_t)fd_as_ptr;
 	struct conn_state st = { .fd = fd };
 
 	with_stack_area(CONN_FIRST_BUF_BYTES, serve_in, &st);
-	corosrv_conn_leave(corosrv_here, fd);
-	coro_close(fd);
-	return 0;
 }
 
 size_t corosrv_stack_need(void)

@@ -41,8 +41,8 @@ struct corosrv_exec {
 };
 
 /* --- conn.c (split-stack code) ------------------------------------------- */
-/* A connection coroutine's body: serves the fd it is given, closes it. */
-intptr_t corosrv_serve(void *fd_as_ptr);
+/* Serves fd until the connection is to close (serve.c then closes it). */
+void corosrv_serve(int fd);
 /* The largest receive buffer, on the connection's stack: a whole head. */
 size_t corosrv_recv_buf_bytes(void);
 /* A stack array of bytes takes this much: the next power of two. */
@@ -51,8 +51,19 @@ size_t corosrv_stack_area_bytes(size_t bytes);
 size_t corosrv_stack_need(void);
 
 /* --- shared --------------------------------------------------------------- */
-bool corosrv_stopping(void);
-void corosrv_count_request(void);
+/* Inline: conn.c calls them from split code (no call into serve.c). */
+extern int corosrv__stopping;
+extern uint64_t corosrv__requests_served;
+static inline bool corosrv_stopping(void)
+{
+	return __atomic_load_n(&corosrv__stopping, __ATOMIC_RELAXED);
+}
+
+static inline void corosrv_count_request(void)
+{
+	__atomic_add_fetch(&corosrv__requests_served, 1, __ATOMIC_RELAXED);
+}
+
 uint64_t corosrv_requests_served(void);
 /* Connections open now, on every executor. */
 uint64_t corosrv_live_conns(void);

@@ -7,7 +7,9 @@
  * live after --shutdown-timeout is cancelled (its IO cancelled, its body
  * run to its end, its fd closed).  The executor returns when no task is
  * left.  A coroutine that computes without yielding at the deadline keeps
- * the stopper from running: main's bounded join ends the process then.  Built without -fsplit-stack: these run on small fixed stacks.
+ * the stopper from running: main's bounded join ends the process then.
+ * Built without -fsplit-stack: the listener and stopper run on small
+ * fixed stacks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,22 +29,13 @@
 
 struct corosrv_config corosrv_cfg;
 __thread struct corosrv_exec *corosrv_here;
-static uint64_t live_conns, requests_served;
-static int stopping;
-
-bool corosrv_stopping(void)
-{
-	return __atomic_load_n(&stopping, __ATOMIC_RELAXED);
-}
-
-void corosrv_count_request(void)
-{
-	__atomic_add_fetch(&requests_served, 1, __ATOMIC_RELAXED);
-}
+static uint64_t live_conns;
+uint64_t corosrv__requests_served;
+int corosrv__stopping;
 
 uint64_t corosrv_requests_served(void)
 {
-	return __atomic_load_n(&requests_served, __ATOMIC_RELAXED);
+	return __atomic_load_n(&corosrv__requests_served, __ATOMIC_RELAXED);
 }
 
 uint64_t corosrv_live_conns(void)
@@ -87,6 +80,22 @@ static void warn_limited(time_t *last, const char *what, int err)
 	*last = time(NULL);
 }
 
+/*
+ * A connection coroutine's body, built without -fsplit-stack: what it
+ * calls besides corosrv_serve (its table slot, the close) would otherwise
+ * be split code calling plain code.  It runs at the top of the
+ * coroutine's first segment, where there is room.
+ */
+static intptr_t conn_main(void *fd_as_ptr)
+{
+	int fd = (int)(intptr_t)fd_as_ptr;
+
+	corosrv_serve(fd);
+	corosrv_conn_leave(corosrv_here, fd);
+	coro_close(fd);
+	return 0;
+}
+
 static void spawn_conn(struct corosrv_exec *ctx, int fd, time_t *warned)
 {
 	const struct coro_opts opts = { .stack = corosrv_cfg.stack,
@@ -101,7 +110,7 @@ static void spawn_conn(struct corosrv_exec *ctx, int fd, time_t *warned)
 		refuse(fd, 503);
 		return;
 	}
-	err = coro_spawn(NULL, &opts, corosrv_serve, (void *)(intptr_t)fd, true, &h);
+	err = coro_spawn(NULL, &opts, conn_main, (void *)(intptr_t)fd, true, &h);
 	if (err) {
 		corosrv_conn_leave(ctx, fd);
 		warn_limited(warned, "no memory for a coroutine: answering 503", -err);
@@ -141,7 +150,7 @@ static intptr_t stopper(void *arg)
 
 	if (coro_read(ctx->stop_fd, &count, sizeof(count), 0) < 0)
 		return -1;
-	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&corosrv__stopping, 1, __ATOMIC_RELAXED);
 	fut_cancel(ctx->listener);
 	close(ctx->listen_fd);
 	ctx->listen_fd = -1;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <string.h>
-#include <strings.h>
-
 #include "http_parse.h"
+#include "http_str.h"
 
 /* RFC 9110 tchar: the characters of a method or a header field name. */
 static bool is_tchar(unsigned char c)
@@ -10,7 +8,7 @@ static bool is_tchar(unsigned char c)
 	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 	    (c >= 'A' && c <= 'Z'))
 		return true;
-	return c && strchr("!#$%&'*+-.^_`|~", c);
+	return c && http_strchr("!#$%&'*+-.^_`|~", c);
 }
 
 /* A head line may hold no control byte but HTAB (a bare CR included). */
@@ -29,7 +27,7 @@ static bool has_control(const char *p, size_t n)
 static bool next_line(const char *buf, size_t len, size_t *pos,
 		      const char **line, size_t *line_len)
 {
-	const char *nl = memchr(buf + *pos, '\n', len - *pos);
+	const char *nl = http_memchr(buf + *pos, '\n', len - *pos);
 
 	if (!nl)
 		return false;
@@ -62,7 +60,7 @@ static bool is_hex(unsigned char c)
  */
 static bool is_host_char(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || (c && strchr("-._~!$&'()*+,;=", c));
+	return is_alpha(c) || is_digit(c) || (c && http_strchr("-._~!$&'()*+,;=", c));
 }
 
 /*
@@ -119,9 +117,9 @@ static ssize_t parse_target(const char *t, size_t n, struct http_request *req)
 		while (i < n && (is_alpha(t[i]) || is_digit(t[i]) ||
 				 t[i] == '+' || t[i] == '-' || t[i] == '.'))
 			i++;
-		if (!((i == 4 && !strncasecmp(t, "http", 4)) ||
-		      (i == 5 && !strncasecmp(t, "https", 5))) ||
-		    n - i < 3 || memcmp(t + i, "://", 3))
+		if (!((i == 4 && !http_strncasecmp(t, "http", 4)) ||
+		      (i == 5 && !http_strncasecmp(t, "https", 5))) ||
+		    n - i < 3 || http_memcmp(t + i, "://", 3))
 			return -400;
 		authority = i += 3;
 		while (i < n && t[i] != '/' && t[i] != '?')
@@ -146,7 +144,7 @@ static ssize_t parse_target(const char *t, size_t n, struct http_request *req)
  */
 static ssize_t parse_version(const char *v, size_t n, struct http_request *req)
 {
-	if (n != 8 || memcmp(v, "HTTP/", 5) || !is_digit(v[5]) || v[6] != '.' ||
+	if (n != 8 || http_memcmp(v, "HTTP/", 5) || !is_digit(v[5]) || v[6] != '.' ||
 	    !is_digit(v[7]))
 		return -400;
 	if (v[5] != '1')
@@ -166,9 +164,9 @@ static ssize_t parse_request_line(const char *line, size_t n,
 	method_len = i;
 	if (!method_len || i >= n || line[i] != ' ')
 		return -400;
-	if (method_len == 3 && !memcmp(line, "GET", 3))
+	if (method_len == 3 && !http_memcmp(line, "GET", 3))
 		req->method = HTTP_GET;
-	else if (method_len == 4 && !memcmp(line, "HEAD", 4))
+	else if (method_len == 4 && !http_memcmp(line, "HEAD", 4))
 		req->method = HTTP_HEAD;
 	else
 		req->method = HTTP_OTHER;
@@ -192,7 +190,7 @@ static ssize_t parse_request_line(const char *line, size_t n,
 
 static bool name_is(const char *name, size_t len, const char *want)
 {
-	return len == strlen(want) && !strncasecmp(name, want, len);
+	return len == http_strlen(want) && !http_strncasecmp(name, want, len);
 }
 
 /* Content-Length: 1*DIGIT; a repeated field must repeat the same value. */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Coroutines as libfut tasks.  The task's root future is struct coro; its
- * poll switches to the coroutine's stack and back.  Each blocking-style
- * call starts a libfut future in the coroutine's one child slot and polls
- * it there, on the coroutine's stack, switching back to the executor for
- * as long as it is pending -- what FUT_AWAIT does in a poll function.
+ * poll switches to the coroutine's stack and back.  A blocking-style call
+ * (coro_call.c) hands the executor a struct coro_call and switches to it;
+ * the executor starts the libfut future in the coroutine's one child slot
+ * and polls it in the coroutine's poll, on its own stack, as FUT_AWAIT
+ * does, and switches back with the result.  So no libfut code runs on a
+ * coroutine's stack: a split stack at rest holds only the body's frames.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +40,8 @@ struct coro {
 	bool cancelled;
 	fcontext_t ctx;		/* the coroutine's, while suspended */
 	fcontext_t exec_ctx;	/* the executor's, while the coroutine runs */
+	struct coro_call *call;	/* the call it waits in; NULL while running */
+	bool call_begun;	/* its future is in the slot */
 	coro_split_ctx exec_split;
 	struct coro_stack stack;
 	void *asan_exec_fake, *asan_coro_fake;
@@ -83,9 +87,21 @@ static void resume(struct coro *c)
 	__splitstack_setcontext(c->stack.split);
 	coro_asan_start(&c->asan_exec_fake, c->stack.base, c->stack.size);
 	t = jump_fcontext(c->ctx, c);
+	/*
+	 * Back on the executor's stack, still with the coroutine's segment
+	 * context installed (nothing built with -fsplit-stack ran since):
+	 * save it here, not on the coroutine's side, where it would take
+	 * stack in the segment.  CURRENT_STACK is where the coroutine's
+	 * stack pointer stopped.
+	 */
+	__splitstack_getcontext(c->stack.split);
+	c->stack.split[CORO_SPLIT_CURRENT_STACK] = t.fctx;
+	__splitstack_setcontext(c->exec_split);
 	coro_asan_finish(c->asan_exec_fake, NULL, NULL);
 	c->ctx = t.fctx;
 	set_running(NULL);
+	if (c->stack.kind == CORO_STACK_SPLIT)
+		coro_split_note(&c->stack);
 	switches += 2;
 }
 
@@ -94,8 +110,6 @@ static void suspend(struct coro *c)
 {
 	struct transfer_t t;
 
-	__splitstack_getcontext(c->stack.split);
-	__splitstack_setcontext(c->exec_split);
 	coro_asan_start(c->state == CORO_DONE ? NULL : &c->asan_coro_fake,
 			c->asan_exec_bottom, c->asan_exec_size);
 	t = jump_fcontext(c->exec_ctx, NULL);
@@ -126,6 +140,111 @@ static void start(struct coro *c)
 	resume(c);
 }
 
+/* The child slot and future a call runs in. */
+static unsigned int call_slot(const struct coro_call *k)
+{
+	return k->op == CORO_OP_SLEEP ? SLOT_SLEEP :
+	       k->op == CORO_OP_JOIN  ? SLOT_JOIN :
+					SLOT_IO;
+}
+
+static struct fut_hdr *call_child(struct coro *c, const struct coro_call *k)
+{
+	return k->op == CORO_OP_SLEEP ? &c->sleep.hdr :
+	       k->op == CORO_OP_JOIN  ? &c->join.hdr :
+					&c->io.hdr;
+}
+
+#define CORO_BEGIN(slot, field, init, ...)                                    \
+	init(fut__child_begin(c->task, &c->hdr, (slot), &c->field, false),    \
+	     ##__VA_ARGS__)
+
+/* Executor side: the call's future into its slot. */
+static void call_begin(struct coro *c, const struct coro_call *k)
+{
+	switch (k->op) {
+	case CORO_OP_RECV:
+		CORO_BEGIN(SLOT_IO, io, fut_recv_init, k->fd, k->buf, k->len, 0,
+			   k->ns);
+		break;
+	case CORO_OP_SEND:
+		CORO_BEGIN(SLOT_IO, io, fut_send_init, k->fd, k->buf, k->len,
+			   MSG_NOSIGNAL, k->ns);
+		break;
+	case CORO_OP_READ:
+		CORO_BEGIN(SLOT_IO, io, fut_read_init, k->fd, k->buf, k->len,
+			   k->ns, 0);
+		break;
+	case CORO_OP_ACCEPT:
+		CORO_BEGIN(SLOT_IO, io, fut_accept_init, k->fd, k->ns);
+		break;
+	case CORO_OP_SHUTDOWN:
+		CORO_BEGIN(SLOT_IO, io, fut_shutdown_init, k->fd, k->how);
+		break;
+	case CORO_OP_CLOSE:
+		CORO_BEGIN(SLOT_IO, io, fut_close_init, k->fd);
+		break;
+	case CORO_OP_SLEEP:
+		CORO_BEGIN(SLOT_SLEEP, sleep, fut_sleep_init, k->ns);
+		break;
+	case CORO_OP_JOIN:
+		CORO_BEGIN(SLOT_JOIN, join, fut_join_init, k->join);
+		break;
+	case CORO_OP_YIELD:
+	case CORO_OP_EXEC:
+		break;
+	}
+}
+
+/* Executor side: the call's future's result, or FUT_PENDING. */
+static intptr_t call_poll_future(struct coro *c)
+{
+	struct coro_call *k = c->call;
+	struct fut_hdr *child;
+	intptr_t r;
+
+	if (k->op == CORO_OP_YIELD) {
+		if (c->call_begun)
+			return 0;
+		c->call_begun = true;
+		fut_wake(fut_waker(c->task));
+		return FUT_PENDING;
+	}
+	if (!c->call_begun) {
+		call_begin(c, k);
+		c->call_begun = true;
+	}
+	child = call_child(c, k);
+	r = fut__child_poll(c->task, child);
+	if (r != FUT_PENDING)
+		fut__child_end(c->task, &c->hdr, call_slot(k), child, false);
+	return r;
+}
+
+static void call_done(struct coro *c, intptr_t result)
+{
+	c->call->result = result;
+	c->call = NULL;
+	c->call_begun = false;
+}
+
+/* Executor side: true when the call is done (and its result given). */
+static bool call_poll(struct coro *c)
+{
+	struct coro_call *k = c->call;
+	intptr_t r;
+
+	if (k->op == CORO_OP_EXEC) {
+		call_done(c, k->fn(k->arg));
+		return true;
+	}
+	r = call_poll_future(c);
+	if (r == FUT_PENDING)
+		return false;
+	call_done(c, r);
+	return true;
+}
+
 static intptr_t coro_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct coro *c = (void *)h;
@@ -133,10 +252,12 @@ static intptr_t coro_poll(struct fut_hdr *h, struct fut_task *task)
 	c->task = task;
 	if (c->state == CORO_NEW)
 		start(c);
-	else
+	/* Run its calls here until one is pending or the body ends. */
+	while (c->state != CORO_DONE) {
+		if (!call_poll(c))
+			return FUT_PENDING;
 		resume(c);
-	if (c->state != CORO_DONE)
-		return FUT_PENDING;
+	}
 	coro_stack_put(&c->stack);
 	return c->result;
 }
@@ -151,10 +272,15 @@ static void coro_drop(struct fut_hdr *h)
 	struct coro *c = (void *)h;
 
 	c->cancelled = true;
+	if (c->call)	/* its future was in flight */
+		call_done(c, -ECANCELED);
 	if (c->state == CORO_NEW)
 		start(c);
-	while (c->state != CORO_DONE)
+	while (c->state != CORO_DONE) {
+		if (c->call)	/* coro_on_executor: still runs */
+			call_poll(c);
 		resume(c);
+	}
 	coro_stack_put(&c->stack);
 }
 
@@ -203,95 +329,37 @@ static struct coro *self_or_die(const char *what)
 	return current;
 }
 
-/* Poll the child in slot until it completes; suspend while it is pending. */
-static intptr_t await_child(struct coro *c, unsigned int slot,
-			    struct fut_hdr *child)
-{
-	for (;;) {
-		intptr_t r = fut__child_poll(c->task, child);
+static const char *const call_names[] = {
+	[CORO_OP_RECV] = "coro_recv",	  [CORO_OP_SEND] = "coro_send",
+	[CORO_OP_READ] = "coro_read",	  [CORO_OP_ACCEPT] = "coro_accept",
+	[CORO_OP_SHUTDOWN] = "coro_shutdown", [CORO_OP_CLOSE] = "coro_close",
+	[CORO_OP_SLEEP] = "coro_sleep",	  [CORO_OP_JOIN] = "coro_join",
+	[CORO_OP_YIELD] = "coro_yield",	  [CORO_OP_EXEC] = "coro_on_executor",
+};
 
-		if (r != FUT_PENDING) {
-			fut__child_end(c->task, &c->hdr, slot, child, false);
-			return r;
-		}
-		suspend(c);
-		if (c->cancelled)
-			return -ECANCELED;	/* libfut dropped the child */
+/*
+ * Coroutine side, from coro_call.c through coro__call_out: hand the call
+ * to the executor and wait for its result.  It runs on the coroutine's
+ * stack below the frame of split code that did not ask for room for it
+ * (the pointer hides it from gold), in the slack libgcc keeps below every
+ * segment's guard: so it is kept small.
+ */
+static intptr_t call_out(struct coro_call *k)
+{
+	struct coro *c = self_or_die(call_names[k->op]);
+
+	if (c->cancelled && k->op != CORO_OP_EXEC) {
+		/* Nothing may be submitted, but the fd must still go. */
+		if (k->op == CORO_OP_CLOSE)
+			return close(k->fd) < 0 ? -errno : 0;
+		return k->op == CORO_OP_YIELD ? 0 : -ECANCELED;
 	}
-}
-
-#define CORO_AWAIT(what, slot, field, init, ...)                              \
-	({                                                                    \
-		struct coro *c_ = self_or_die(what);                          \
-		intptr_t r_ = -ECANCELED;                                     \
-		if (!c_->cancelled) {                                         \
-			init(fut__child_begin(c_->task, &c_->hdr, (slot),     \
-					      &c_->field, false),             \
-			     ##__VA_ARGS__);                                  \
-			r_ = await_child(c_, (slot), &c_->field.hdr);         \
-		}                                                             \
-		r_;                                                           \
-	})
-
-intptr_t coro_recv(int fd, void *buf, uint32_t len, uint64_t timeout_ns)
-{
-	return CORO_AWAIT("coro_recv", SLOT_IO, io, fut_recv_init, fd, buf, len,
-			  0, timeout_ns);
-}
-
-intptr_t coro_send(int fd, const void *buf, uint32_t len, uint64_t timeout_ns)
-{
-	return CORO_AWAIT("coro_send", SLOT_IO, io, fut_send_init, fd, buf, len,
-			  MSG_NOSIGNAL, timeout_ns);
-}
-
-intptr_t coro_read(int fd, void *buf, uint32_t len, uint64_t off)
-{
-	return CORO_AWAIT("coro_read", SLOT_IO, io, fut_read_init, fd, buf, len,
-			  off, 0);
-}
-
-intptr_t coro_accept(int fd, uint64_t timeout_ns)
-{
-	return CORO_AWAIT("coro_accept", SLOT_IO, io, fut_accept_init, fd,
-			  timeout_ns);
-}
-
-intptr_t coro_shutdown(int fd, int how)
-{
-	return CORO_AWAIT("coro_shutdown", SLOT_IO, io, fut_shutdown_init, fd,
-			  how);
-}
-
-intptr_t coro_close(int fd)
-{
-	struct coro *c = self_or_die("coro_close");
-
-	/* Cancelled: nothing may be submitted, but the fd must still go. */
-	if (c->cancelled)
-		return close(fd) < 0 ? -errno : 0;
-	return CORO_AWAIT("coro_close", SLOT_IO, io, fut_close_init, fd);
-}
-
-intptr_t coro_sleep(uint64_t ns)
-{
-	return CORO_AWAIT("coro_sleep", SLOT_SLEEP, sleep, fut_sleep_init, ns);
-}
-
-intptr_t coro_join(struct fut_handle h)
-{
-	return CORO_AWAIT("coro_join", SLOT_JOIN, join, fut_join_init, h);
-}
-
-void coro_yield(void)
-{
-	struct coro *c = self_or_die("coro_yield");
-
-	if (c->cancelled)
-		return;
-	fut_wake(fut_waker(c->task));
+	c->call = k;
 	suspend(c);
+	return k->result;
 }
+
+intptr_t (*const coro__call_out)(struct coro_call *k) = call_out;
 
 bool coro_cancelled(void)
 {
@@ -315,6 +383,6 @@ void coro_stack_stats(struct coro_stack_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	coro_fixed_stats(st);
-	st->live += coro_split_live();
+	coro_split_stats(st);
 	st->switches = switches;
 }

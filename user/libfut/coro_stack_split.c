@@ -14,7 +14,14 @@
 
 #include "coro_internal.h"
 
-static __thread uint64_t split_live;
+/* The head of libgcc's segment header (generic-morestack.c). */
+struct split_segment {
+	struct split_segment *prev, *next;
+	size_t size;		/* usable bytes, after this header */
+};
+#define SPLIT_HEADER_BYTES (7 * sizeof(void *))
+
+static __thread uint64_t split_live, split_segments, split_bytes;
 
 int coro_split_get(struct coro_stack *s, size_t size)
 {
@@ -34,18 +41,45 @@ int coro_split_get(struct coro_stack *s, size_t size)
 	s->kind = CORO_STACK_SPLIT;
 	s->size = got;
 	s->mapped = 0;
+	s->segments = 0;
+	s->segment_bytes = 0;
+	coro_split_note(s);
 	split_live++;
 	return 0;
+}
+
+/*
+ * The whole chain, not just up to the current segment: the segments past
+ * it are the ones libgcc kept after the frames that needed them returned.
+ */
+void coro_split_note(struct coro_stack *s)
+{
+	const struct split_segment *seg = s->split[CORO_SPLIT_SEGMENTS];
+	uint32_t n = 0;
+	size_t bytes = 0;
+
+	for (; seg; seg = seg->next) {
+		n++;
+		bytes += seg->size + SPLIT_HEADER_BYTES;
+	}
+	split_segments += n - s->segments;
+	split_bytes += bytes - s->segment_bytes;
+	s->segments = n;
+	s->segment_bytes = bytes;
+}
+
+void coro_split_stats(struct coro_stack_stats *st)
+{
+	st->live += split_live;
+	st->split_segments = split_segments;
+	st->split_bytes = split_bytes;
 }
 
 void coro_split_put(struct coro_stack *s)
 {
 	__splitstack_releasecontext(s->split);
 	memset(s->split, 0, sizeof(s->split));
+	split_segments -= s->segments;
+	split_bytes -= s->segment_bytes;
 	split_live--;
-}
-
-uint64_t coro_split_live(void)
-{
-	return split_live;
 }

@@ -4,16 +4,18 @@
  *
  * A coroutine is a task whose root future switches (Boost.Context
  * fcontext) to a stack of its own and runs a plain C function there.  Its
- * blocking-style calls (coro_recv ...) submit the same libfut IO futures a
- * future would await, then switch back to the executor until they
- * complete.  Two stack kinds:
+ * blocking-style calls (coro_recv ...) switch back to the executor, which
+ * runs the same libfut IO futures a future would await, on its own stack,
+ * and switches back with the result.  Two stack kinds:
  *   CORO_STACK_FIXED  one mmap'd stack of stack_size bytes, a guard page
  *                     below it, pages committed on first touch, kept in a
  *                     per-thread cache for reuse;
  *   CORO_STACK_SPLIT  a chain of gcc -fsplit-stack segments (libgcc's
  *                     context API): a small first segment, another one
  *                     when a frame does not fit.  Only code compiled with
- *                     -fsplit-stack grows the chain; link with gold.
+ *                     -fsplit-stack grows the chain; link with gold.  The
+ *                     coro_* calls are split code: split code that calls
+ *                     only them and other split code stays on its segment.
  * user/README.md is the manual.
  */
 #ifndef LIBFUT_FUT_CORO_H
@@ -70,6 +72,13 @@ intptr_t coro_sleep(uint64_t ns);
 intptr_t coro_join(struct fut_handle h);
 /* Let the other tasks run, then continue. */
 void coro_yield(void);
+/*
+ * fn(arg) on the executor's stack, its result back (cancelled or not):
+ * for code built without -fsplit-stack (libc's formatting, say) that split
+ * code calls, so that it takes no segment of the coroutine's.  Two
+ * switches.  fn must not call coro_* itself.
+ */
+intptr_t coro_on_executor(coro_fn fn, void *arg);
 /* The calling coroutine's handle; {0, 0} outside any coroutine. */
 struct fut_handle coro_self(void);
 bool coro_cancelled(void);
@@ -80,6 +89,10 @@ struct coro_stack_stats {
 	uint64_t cached;	/* fixed stacks kept for reuse */
 	uint64_t mapped_bytes;	/* fixed stacks mapped, guard pages included */
 	uint64_t switches;	/* into and out of coroutines */
+	/* The live split stacks' segments (kept ones too) and their mapped
+	 * bytes, headers included, as of their last switch out. */
+	uint64_t split_segments;
+	uint64_t split_bytes;
 };
 /* This thread's figures (each executor thread has its own). */
 void coro_stack_stats(struct coro_stack_stats *st);
