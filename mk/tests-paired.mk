@@ -1,4 +1,5 @@
 # Tests of experiments/paired: a short end-to-end run on the host.
 
 TEST_FILES += tests/paired/suite.host tests/paired/paired_short.sh \
-	      tests/paired/paired_errors.sh tests/paired/paired_aggregate.sh
+	      tests/paired/paired_errors.sh tests/paired/paired_aggregate.sh \
+	      tests/paired/paired_opts.sh

@@ -10,16 +10,16 @@
 
 def metric_defs: [
   {key: "bytes_per_conn", label: "bytes per idle connection", unit: "B", phase: "idle",
-   source: "/proc/PID/status VmRSS and VmPTE, /proc/meminfo KernelStack, /proc/slabinfo task_struct (experiments/lib/memsnap.sh)",
-   definition: "least-squares slope of (server RSS + page tables + kernel stacks + task_struct slab) against connections open, over snapshots taken as --steps batches of idle connections open (one request each) on a fresh server"},
+   source: "/proc/PID/status VmRSS, VmPTE and Threads, the kernel stack size, /proc/slabinfo task_struct object size (experiments/lib/memsnap.sh)",
+   definition: "least-squares slope of (server RSS + page tables + the server's threads x (kernel stack + task_struct)) against connections open, over snapshots taken as --steps batches of idle connections open (one request each) on a fresh server"},
   {key: "rss_per_conn", label: "  of which server RSS", unit: "B", phase: "idle",
    source: "/proc/PID/status VmRSS", definition: "slope of the server's resident set"},
   {key: "page_tables_per_conn", label: "  of which page tables", unit: "B", phase: "idle",
    source: "/proc/PID/status VmPTE", definition: "slope of the server's page tables (RSS leaves them out)"},
   {key: "kstack_per_conn", label: "  of which kernel stacks", unit: "B", phase: "idle",
-   source: "/proc/meminfo KernelStack (system-wide)", definition: "slope of all kernel stacks"},
+   source: "/proc/PID/status Threads x the kernel stack size (/proc/stacklab/tasks, else THREAD_SIZE, 16 KiB)", definition: "slope of the server's threads' kernel stacks (the system-wide /proc/meminfo KernelStack stays in the samples: other processes move it)"},
   {key: "task_struct_per_conn", label: "  of which task_struct slab", unit: "B", phase: "idle",
-   source: "/proc/slabinfo task_struct (system-wide)", definition: "slope of the task_struct slab (objects x size)"},
+   source: "/proc/PID/status Threads x /proc/slabinfo task_struct object size", definition: "slope of the server's threads' task_structs (the system-wide slab stays in the samples)"},
   {key: "socket_bytes_per_conn", label: "kernel socket memory per connection (apart)", unit: "B", phase: "idle",
    source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "slope of TCP socket pages x 4096; the same for every server, so not in bytes per connection"},
   {key: "idle_threads", label: "threads with N idle connections", unit: "", phase: "idle",
@@ -75,7 +75,7 @@ def metric_defs: [
   {key: "cpu_sys_s", label: "server CPU time, system", unit: "s", phase: "load",
    source: "/proc/PID/stat stime", definition: "system time of the same"},
   {key: "cpu_us_per_req", label: "server CPU per request", unit: "us", phase: "load",
-   source: "/proc/PID/stat, loadgen", definition: "(user + system time) over the responses received"},
+   source: "cpuacct.usage of a cgroup holding only the server (ns; /proc/PID/stat ticks where there is none), loadgen", definition: "CPU time of every thread the server had during the load phase, over the responses received"},
   {key: "go_gc_cycles", label: "Go GC cycles in the load phase", unit: "", phase: "load",
    source: "go-server --stats gc_cycles (at exit)", definition: "garbage collections the Go runtime ran; the collector is what shrinks grown stacks (go only)"},
   {key: "open_rate_offered", label: "open loop: offered rate", unit: "1/s", phase: "open_loop",
@@ -105,12 +105,16 @@ def lsq_slope:
     end;
 
 # One memory component of a memsnap sample, in bytes.
+# Kernel stacks and task_structs are the server's own (threads x size)
+# where the sample has them, else the system-wide figures.
+def kstack_bytes: .thread_kstack_bytes // (.kernel_stack_kb * 1024);
+def task_bytes: .thread_task_bytes // .task_struct_bytes;
 def comp($c):
-  if $c == "total" then (.rss_kb + .pte_kb + .kernel_stack_kb) * 1024 + .task_struct_bytes
+  if $c == "total" then (.rss_kb + .pte_kb) * 1024 + kstack_bytes + task_bytes
   elif $c == "rss" then .rss_kb * 1024
   elif $c == "pte" then .pte_kb * 1024
-  elif $c == "kstack" then .kernel_stack_kb * 1024
-  elif $c == "task" then .task_struct_bytes
+  elif $c == "kstack" then kstack_bytes
+  elif $c == "task" then task_bytes
   elif $c == "socket" then .tcp_mem_pages * 4096
   else error("unknown memory component \($c)") end;
 
@@ -171,7 +175,8 @@ def metric_values($idle; $after; $load; $open):
       kstack_used_max: $load.module.kstack_used_max,
       cpu_user_s: (if $cpu == null then null else $cpu.user / $cpu.clk_tck end),
       cpu_sys_s: (if $cpu == null then null else $cpu.sys / $cpu.clk_tck end),
-      cpu_us_per_req: (if $cpu == null then null else per(($cpu.user + $cpu.sys) / $cpu.clk_tck * 1e6; $resp) end),
+      cpu_us_per_req: (if $load.cpu_ns != null then per($load.cpu_ns.total / 1e3; $resp)
+                       elif $cpu == null then null else per(($cpu.user + $cpu.sys) / $cpu.clk_tck * 1e6; $resp) end),
       go_gc_cycles: $load.go_stats.gc_cycles,
       open_rate_offered: $open.rate,
       open_rate_achieved: $open.loadgen.requests_per_s,

@@ -44,6 +44,9 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
   --switch-tasks N, --switch-rounds N
                         fut_bench sizes for the switch-cost figures
                         (default 100000, 200000; 0 rounds: skip it)
+  --bench-cache DIR     keep those figures in DIR and reuse them while they
+                        are newer than the benchmark programs and were
+                        taken with the same sizes (default: run them)
   -h, --help            this text
 Output: "@@paired {JSON}" lines, types machine, switch_cost, skip, idle,
 after_load, load, open_loop, error.  Needs root (BPF probe, /proc/slabinfo).
@@ -61,12 +64,12 @@ heavy_ratio=0.01 heavy_bytes=262144
 variants_builtin=$all_variants
 extra=
 paired_port= load_module= where=host start_timeout=10
-switch_tasks=100000 switch_rounds=200000
+switch_tasks=100000 switch_rounds=200000 bench_cache=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--conns | --duration | --warmup | --repeat | --rate | --client | --after-requests | \
 		--steps | --heavy-ratio | --heavy-bytes | --variants | --server | --port | \
-		--where | --start-timeout | --switch-tasks | --switch-rounds)
+		--where | --start-timeout | --switch-tasks | --switch-rounds | --bench-cache)
 		[ $# -ge 2 ] || die_usage "$1 needs a value"
 		;;
 	esac
@@ -97,6 +100,7 @@ $2"
 	--start-timeout) start_timeout=$2 ;;
 	--switch-tasks) switch_tasks=$2 ;;
 	--switch-rounds) switch_rounds=$2 ;;
+	--bench-cache) bench_cache=$2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) die_usage "unknown argument '$1'" ;;
 	esac
@@ -164,6 +168,7 @@ cleanup() {
 	[ -n "$client_pid" ] && wait "$client_pid" 2>/dev/null
 	[ -n "$probe_pid" ] && wait "$probe_pid" 2>/dev/null
 	[ -n "$module_loaded_here" ] && rmmod stacklab 2>/dev/null
+	[ -n "$cg" ] && rmdir "$cg" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -203,6 +208,37 @@ module_summary() {
 	fi
 }
 
+# Server CPU time in nanoseconds: the server is moved into a cgroup of
+# its own (cgroup v1 cpuacct, or v2), whose usage counts every thread it
+# ever had, to the nanosecond.  /proc/PID/stat has the same total in
+# clock ticks (10 ms at 100 Hz: a 1.5 s phase is ~150 of them), and only
+# that where no cgroup can be made (the test VM): then cpu_ns is null.
+# Only a cgroup that accounts without scheduling: cpuacct not co-mounted
+# with cpu, or a v2 root that does not hand the cpu controller down (a
+# group of its own would change the server's share of CPU 0).
+cg= cg_kind=
+if [ -f /sys/fs/cgroup/cpuacct/cpuacct.usage ] && [ ! -e /sys/fs/cgroup/cpuacct/cpu.shares ] &&
+	mkdir "/sys/fs/cgroup/cpuacct/stacklab-paired.$$" 2>/dev/null; then
+	cg=/sys/fs/cgroup/cpuacct/stacklab-paired.$$ cg_kind=cpuacct
+elif [ -f /sys/fs/cgroup/cgroup.controllers ] &&
+	! grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
+	mkdir "/sys/fs/cgroup/stacklab-paired.$$" 2>/dev/null; then
+	cg=/sys/fs/cgroup/stacklab-paired.$$ cg_kind=cgroup2
+fi
+# cg_join PID: move the whole process into the cgroup; false without one.
+cg_join() {
+	[ -n "$cg" ] && echo "$1" >"$cg/cgroup.procs" 2>/dev/null
+}
+# cg_cpu_ns: "total user sys" nanoseconds used in the cgroup so far.
+cg_cpu_ns() {
+	if [ "$cg_kind" = cpuacct ]; then
+		echo "$(cat "$cg/cpuacct.usage") $(cat "$cg/cpuacct.usage_user" 2>/dev/null || echo 0) $(cat "$cg/cpuacct.usage_sys" 2>/dev/null || echo 0)"
+	else
+		awk '$1 == "usage_usec" { t = $2 } $1 == "user_usec" { u = $2 } $1 == "system_usec" { s = $2 }
+			END { printf "%d %d %d\n", t * 1000, u * 1000, s * 1000 }' "$cg/cpu.stat"
+	fi
+}
+
 # cpu_ticks PID: "utime stime" of the whole process (dead threads included).
 cpu_ticks() {
 	awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[12], f[13] }' "/proc/$1/stat"
@@ -212,6 +248,19 @@ threads_of() {
 	awk '/^Threads:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
 
+# The server's own kernel stacks and task_structs: its threads times the
+# kernel's per-thread sizes.  The system-wide KernelStack and task_struct
+# slab stay in each sample, but they move with every process the other
+# users of the machine start (one is a 16 KiB stack and a task_struct).
+thread_kstack=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "kstack_size") c = i; next }
+	c { print $c; exit }' /proc/stacklab/tasks 2>/dev/null)
+thread_kstack_source=/proc/stacklab/tasks
+if [ -z "$thread_kstack" ]; then
+	# THREAD_SIZE: 16 KiB on x86-64 and arm64 with 4 KiB pages.
+	thread_kstack=16384 thread_kstack_source="THREAD_SIZE of $(uname -m)"
+fi
+thread_task=$(awk '$1 == "task_struct" { print $4; exit }' /proc/slabinfo 2>/dev/null)
+
 # --- machine facts ----------------------------------------------------------
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
@@ -220,7 +269,8 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"kernel_version\":$(json_str "$(uname -v)"),\"arch\":$(json_str "$(uname -m)"),\
 \"cpu_model\":$(json_str "$cpu_model"),\"cpus\":$cpus,\"mem_kb\":${mem_kb:-0},\
 \"pinning\":{\"server_cpu\":$server_cpu,\"loadgen_cpu\":$loadgen_cpu,\"probe\":\"not pinned (sleeps)\"},\
-\"clk_tck\":$clk_tck,\"module\":$(json_str "$module_status"),\"shell\":$(json_str "$shell_kind"),\
+\"clk_tck\":$clk_tck,\"cpu_time_source\":$(json_str "${cg_kind:-/proc/PID/stat ticks}"),\
+\"thread_kstack_bytes\":$thread_kstack,\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"shell\":$(json_str "$shell_kind"),\
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 
@@ -228,7 +278,21 @@ say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loa
 # fut_bench runs each of its figures in a fresh process; segment_bench
 # (the hot split, the box in a loop) and go-grow (a copying growth) add
 # their keys when they are built.
-if [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
+# bench_up_to_date: the cached figures were taken with these sizes, by
+# the programs as they are now.
+bench_key="tasks $switch_tasks rounds $switch_rounds heavy_bytes $heavy_bytes"
+bench_up_to_date() {
+	[ -n "$bench_cache" ] && [ -s "$bench_cache/figures" ] &&
+		[ "$(cat "$bench_cache/key" 2>/dev/null)" = "$bench_key" ] || return 1
+	for _b in user/bench/fut_bench user/bench/segment_bench peers/go-grow; do
+		[ ! -e "$_b" ] || [ "$bench_cache/figures" -nt "$_b" ] || return 1
+	done
+}
+if [ "$switch_rounds" -gt 0 ] && bench_up_to_date; then
+	say "switch and segment cost: reused from $bench_cache (taken $(cat "$bench_cache/taken"); delete it to take them again)"
+	emit "{\"type\":\"switch_cost\",\"tasks\":$switch_tasks,\"rounds\":$switch_rounds,\
+\"reused_from\":$(json_str "$(cat "$bench_cache/taken")"),\"figures\":$(json_kv_lines <"$bench_cache/figures")}"
+elif [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 	say "switch cost: fut_bench --tasks $switch_tasks --rounds $switch_rounds (CPU 0)"
 	if taskset -c "$server_cpu" user/bench/fut_bench --tasks "$switch_tasks" --rounds "$switch_rounds" \
 		>"$tmp/fut_bench" 2>&1; then
@@ -245,6 +309,11 @@ if [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 		fi
 		emit "{\"type\":\"switch_cost\",\"tasks\":$switch_tasks,\"rounds\":$switch_rounds,\
 \"figures\":$(cat "$tmp/fut_bench" "$tmp/segment_bench" | grep -E '^[a-z_0-9]+ [-0-9.]+$' | json_kv_lines)}"
+		if [ -n "$bench_cache" ] && mkdir -p "$bench_cache"; then
+			cat "$tmp/fut_bench" "$tmp/segment_bench" | grep -E '^[a-z_0-9]+ [-0-9.]+$' >"$bench_cache/figures.new" &&
+				echo "$bench_key" >"$bench_cache/key" && date -u +%Y-%m-%dT%H:%M:%SZ >"$bench_cache/taken" &&
+				mv "$bench_cache/figures.new" "$bench_cache/figures"
+		fi
 	else
 		say "switch cost: fut_bench failed: $(tail -n 1 "$tmp/fut_bench")"
 		emit "{\"type\":\"skip\",\"variant\":\"switch_cost\",\"reason\":$(json_str "fut_bench failed: $(tail -n 1 "$tmp/fut_bench")")}"
@@ -293,7 +362,7 @@ rotate() {
 }
 
 snap_json() {
-	echo "$2" | awk -v c="$1" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d}", c, $1, $2, $3, $4, $5, $6 }'
+	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts }'
 }
 
 # go_stats: the Go server's runtime facts (--stats FILE), refreshed with
@@ -334,7 +403,7 @@ memory_phase() {
 	_type=$1 _name=$2 _n=$4
 	start_or_skip "$2" "$3" "$4" || return 1
 	pid=$srv_pid
-	sleep 0.3
+	sleep 0.1
 	_s=$steps
 	[ "$_n" -lt "$_s" ] && _s=$_n
 	samples=$(snap_json 0 "$(memsnap "$srv_pid")")
@@ -367,7 +436,7 @@ memory_phase() {
 			fatal "$_name ($_type): only $((_open + ${_got:-0})) of $_n connections opened: ${_why:-loadgen printed nothing}"
 		fi
 		_open=$((_open + _k))
-		sleep 0.2
+		sleep 0.1
 		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")")"
 		_i=$((_i + 1))
 	done
@@ -427,6 +496,8 @@ load_phase() {
 		fi
 		fatal "stacklab-probe did not attach ($why): $(tail -n 2 "$tmp/probe.err" "$tmp/probe.out" | tr '\n' ' ')"
 	fi
+	cpuns0=
+	cg_join "$srv_pid" && cpuns0=$(cg_cpu_ns)
 	cpu0=$(cpu_ticks "$srv_pid")
 	closed_client "$3" "$duration" "$tmp/load.json" "$tmp/load.err" &
 	client_pid=$!
@@ -447,6 +518,9 @@ load_phase() {
 	lg_rc=$?
 	client_pid=
 	cpu1=$(cpu_ticks "$srv_pid")
+	cpu_ns=null
+	[ -n "$cpuns0" ] && cpu_ns=$(echo "$cpuns0 $(cg_cpu_ns)" | awk -v k="$cg_kind" \
+		'{ printf "{\"total\":%d,\"user\":%d,\"sys\":%d,\"source\":\"%s\"}", $4 - $1, $5 - $2, $6 - $3, k }')
 	kill -INT "$probe_pid" 2>/dev/null
 	wait "$probe_pid"
 	probe_pid=
@@ -461,7 +535,7 @@ load_phase() {
 	emit "{\"type\":\"load\",\"variant\":$(json_str "$1"),\"conns\":$3,\"round\":$4,\"server_pid\":$pid,\
 \"command\":$(json_str "$(cat "$tmp/srv/command")"),\"client\":\"$client\",\"warmup_s\":$warmup,\"duration_s\":$duration,\"heavy_ratio\":$heavy_ratio,\"heavy_bytes\":$heavy_bytes,\
 \"cpu_ticks\":$(echo "$cpu0 $cpu1" | awk -v hz="$clk_tck" '{ printf "{\"user\":%d,\"sys\":%d,\"clk_tck\":%d}", $3 - $1, $4 - $2, hz }'),\
-\"threads_max_sampled\":$threads_max,\"module\":$mod,\"go_stats\":$gs,\
+\"cpu_ns\":$cpu_ns,\"threads_max_sampled\":$threads_max,\"module\":$mod,\"go_stats\":$gs,\
 \"loadgen\":$(json_compact "$tmp/load.json"),\"probe\":$final}"
 	rps=$(sed -n 's/.*"requests_per_s": *\([0-9.]*\).*/\1/p' "$tmp/load.json")
 	echo "$1 $rps" >>"$tmp/rps.$3"
@@ -493,6 +567,8 @@ not_skipped() {
 	! grep -qx "$1" "$tmp/skipped.$2" 2>/dev/null
 }
 
+t_start=$(date +%s)
+elapsed() { echo "$(($(date +%s) - t_start)) s in"; }
 nconns=$(echo $conns | wc -w)
 say "$nvariants variants x $nconns connection counts x $repeat rounds: idle, after-load (${after_requests} requests per connection) and closed-loop phases (${warmup}s warm-up + ${duration}s, $client), then open-loop rounds"
 for n in $conns; do
@@ -501,7 +577,7 @@ for n in $conns; do
 	while [ "$r" -le "$repeat" ]; do
 		rotate $((r - 1)) >"$tmp/order"
 		while IFS='=' read -r name cmd; do
-			say "[round $r/$repeat] $name, $n connections"
+			say "[round $r/$repeat] $name, $n connections ($(elapsed))"
 			not_skipped "$name" "$n" && memory_phase idle "$name" "$cmd" "$n" "$r" &&
 				memory_phase after_load "$name" "$cmd" "$n" "$r" &&
 				load_phase "$name" "$cmd" "$n" "$r"
@@ -524,10 +600,10 @@ for n in $conns; do
 	while [ "$r" -le "$repeat" ]; do
 		rotate $((r - 1)) >"$tmp/order"
 		while IFS='=' read -r name cmd; do
-			say "[open loop $r/$repeat] $name, $n connections, $open_rate requests/s"
+			say "[open loop $r/$repeat] $name, $n connections, $open_rate requests/s ($(elapsed))"
 			not_skipped "$name" "$n" && open_phase "$name" "$cmd" "$n" "$open_rate" "$r"
 		done <"$tmp/order"
 		r=$((r + 1))
 	done
 done
-say "done"
+say "done ($(elapsed))"
