@@ -32,6 +32,8 @@ tap_check "the tools are in bin/" has_all $(printf "$usr/bin/%s " \
 tap_check "the experiments and VERSION are in share/stacklab/" has_all \
 	"$usr/share/stacklab/VERSION" "$usr/share/stacklab/experiments/paired" \
 	"$usr/share/stacklab/experiments/bench-conns" \
+	"$usr/share/stacklab/experiments/bench-http" \
+	"$usr/share/stacklab/experiments/paired-agree" \
 	"$usr/share/stacklab/experiments/lib/paired-run.sh"
 tap_check "the installed paired answers --help" \
 	sh -c "'$usr/share/stacklab/experiments/paired' --help | grep -q '^usage: '"
