@@ -76,7 +76,7 @@ static intptr_t minimal_poll(struct fut_hdr *h, struct fut_task *task)
 	(void)task;
 	return self->park ? FUT_PENDING : 0;
 }
-static struct fut_type minimal_type = FUT_TYPE_DESC_NOSLOTS(minimal, minimal_poll, NULL);
+static struct fut_type minimal_type = FUT_TYPE_DESC(minimal, minimal_poll, NULL);
 
 static void minimal_init(struct minimal *m, int park)
 {
@@ -95,7 +95,7 @@ static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_exec_stop(fut_exec_current());
 	return 0;
 }
-static struct fut_type stopper_type = FUT_TYPE_DESC_NOSLOTS(stopper, stopper_poll, NULL);
+static struct fut_type stopper_type = FUT_TYPE_DESC(stopper, stopper_poll, NULL);
 
 static void stopper_init(struct stopper *s)
 {
@@ -103,23 +103,21 @@ static void stopper_init(struct stopper *s)
 }
 
 /* A sleeping task: awaits a one-hour timer. */
+#define SLEEPER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct sleeper {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(SLEEPER_BRANCHES);
 };
 static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot sleeper_slots[] = {
-	FUT_SLOT_DESC(struct sleeper, s, fut_sleep_type),
-};
-static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, sleeper_slots);
+static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, SLEEPER_BRANCHES);
 
 static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct sleeper *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 3600ull * 1000000000);
+	FUT_AWAIT(s, self->r, fut_sleep_init, 3600ull * 1000000000);
 	return 0;
 	FUT_END;
 }
@@ -152,7 +150,7 @@ static intptr_t pinger_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_wake(*self->peer);
 	return 0;
 }
-static struct fut_type pinger_type = FUT_TYPE_DESC_NOSLOTS(pinger, pinger_poll, NULL);
+static struct fut_type pinger_type = FUT_TYPE_DESC(pinger, pinger_poll, NULL);
 
 static void pinger_init(struct pinger *p, long *turn, long rounds, int me,
 			struct fut_waker *peer, struct fut_waker *self_w)

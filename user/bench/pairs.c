@@ -86,19 +86,17 @@ static struct fut_exec *exec_new(void)
 
 /* --- hand-off through a waker-storing primitive -------------------------- */
 
+#define NOTIFIER_BRANCHES(B, U) B(inline, fut_notify_wait, w)
 struct notifier {
 	struct fut_hdr hdr;
 	struct fut_notify *mine, *peer;
 	long rounds, i;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_notify_wait, w);
+	FUT_BRANCHES(NOTIFIER_BRANCHES);
 };
 static intptr_t notifier_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot notifier_slots[] = {
-	FUT_SLOT_DESC(struct notifier, w, fut_notify_wait_type),
-};
 static struct fut_type notifier_type =
-	FUT_TYPE_DESC(notifier, notifier_poll, NULL, notifier_slots);
+	FUT_TYPE_DESC(notifier, notifier_poll, NULL, NOTIFIER_BRANCHES);
 
 static intptr_t notifier_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -106,7 +104,7 @@ static intptr_t notifier_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	for (self->i = 0; self->i < self->rounds; self->i++) {
-		FUT_AWAIT(inline, 0, w, self->r, fut_notify_wait_init, self->mine);
+		FUT_AWAIT(w, self->r, fut_notify_wait_init, self->mine);
 		fut_notify_set(self->peer);
 	}
 	return 0;
@@ -180,6 +178,7 @@ double bench_thread_futex(long rounds)
 
 /* --- ping-pong over pipes through io_uring --------------------------------- */
 
+#define PIPER_BRANCHES(B, U) B(inline, fut_io, io)
 struct piper {
 	struct fut_hdr hdr;
 	int rfd, wfd;
@@ -187,13 +186,10 @@ struct piper {
 	int starts;
 	char c;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(PIPER_BRANCHES);
 };
 static intptr_t piper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot piper_slots[] = {
-	FUT_SLOT_DESC(struct piper, io, fut_io_type),
-};
-static struct fut_type piper_type = FUT_TYPE_DESC(piper, piper_poll, NULL, piper_slots);
+static struct fut_type piper_type = FUT_TYPE_DESC(piper, piper_poll, NULL, PIPER_BRANCHES);
 
 static intptr_t piper_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -202,15 +198,15 @@ static intptr_t piper_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	for (self->i = 0; self->i < self->rounds; self->i++) {
 		if (!self->starts) {
-			FUT_AWAIT(inline, 0, io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
+			FUT_AWAIT(io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
 			if (self->r != 1)
 				return -1;
 		}
-		FUT_AWAIT(inline, 0, io, self->r, fut_write_init, self->wfd, &self->c, 1, 0, 0);
+		FUT_AWAIT(io, self->r, fut_write_init, self->wfd, &self->c, 1, 0, 0);
 		if (self->r != 1)
 			return -1;
 		if (self->starts) {
-			FUT_AWAIT(inline, 0, io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
+			FUT_AWAIT(io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
 			if (self->r != 1)
 				return -1;
 		}
@@ -252,24 +248,22 @@ double bench_fut_pipe_pingpong(long rounds)
 
 /* --- a blocked unit ---------------------------------------------------------- */
 
+#define BLOCKED_BRANCHES(B, U) B(inline, fut_notify_wait, w)
 struct blocked {
 	struct fut_hdr hdr;
 	struct fut_notify n;	/* never set */
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_notify_wait, w);
+	FUT_BRANCHES(BLOCKED_BRANCHES);
 };
 static intptr_t blocked_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot blocked_slots[] = {
-	FUT_SLOT_DESC(struct blocked, w, fut_notify_wait_type),
-};
-static struct fut_type blocked_type = FUT_TYPE_DESC(blocked, blocked_poll, NULL, blocked_slots);
+static struct fut_type blocked_type = FUT_TYPE_DESC(blocked, blocked_poll, NULL, BLOCKED_BRANCHES);
 
 static intptr_t blocked_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct blocked *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, w, self->r, fut_notify_wait_init, &self->n);
+	FUT_AWAIT(w, self->r, fut_notify_wait_init, &self->n);
 	return 0;
 	FUT_END;
 }
@@ -289,7 +283,7 @@ static intptr_t stop_all_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_exec_stop(fut_exec_current());
 	return 0;
 }
-static struct fut_type stop_all_type = FUT_TYPE_DESC_NOSLOTS(stop_all, stop_all_poll, NULL);
+static struct fut_type stop_all_type = FUT_TYPE_DESC(stop_all, stop_all_poll, NULL);
 static void stop_all_init(struct stop_all *s)
 {
 	(void)s;

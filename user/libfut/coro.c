@@ -25,7 +25,9 @@ struct transfer_t jump_fcontext(fcontext_t const to, void *vp);
 fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(struct transfer_t));
 
 enum coro_state { CORO_NEW, CORO_SUSPENDED, CORO_DONE };
-enum { SLOT_IO, SLOT_SLEEP, SLOT_JOIN };
+/* One blocking call at a time: the branches share storage. */
+#define CORO_BRANCHES(B, U) \
+	U(B(inline, fut_io, io) B(inline, fut_sleep, sleep) B(inline, fut_join, join))
 
 struct coro {
 	struct fut_hdr hdr;
@@ -43,17 +45,7 @@ struct coro {
 	void *asan_exec_fake, *asan_coro_fake;
 	const void *asan_exec_bottom;
 	size_t asan_exec_size;
-	union {			/* one blocking call at a time */
-		FUT_SLOT(inline, struct fut_io, io);
-		FUT_SLOT(inline, struct fut_sleep, sleep);
-		FUT_SLOT(inline, struct fut_join, join);
-	};
-};
-
-static struct fut_slot coro_slots[] = {
-	FUT_SLOT_DESC(struct coro, io, fut_io_type),
-	FUT_SLOT_DESC(struct coro, sleep, fut_sleep_type),
-	FUT_SLOT_DESC(struct coro, join, fut_join_type),
+	FUT_BRANCHES(CORO_BRANCHES);
 };
 
 /* The coroutine this thread is running; NULL on the executor's stack. */
@@ -159,7 +151,7 @@ static void coro_drop(struct fut_hdr *h)
 }
 
 static struct fut_type coro_type =
-	FUT_TYPE_DESC(coro, coro_poll, coro_drop, coro_slots);
+	FUT_TYPE_DESC(coro, coro_poll, coro_drop, CORO_BRANCHES);
 
 int coro_spawn(struct fut_exec *ex, const struct coro_opts *opts, coro_fn fn,
 	       void *arg, bool detached, struct fut_handle *h)
@@ -220,46 +212,47 @@ static intptr_t await_child(struct coro *c, unsigned int slot,
 	}
 }
 
-#define CORO_AWAIT(what, slot, field, init, ...)                              \
+#define CORO_AWAIT(what, field, init, ...)                                    \
 	({                                                                    \
 		struct coro *c_ = self_or_die(what);                          \
 		intptr_t r_ = -ECANCELED;                                     \
+		unsigned int slot_ = FUT_SLOT_INDEX(struct coro, field);      \
 		if (!c_->cancelled) {                                         \
-			init(fut__child_begin(c_->task, &c_->hdr, (slot),     \
+			init(fut__child_begin(c_->task, &c_->hdr, slot_,      \
 					      &c_->field, false),             \
 			     ##__VA_ARGS__);                                  \
-			r_ = await_child(c_, (slot), &c_->field.hdr);         \
+			r_ = await_child(c_, slot_, &c_->field.hdr);          \
 		}                                                             \
 		r_;                                                           \
 	})
 
 intptr_t coro_recv(int fd, void *buf, uint32_t len, uint64_t timeout_ns)
 {
-	return CORO_AWAIT("coro_recv", SLOT_IO, io, fut_recv_init, fd, buf, len,
+	return CORO_AWAIT("coro_recv", io, fut_recv_init, fd, buf, len,
 			  0, timeout_ns);
 }
 
 intptr_t coro_send(int fd, const void *buf, uint32_t len, uint64_t timeout_ns)
 {
-	return CORO_AWAIT("coro_send", SLOT_IO, io, fut_send_init, fd, buf, len,
+	return CORO_AWAIT("coro_send", io, fut_send_init, fd, buf, len,
 			  MSG_NOSIGNAL, timeout_ns);
 }
 
 intptr_t coro_read(int fd, void *buf, uint32_t len, uint64_t off)
 {
-	return CORO_AWAIT("coro_read", SLOT_IO, io, fut_read_init, fd, buf, len,
+	return CORO_AWAIT("coro_read", io, fut_read_init, fd, buf, len,
 			  off, 0);
 }
 
 intptr_t coro_accept(int fd, uint64_t timeout_ns)
 {
-	return CORO_AWAIT("coro_accept", SLOT_IO, io, fut_accept_init, fd,
+	return CORO_AWAIT("coro_accept", io, fut_accept_init, fd,
 			  timeout_ns);
 }
 
 intptr_t coro_shutdown(int fd, int how)
 {
-	return CORO_AWAIT("coro_shutdown", SLOT_IO, io, fut_shutdown_init, fd,
+	return CORO_AWAIT("coro_shutdown", io, fut_shutdown_init, fd,
 			  how);
 }
 
@@ -270,17 +263,17 @@ intptr_t coro_close(int fd)
 	/* Cancelled: nothing may be submitted, but the fd must still go. */
 	if (c->cancelled)
 		return close(fd) < 0 ? -errno : 0;
-	return CORO_AWAIT("coro_close", SLOT_IO, io, fut_close_init, fd);
+	return CORO_AWAIT("coro_close", io, fut_close_init, fd);
 }
 
 intptr_t coro_sleep(uint64_t ns)
 {
-	return CORO_AWAIT("coro_sleep", SLOT_SLEEP, sleep, fut_sleep_init, ns);
+	return CORO_AWAIT("coro_sleep", sleep, fut_sleep_init, ns);
 }
 
 intptr_t coro_join(struct fut_handle h)
 {
-	return CORO_AWAIT("coro_join", SLOT_JOIN, join, fut_join_init, h);
+	return CORO_AWAIT("coro_join", join, fut_join_init, h);
 }
 
 void coro_yield(void)
