@@ -5,11 +5,13 @@ FUT_TESTS := exec_basic await_slots cancel timers million io_basic \
 	     tcp_stream recv_enobufs accept_emfile cq_overflow ring_setup \
 	     profile_json runtime_reuseport slab_return self_wake child_release \
 	     link_timeout cancel_unpolled join_twice prof_types timer_saturate \
-	     buf_share box_enomem slab_poison accept_einval notify
+	     buf_share box_enomem slab_poison accept_einval notify \
+	     await_check
 
 FUT_TEST_BINS := $(addprefix $(B)/tests/fut/,$(FUT_TESTS))
 TEST_BINS  += $(FUT_TEST_BINS)
-TEST_FILES += tests/fut/suite.host tests/fut/suite.vm
+TEST_FILES += tests/fut/suite.host tests/fut/suite.vm \
+	      tests/fut/compile_fail.sh tests/fut/compile_fail/await.c
 
 $(FUT_TEST_BINS): $(LIBFUT_SAN) tests/fut/futtest.h tests/fut/tcp_echo.h
 $(FUT_TEST_BINS): LDLIBS := $(LIBFUT_SAN) $(LDLIBS_FUT)
