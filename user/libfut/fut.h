@@ -271,6 +271,8 @@ struct fut_exec_opts {
  * commits it; without it, a page comes on first touch.  A huge state then
  * costs its page faults at spawn, on the executor's thread. */
 #define FUT_EXEC_COMMIT_STATES    (1u << 3)
+/* Remote wakes through the eventfd, as on a kernel without MSG_RING. */
+#define FUT_EXEC_NO_MSG_RING      (1u << 4)
 
 /* What the executor got from the kernel (fut_exec_features). */
 #define FUT_FEAT_DEFER_TASKRUN (1u << 0)
@@ -278,6 +280,7 @@ struct fut_exec_opts {
 #define FUT_FEAT_BUFRING       (1u << 2)
 #define FUT_FEAT_MULTISHOT_ACCEPT (1u << 3)
 #define FUT_FEAT_MULTISHOT_RECV   (1u << 4)
+#define FUT_FEAT_MSG_RING         (1u << 5)	/* remote wakes by MSG_RING */
 
 /* One executor per thread: create, spawn, run, destroy on that thread. */
 struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts);
@@ -298,6 +301,8 @@ struct fut_exec_stats {
 	uint64_t cq_overflows;	/* times the CQ ring overflowed */
 	uint64_t bufs_out;	/* provided buffers held by user code */
 	uint64_t slab_bytes;	/* task and box memory held from the system */
+	uint64_t remote_by_ring;	/* remote wakes received as MSG_RING CQEs */
+	uint64_t remote_by_queue;	/* and through the queue and eventfd */
 };
 void fut_exec_stats(const struct fut_exec *ex, struct fut_exec_stats *st);
 
@@ -391,5 +396,6 @@ void fut_notify_wait_init(struct fut_notify_wait *w, struct fut_notify *n);
 
 #include "fut_io.h"
 #include "fut_prof.h"
+#include "fut_remote.h"
 
 #endif
