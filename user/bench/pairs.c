@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,87 @@ double bench_thread_futex(long rounds)
 	futex_pass(0);
 	pthread_join(t, NULL);
 	t0 = fut_now_ns() - t0;
+	return (double)t0 / (2.0 * rounds);
+}
+
+/* --- hand-off between two executors' threads by remote wakes ------------- */
+
+/* Two executors, a task on each: the task whose turn it is passes it and
+ * wakes the other with fut_wake_remote.  The same work as the futex pair:
+ * one wake from another thread to a waiting task, and a switch to it. */
+struct remoter {
+	struct fut_hdr hdr;
+	int me;
+	int *turn, *ready;
+	struct fut_remote_waker *w;	/* both tasks' */
+	long rounds, i;
+};
+
+static intptr_t remoter_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct remoter *self = (void *)h;
+
+	FUT_BEGIN;
+	self->w[self->me] = fut_waker_remote(task);
+	__atomic_store_n(&self->ready[self->me], 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&self->ready[!self->me], __ATOMIC_ACQUIRE))
+		sched_yield();
+	for (self->i = 0; self->i < self->rounds; self->i++) {
+		FUT_WAIT_UNTIL(__atomic_load_n(self->turn, __ATOMIC_ACQUIRE) == self->me);
+		__atomic_store_n(self->turn, !self->me, __ATOMIC_RELEASE);
+		if (fut_wake_remote(self->w[!self->me]))
+			die("fut_wake_remote");
+	}
+	return 0;
+	FUT_END;
+}
+static struct fut_type remoter_type = FUT_TYPE_DESC(remoter, remoter_poll, NULL);
+
+static void remoter_init(struct remoter *r, int me, int *turn, int *ready,
+			 struct fut_remote_waker *w, long rounds)
+{
+	r->me = me;
+	r->turn = turn;
+	r->ready = ready;
+	r->w = w;
+	r->rounds = rounds;
+}
+
+static int remote_turn, remote_ready[2];
+static struct fut_remote_waker remote_w[2];
+static long remote_rounds;
+
+static void *remote_peer(void *p)
+{
+	struct fut_exec *ex = exec_new();
+
+	(void)p;
+	FUT_SPAWN(ex, &remoter_type, true, remoter_init, 1, &remote_turn,
+		  remote_ready, remote_w, remote_rounds);
+	fut_exec_run(ex);
+	fut_exec_destroy(ex);
+	return NULL;
+}
+
+double bench_fut_remote_wake(long rounds)
+{
+	struct fut_exec *ex = exec_new();
+	pthread_t t;
+	uint64_t t0;
+
+	if (!(fut_exec_features(ex) & FUT_FEAT_MSG_RING))
+		fprintf(stderr, "fut_bench: no IORING_OP_MSG_RING here: remote wakes go through the eventfd\n");
+	remote_rounds = rounds;
+	FUT_SPAWN(ex, &remoter_type, true, remoter_init, 0, &remote_turn,
+		  remote_ready, remote_w, rounds);
+	t0 = fut_now_ns();
+	if (pthread_create(&t, NULL, remote_peer, NULL))
+		die("pthread_create");
+	fut_exec_run(ex);
+	pthread_join(t, NULL);
+	t0 = fut_now_ns() - t0;
+	fut_exec_destroy(ex);
+	/* Each task waits `rounds` times: 2 * rounds hand-offs. */
 	return (double)t0 / (2.0 * rounds);
 }
 
