@@ -21,8 +21,9 @@ struct fut_remote_waker fut_waker_remote(struct fut_task *task);
 /* From the executor's own thread, a plain fut_wake.  From another thread,
  * a message to the executor's io_uring (IORING_OP_MSG_RING), or where the
  * kernel lacks it (or FUT_EXEC_NO_MSG_RING) a queue and the executor's
- * eventfd.  Never blocks on the executor; 0, or -errno when neither way
- * could be used (the wake is lost). */
+ * eventfd.  Does not wait for the executor (the queue's lock is held for
+ * an append); 0, or -errno when neither way could be used (the wake is
+ * lost). */
 int fut_wake_remote(struct fut_remote_waker w);
 
 /* Run fn(arg) on a helper thread; the future's result is fn's.  Await it
