@@ -19,35 +19,60 @@
 
 #define REMOTE_INFLIGHT_MAX 128
 
-/* The sending thread's ring: 0 not set up, 1 ready, -1 unusable. */
-static __thread struct io_uring send_ring;
-static __thread int send_state;
+/* The sending thread's ring, taken from a process-wide free list and put
+ * back when the thread exits: a thread's first remote wake does not set up
+ * a ring each time, and the mutex orders a ring's uses by two threads. */
+struct send_ring {
+	struct io_uring ring;
+	struct send_ring *next;
+};
+static __thread struct send_ring *send_ring;
+static __thread bool send_failed;
+static struct send_ring *send_free;
+static pthread_mutex_t send_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t send_key;
 static pthread_once_t send_once = PTHREAD_ONCE_INIT;
 
-static void send_ring_exit(void *unused)
+static void send_ring_put(void *p)
 {
-	(void)unused;
-	if (send_state == 1)
-		io_uring_queue_exit(&send_ring);
-	send_state = 0;
+	struct send_ring *r = p;
+
+	pthread_mutex_lock(&send_lock);
+	r->next = send_free;
+	send_free = r;
+	pthread_mutex_unlock(&send_lock);
 }
 
 static void send_key_init(void)
 {
-	pthread_key_create(&send_key, send_ring_exit);
+	pthread_key_create(&send_key, send_ring_put);
 }
 
 static struct io_uring *send_ring_get(void)
 {
-	if (send_state == 0) {
-		pthread_once(&send_once, send_key_init);
-		send_state = io_uring_queue_init(8, &send_ring, 0) ? -1 : 1;
-		/* The key's value only makes its destructor run at exit. */
-		if (send_state == 1)
-			pthread_setspecific(send_key, &send_ring);
+	struct send_ring *r;
+
+	if (send_ring)
+		return &send_ring->ring;
+	if (send_failed)
+		return NULL;
+	pthread_once(&send_once, send_key_init);
+	pthread_mutex_lock(&send_lock);
+	r = send_free;
+	if (r)
+		send_free = r->next;
+	pthread_mutex_unlock(&send_lock);
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r || io_uring_queue_init(8, &r->ring, 0)) {
+			free(r);
+			send_failed = true;
+			return NULL;
+		}
 	}
-	return send_state == 1 ? &send_ring : NULL;
+	send_ring = r;
+	pthread_setspecific(send_key, r);
+	return &r->ring;
 }
 
 void remote_setup(struct fut_exec *ex)
