@@ -21,23 +21,21 @@ static intptr_t step_poll(struct fut_hdr *h, struct fut_task *task)
 	self->scratch[0] = 1;
 	return 0;
 }
-static struct fut_type step_type = FUT_TYPE_DESC_NOSLOTS(step, step_poll, NULL);
+static struct fut_type step_type = FUT_TYPE_DESC(step, step_poll, NULL);
 static void step_init(struct step *s)
 {
 	(void)s;
 }
 
+#define LOOPER_BRANCHES(B, U) B(boxed, step, one)
 struct looper {
 	struct fut_hdr hdr;
 	int i;
 	intptr_t r;
-	FUT_SLOT(boxed, struct step, one);
+	FUT_BRANCHES(LOOPER_BRANCHES);
 };
 static intptr_t looper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot looper_slots[] = {
-	FUT_SLOT_DESC(struct looper, one, step_type),
-};
-static struct fut_type looper_type = FUT_TYPE_DESC(looper, looper_poll, NULL, looper_slots);
+static struct fut_type looper_type = FUT_TYPE_DESC(looper, looper_poll, NULL, LOOPER_BRANCHES);
 
 /* The same loop, with a child that works ~100 us per entry. */
 struct work {
@@ -55,23 +53,21 @@ static intptr_t work_poll(struct fut_hdr *h, struct fut_task *task)
 			x = x * 31 + (self->scratch[i] ^= (char)x);
 	return x & 1;
 }
-static struct fut_type work_type = FUT_TYPE_DESC_NOSLOTS(work, work_poll, NULL);
+static struct fut_type work_type = FUT_TYPE_DESC(work, work_poll, NULL);
 static void work_init(struct work *w)
 {
 	(void)w;
 }
 
+#define WORKER_BRANCHES(B, U) B(boxed, work, job)
 struct worker {
 	struct fut_hdr hdr;
 	int i;
 	intptr_t r;
-	FUT_SLOT(boxed, struct work, job);
+	FUT_BRANCHES(WORKER_BRANCHES);
 };
 static intptr_t worker_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot worker_slots[] = {
-	FUT_SLOT_DESC(struct worker, job, work_type),
-};
-static struct fut_type worker_type = FUT_TYPE_DESC(worker, worker_poll, NULL, worker_slots);
+static struct fut_type worker_type = FUT_TYPE_DESC(worker, worker_poll, NULL, WORKER_BRANCHES);
 
 static intptr_t worker_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -79,7 +75,7 @@ static intptr_t worker_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	for (self->i = 0; self->i < 8; self->i++)
-		FUT_AWAIT(boxed, 0, job, self->r, work_init);
+		FUT_AWAIT(job, self->r, work_init);
 	return 0;
 	FUT_END;
 }
@@ -94,7 +90,7 @@ static intptr_t looper_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	for (self->i = 0; self->i < 8; self->i++)
-		FUT_AWAIT(boxed, 0, one, self->r, step_init);
+		FUT_AWAIT(one, self->r, step_init);
 	return 0;
 	FUT_END;
 }

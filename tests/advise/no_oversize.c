@@ -16,27 +16,21 @@ static intptr_t small_poll(struct fut_hdr *h, struct fut_task *task)
 	self->buf[0] = 1;
 	return 0;
 }
-static struct fut_type small_type = FUT_TYPE_DESC_NOSLOTS(small, small_poll, NULL);
+static struct fut_type small_type = FUT_TYPE_DESC(small, small_poll, NULL);
 static void small_init(struct small *s)
 {
 	(void)s;
 }
 
+#define PARENT_BRANCHES(B, U) U(B(inline, small, a) B(inline, fut_sleep, nap))
 struct parent {
 	struct fut_hdr hdr;
 	int rare;
 	intptr_t r;
-	union {
-		FUT_SLOT(inline, struct small, a);
-		FUT_SLOT(inline, struct fut_sleep, nap);
-	};
+	FUT_BRANCHES(PARENT_BRANCHES);
 };
 static intptr_t parent_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot parent_slots[] = {
-	FUT_SLOT_DESC(struct parent, a, small_type),
-	FUT_SLOT_DESC(struct parent, nap, fut_sleep_type),
-};
-static struct fut_type parent_type = FUT_TYPE_DESC(parent, parent_poll, NULL, parent_slots);
+static struct fut_type parent_type = FUT_TYPE_DESC(parent, parent_poll, NULL, PARENT_BRANCHES);
 
 static intptr_t parent_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -44,8 +38,8 @@ static intptr_t parent_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	if (self->rare)
-		FUT_AWAIT(inline, 0, a, self->r, small_init);
-	FUT_AWAIT(inline, 1, nap, self->r, fut_sleep_init, 1000);
+		FUT_AWAIT(a, self->r, small_init);
+	FUT_AWAIT(nap, self->r, fut_sleep_init, 1000);
 	return 0;
 	FUT_END;
 }

@@ -18,7 +18,7 @@ static intptr_t step_poll(struct fut_hdr *h, struct fut_task *task)
 	((struct step *)h)->scratch[0] = 1;
 	return 0;
 }
-static struct fut_type step_type = FUT_TYPE_DESC_NOSLOTS(step, step_poll, NULL);
+static struct fut_type step_type = FUT_TYPE_DESC(step, step_poll, NULL);
 static void step_init(struct step *s)
 {
 	(void)s;
@@ -34,27 +34,21 @@ static intptr_t report_poll(struct fut_hdr *h, struct fut_task *task)
 	((struct report *)h)->text[0] = 1;
 	return 0;
 }
-static struct fut_type report_type = FUT_TYPE_DESC_NOSLOTS(report, report_poll, NULL);
+static struct fut_type report_type = FUT_TYPE_DESC(report, report_poll, NULL);
 static void report_init(struct report *r)
 {
 	(void)r;
 }
 
+#define JOB_BRANCHES(B, U) U(B(boxed, step, step) B(inline, report, report))
 struct job {
 	struct fut_hdr hdr;
 	int i;
 	intptr_t r;
-	union {
-		FUT_SLOT(boxed, struct step, step);
-		FUT_SLOT(inline, struct report, report);
-	};
+	FUT_BRANCHES(JOB_BRANCHES);
 };
 static intptr_t job_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot job_slots[] = {
-	FUT_SLOT_DESC(struct job, step, step_type),
-	FUT_SLOT_DESC(struct job, report, report_type),
-};
-static struct fut_type job_type = FUT_TYPE_DESC(job, job_poll, NULL, job_slots);
+static struct fut_type job_type = FUT_TYPE_DESC(job, job_poll, NULL, JOB_BRANCHES);
 
 static intptr_t job_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -62,8 +56,8 @@ static intptr_t job_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	for (self->i = 0; self->i < 16; self->i++)
-		FUT_AWAIT(boxed, 0, step, self->r, step_init);
-	FUT_AWAIT(inline, 1, report, self->r, report_init);
+		FUT_AWAIT(step, self->r, step_init);
+	FUT_AWAIT(report, self->r, report_init);
 	return 0;
 	FUT_END;
 }

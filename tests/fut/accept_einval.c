@@ -9,22 +9,20 @@
 #include "kselftest_harness.h"
 #include "futtest.h"
 
+#define ACC1_BRANCHES(B, U) B(inline, fut_accept_next, next)
 struct acc1 {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t *out;
 	struct fut_acceptor a;
-	FUT_SLOT(inline, struct fut_accept_next, next);
+	FUT_BRANCHES(ACC1_BRANCHES);
 };
 static intptr_t acc1_poll(struct fut_hdr *h, struct fut_task *task);
 static void acc1_drop(struct fut_hdr *h)
 {
 	fut_acceptor_release(&((struct acc1 *)h)->a);
 }
-static const struct fut_slot acc1_slots[] = {
-	FUT_SLOT_DESC(struct acc1, next, fut_accept_next_type),
-};
-static struct fut_type acc1_type = FUT_TYPE_DESC(acc1, acc1_poll, acc1_drop, acc1_slots);
+static struct fut_type acc1_type = FUT_TYPE_DESC(acc1, acc1_poll, acc1_drop, ACC1_BRANCHES);
 
 static intptr_t acc1_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -32,7 +30,7 @@ static intptr_t acc1_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	fut_acceptor_init(&self->a, self->fd);
-	FUT_AWAIT(inline, 0, next, *self->out, fut_accept_next_init, &self->a);
+	FUT_AWAIT(next, *self->out, fut_accept_next_init, &self->a);
 	fut_acceptor_release(&self->a);
 	return 0;
 	FUT_END;

@@ -14,23 +14,21 @@ struct held {
 	struct fut_acceptor *acc;
 };
 
+#define HOLDER_BRANCHES(B, U) B(inline, fut_accept_next, next)
 struct holder {
 	struct fut_hdr hdr;
 	int lfd;
 	intptr_t r;
 	struct held *held;
 	struct fut_acceptor acc;
-	FUT_SLOT(inline, struct fut_accept_next, next);
+	FUT_BRANCHES(HOLDER_BRANCHES);
 };
 static intptr_t holder_poll(struct fut_hdr *h, struct fut_task *task);
 static void holder_drop(struct fut_hdr *h)
 {
 	fut_acceptor_release(&((struct holder *)h)->acc);
 }
-static const struct fut_slot holder_slots[] = {
-	FUT_SLOT_DESC(struct holder, next, fut_accept_next_type),
-};
-static struct fut_type holder_type = FUT_TYPE_DESC(holder, holder_poll, holder_drop, holder_slots);
+static struct fut_type holder_type = FUT_TYPE_DESC(holder, holder_poll, holder_drop, HOLDER_BRANCHES);
 
 static intptr_t holder_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -40,7 +38,7 @@ static intptr_t holder_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_acceptor_init(&self->acc, self->lfd);
 	self->held->acc = &self->acc;
 	while (self->held->n < NCLIENT) {
-		FUT_AWAIT(inline, 0, next, self->r, fut_accept_next_init, &self->acc);
+		FUT_AWAIT(next, self->r, fut_accept_next_init, &self->acc);
 		if (self->r < 0)
 			break;
 		self->held->fds[self->held->n++] = self->r;
@@ -57,19 +55,17 @@ static void holder_init(struct holder *s, int lfd, struct held *held)
 }
 
 /* Closes the connections accepted so far whenever the acceptor backs off. */
+#define FREER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct freer {
 	struct fut_hdr hdr;
 	struct held *held;
 	int i;
 	uint64_t seen;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(FREER_BRANCHES);
 };
 static intptr_t freer_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot freer_slots[] = {
-	FUT_SLOT_DESC(struct freer, s, fut_sleep_type),
-};
-static struct fut_type freer_type = FUT_TYPE_DESC(freer, freer_poll, NULL, freer_slots);
+static struct fut_type freer_type = FUT_TYPE_DESC(freer, freer_poll, NULL, FREER_BRANCHES);
 
 static intptr_t freer_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -86,7 +82,7 @@ static intptr_t freer_poll(struct fut_hdr *h, struct fut_task *task)
 				self->held->fds[i] = -1;
 			}
 		}
-		FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 1000000);
+		FUT_AWAIT(s, self->r, fut_sleep_init, 1000000);
 	}
 	return self->seen;
 	FUT_END;

@@ -26,7 +26,7 @@ static intptr_t heavy_poll(struct fut_hdr *h, struct fut_task *task)
 	return self->sum;
 	FUT_END;
 }
-static struct fut_type heavy_type = FUT_TYPE_DESC_NOSLOTS(heavy, heavy_poll, NULL);
+static struct fut_type heavy_type = FUT_TYPE_DESC(heavy, heavy_poll, NULL);
 
 static void heavy_init(struct heavy *h, int seed)
 {
@@ -34,19 +34,18 @@ static void heavy_init(struct heavy *h, int seed)
 }
 
 /* One parent source, compiled once per mode: the mode is one word. */
+#define PARENT_BRANCHES_inline(B, U) B(inline, heavy, heavy)
+#define PARENT_BRANCHES_boxed(B, U) B(boxed, heavy, heavy)
 #define DEFINE_PARENT(NAME, MODE)                                             \
 	struct NAME {                                                         \
 		struct fut_hdr hdr;                                           \
 		int rare, loops, i;                                           \
 		intptr_t r, total;                                            \
-		FUT_SLOT(MODE, struct heavy, heavy);                          \
+		FUT_BRANCHES(PARENT_BRANCHES_##MODE);                         \
 	};                                                                    \
 	static intptr_t NAME##_poll(struct fut_hdr *h, struct fut_task *task);\
-	static const struct fut_slot NAME##_slots[] = {                       \
-		FUT_SLOT_DESC(struct NAME, heavy, heavy_type),                \
-	};                                                                    \
 	static struct fut_type NAME##_type =                                  \
-		FUT_TYPE_DESC(NAME, NAME##_poll, NULL, NAME##_slots);         \
+		FUT_TYPE_DESC(NAME, NAME##_poll, NULL, PARENT_BRANCHES_##MODE); \
 	static intptr_t NAME##_poll(struct fut_hdr *h, struct fut_task *task) \
 	{                                                                     \
 		struct NAME *self = (void *)h;                                \
@@ -54,7 +53,7 @@ static void heavy_init(struct heavy *h, int seed)
 		if (!self->rare)                                              \
 			return 1;                                             \
 		for (self->i = 0; self->i < self->loops; self->i++) {         \
-			FUT_AWAIT(MODE, 0, heavy, self->r, heavy_init, self->i); \
+			FUT_AWAIT(heavy, self->r, heavy_init, self->i);       \
 			self->total += self->r;                               \
 		}                                                             \
 		return self->total;                                           \
@@ -91,10 +90,10 @@ TEST(boxed_parent_is_small)
 {
 	EXPECT_GT(sizeof(struct conn_inline), sizeof(struct heavy));
 	EXPECT_LT(sizeof(struct conn_boxed), 64);
-	EXPECT_FALSE(conn_inline_slots[0].boxed);
-	EXPECT_TRUE(conn_boxed_slots[0].boxed);
-	EXPECT_EQ(sizeof(void *), conn_boxed_slots[0].size);
-	EXPECT_EQ(sizeof(struct heavy), conn_inline_slots[0].size);
+	EXPECT_FALSE(conn_inline_type.slots[0].boxed);
+	EXPECT_TRUE(conn_boxed_type.slots[0].boxed);
+	EXPECT_EQ(sizeof(void *), conn_boxed_type.slots[0].size);
+	EXPECT_EQ(sizeof(struct heavy), conn_inline_type.slots[0].size);
 }
 
 TEST(profiler_counts_slots)
@@ -151,7 +150,7 @@ static intptr_t observer_poll(struct fut_hdr *h, struct fut_task *task)
 		fut_cancel(self->victims[i]);
 	return 0;
 }
-static struct fut_type observer_type = FUT_TYPE_DESC_NOSLOTS(observer, observer_poll, NULL);
+static struct fut_type observer_type = FUT_TYPE_DESC(observer, observer_poll, NULL);
 static void observer_init(struct observer *o, struct fut_prof_slot_sum *seen,
 			  struct fut_handle *victims, int nvictims)
 {

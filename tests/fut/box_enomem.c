@@ -18,31 +18,29 @@ static intptr_t seven_poll(struct fut_hdr *h, struct fut_task *task)
 	(void)task;
 	return 7;
 }
-static struct fut_type seven_type = FUT_TYPE_DESC_NOSLOTS(seven, seven_poll, NULL);
+static struct fut_type seven_type = FUT_TYPE_DESC(seven, seven_poll, NULL);
 
 static void seven_init(struct seven *s)
 {
 	s->big[0] = 1;
 }
 
+#define TRIES_BRANCHES(B, U) B(boxed, seven, child)
 struct tries {
 	struct fut_hdr hdr;
 	intptr_t first, second;
-	FUT_SLOT(boxed, struct seven, child);
+	FUT_BRANCHES(TRIES_BRANCHES);
 };
 static intptr_t tries_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot tries_slots[] = {
-	FUT_SLOT_DESC(struct tries, child, seven_type),
-};
-static struct fut_type tries_type = FUT_TYPE_DESC(tries, tries_poll, NULL, tries_slots);
+static struct fut_type tries_type = FUT_TYPE_DESC(tries, tries_poll, NULL, TRIES_BRANCHES);
 
 static intptr_t tries_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct tries *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(boxed, 0, child, self->first, seven_init);
-	FUT_AWAIT(boxed, 0, child, self->second, seven_init);
+	FUT_AWAIT(child, self->first, seven_init);
+	FUT_AWAIT(child, self->second, seven_init);
 	return self->first == -ENOMEM && self->second == 7;
 	FUT_END;
 }

@@ -22,6 +22,7 @@ static intptr_t b_got;
 static size_t a_got;
 static int a_bad;
 
+#define TWO_BRANCHES(B, U) B(inline, fut_recv_next, next)
 struct two {
 	struct fut_hdr hdr;
 	int fda, fdb;
@@ -29,7 +30,7 @@ struct two {
 	size_t a_got;
 	int a_bad;
 	struct fut_recver a, b;
-	FUT_SLOT(inline, struct fut_recv_next, next);
+	FUT_BRANCHES(TWO_BRANCHES);
 };
 static intptr_t two_poll(struct fut_hdr *h, struct fut_task *task);
 static void two_drop(struct fut_hdr *h)
@@ -37,10 +38,7 @@ static void two_drop(struct fut_hdr *h)
 	fut_recver_release(&((struct two *)h)->a);
 	fut_recver_release(&((struct two *)h)->b);
 }
-static const struct fut_slot two_slots[] = {
-	FUT_SLOT_DESC(struct two, next, fut_recv_next_type),
-};
-static struct fut_type two_type = FUT_TYPE_DESC(two, two_poll, two_drop, two_slots);
+static struct fut_type two_type = FUT_TYPE_DESC(two, two_poll, two_drop, TWO_BRANCHES);
 
 static void check_a(struct two *self)
 {
@@ -57,16 +55,16 @@ static intptr_t two_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	fut_recver_init(&self->a, self->fda);
 	fut_recver_init(&self->b, self->fdb);
-	FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->a,
+	FUT_AWAIT(next, self->r, fut_recv_next_init, &self->a,
 		  1000 * 1000000ull);
 	if (self->r <= 0)
 		return self->r;
 	check_a(self);
 	/* A's data keeps coming while the task waits on B. */
-	FUT_AWAIT(inline, 0, next, self->b_got, fut_recv_next_init, &self->b,
+	FUT_AWAIT(next, self->b_got, fut_recv_next_init, &self->b,
 		  1000 * 1000000ull);
 	while (self->a_got < ABYTES) {
-		FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init,
+		FUT_AWAIT(next, self->r, fut_recv_next_init,
 			  &self->a, 1000 * 1000000ull);
 		if (self->r <= 0)
 			break;

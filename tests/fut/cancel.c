@@ -19,12 +19,13 @@ static void note_drop(char c)
 }
 
 /* Reads a pipe into a buffer in its own state. */
+#define READER_BRANCHES(B, U) B(inline, fut_io, io)
 struct reader {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t r;
 	char buf[64];
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(READER_BRANCHES);
 };
 static intptr_t reader_poll(struct fut_hdr *h, struct fut_task *task);
 static void reader_drop(struct fut_hdr *h)
@@ -32,17 +33,14 @@ static void reader_drop(struct fut_hdr *h)
 	(void)h;
 	note_drop('r');
 }
-static const struct fut_slot reader_slots[] = {
-	FUT_SLOT_DESC(struct reader, io, fut_io_type),
-};
-static struct fut_type reader_type = FUT_TYPE_DESC(reader, reader_poll, reader_drop, reader_slots);
+static struct fut_type reader_type = FUT_TYPE_DESC(reader, reader_poll, reader_drop, READER_BRANCHES);
 
 static intptr_t reader_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct reader *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->r, fut_read_init, self->fd, self->buf,
+	FUT_AWAIT(io, self->r, fut_read_init, self->fd, self->buf,
 		  sizeof(self->buf), 0, 0);
 	return self->r;
 	FUT_END;
@@ -54,10 +52,11 @@ static void reader_init(struct reader *s, int fd)
 }
 
 /* A boxed child that sleeps; the parent awaits it. */
+#define NAPPER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct napper {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(NAPPER_BRANCHES);
 };
 static intptr_t napper_poll(struct fut_hdr *h, struct fut_task *task);
 static void napper_drop(struct fut_hdr *h)
@@ -65,17 +64,14 @@ static void napper_drop(struct fut_hdr *h)
 	(void)h;
 	note_drop('n');
 }
-static const struct fut_slot napper_slots[] = {
-	FUT_SLOT_DESC(struct napper, s, fut_sleep_type),
-};
-static struct fut_type napper_type = FUT_TYPE_DESC(napper, napper_poll, napper_drop, napper_slots);
+static struct fut_type napper_type = FUT_TYPE_DESC(napper, napper_poll, napper_drop, NAPPER_BRANCHES);
 
 static intptr_t napper_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct napper *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 60ull * 1000000000);
+	FUT_AWAIT(s, self->r, fut_sleep_init, 60ull * 1000000000);
 	return 1;
 	FUT_END;
 }
@@ -85,10 +81,11 @@ static void napper_init(struct napper *s)
 	(void)s;
 }
 
+#define SLEEPY_PARENT_BRANCHES(B, U) B(boxed, napper, child)
 struct sleepy_parent {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(boxed, struct napper, child);
+	FUT_BRANCHES(SLEEPY_PARENT_BRANCHES);
 };
 static intptr_t sleepy_parent_poll(struct fut_hdr *h, struct fut_task *task);
 static void sleepy_parent_drop(struct fut_hdr *h)
@@ -96,18 +93,15 @@ static void sleepy_parent_drop(struct fut_hdr *h)
 	(void)h;
 	note_drop('p');
 }
-static const struct fut_slot sleepy_parent_slots[] = {
-	FUT_SLOT_DESC(struct sleepy_parent, child, napper_type),
-};
 static struct fut_type sleepy_parent_type = FUT_TYPE_DESC(sleepy_parent,
-		sleepy_parent_poll, sleepy_parent_drop, sleepy_parent_slots);
+		sleepy_parent_poll, sleepy_parent_drop, SLEEPY_PARENT_BRANCHES);
 
 static intptr_t sleepy_parent_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct sleepy_parent *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(boxed, 0, child, self->r, napper_init);
+	FUT_AWAIT(child, self->r, napper_init);
 	return self->r;
 	FUT_END;
 }
@@ -118,31 +112,26 @@ static void sleepy_parent_init(struct sleepy_parent *s)
 }
 
 /* Sleeps a little, cancels a task, then joins it. */
+#define CANCELLER_BRANCHES(B, U) \
+	U(B(inline, fut_sleep, s) B(inline, fut_join, j))
 struct canceller {
 	struct fut_hdr hdr;
 	struct fut_handle victim;
 	intptr_t r, cret;
-	union {
-		FUT_SLOT(inline, struct fut_sleep, s);
-		FUT_SLOT(inline, struct fut_join, j);
-	};
+	FUT_BRANCHES(CANCELLER_BRANCHES);
 };
 static intptr_t canceller_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot canceller_slots[] = {
-	FUT_SLOT_DESC(struct canceller, s, fut_sleep_type),
-	FUT_SLOT_DESC(struct canceller, j, fut_join_type),
-};
-static struct fut_type canceller_type = FUT_TYPE_DESC(canceller, canceller_poll, NULL, canceller_slots);
+static struct fut_type canceller_type = FUT_TYPE_DESC(canceller, canceller_poll, NULL, CANCELLER_BRANCHES);
 
 static intptr_t canceller_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct canceller *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 2000000);
+	FUT_AWAIT(s, self->r, fut_sleep_init, 2000000);
 	self->cret = fut_cancel(self->victim);
 	self->cret |= fut_cancel(self->victim);	/* twice: still fine */
-	FUT_AWAIT(inline, 1, j, self->r, fut_join_init, self->victim);
+	FUT_AWAIT(j, self->r, fut_join_init, self->victim);
 	return self->cret ? self->cret : self->r;
 	FUT_END;
 }

@@ -10,22 +10,20 @@
 #include "futtest.h"
 
 /* Receives once with a timeout; its drop releases the receiver. */
+#define RX1_BRANCHES(B, U) B(inline, fut_recv_next, next)
 struct rx1 {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t r, *out;
 	struct fut_recver rx;
-	FUT_SLOT(inline, struct fut_recv_next, next);
+	FUT_BRANCHES(RX1_BRANCHES);
 };
 static intptr_t rx1_poll(struct fut_hdr *h, struct fut_task *task);
 static void rx1_drop(struct fut_hdr *h)
 {
 	fut_recver_release(&((struct rx1 *)h)->rx);
 }
-static const struct fut_slot rx1_slots[] = {
-	FUT_SLOT_DESC(struct rx1, next, fut_recv_next_type),
-};
-static struct fut_type rx1_type = FUT_TYPE_DESC(rx1, rx1_poll, rx1_drop, rx1_slots);
+static struct fut_type rx1_type = FUT_TYPE_DESC(rx1, rx1_poll, rx1_drop, RX1_BRANCHES);
 
 static intptr_t rx1_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -33,7 +31,7 @@ static intptr_t rx1_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	fut_recver_init(&self->rx, self->fd);
-	FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->rx,
+	FUT_AWAIT(next, self->r, fut_recv_next_init, &self->rx,
 		  1000 * 1000000ull);
 	*self->out = self->r;
 	fut_recver_release(&self->rx);

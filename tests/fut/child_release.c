@@ -9,18 +9,16 @@
 #include "futtest.h"
 
 /* Receives once (10 ms timeout: the recv stays armed), releases, ends. */
+#define PEEK_BRANCHES(B, U) B(inline, fut_recv_next, next)
 struct peek {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t r;
 	struct fut_recver rx;
-	FUT_SLOT(inline, struct fut_recv_next, next);
+	FUT_BRANCHES(PEEK_BRANCHES);
 };
 static intptr_t peek_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot peek_slots[] = {
-	FUT_SLOT_DESC(struct peek, next, fut_recv_next_type),
-};
-static struct fut_type peek_type = FUT_TYPE_DESC(peek, peek_poll, NULL, peek_slots);
+static struct fut_type peek_type = FUT_TYPE_DESC(peek, peek_poll, NULL, PEEK_BRANCHES);
 
 static intptr_t peek_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -28,7 +26,7 @@ static intptr_t peek_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	fut_recver_init(&self->rx, self->fd);
-	FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->rx,
+	FUT_AWAIT(next, self->r, fut_recv_next_init, &self->rx,
 		  10 * 1000000ull);
 	fut_recver_release(&self->rx);
 	return self->r;
@@ -42,19 +40,15 @@ static void peek_init(struct peek *s, int fd)
 
 /* Awaits two peeks in a row, boxed or in one inline slot: the first on
  * a socket without data, the second on one with data waiting. */
+#define TWICE_BRANCHES(B, U) B(boxed, peek, boxed) B(inline, peek, inl)
 struct twice {
 	struct fut_hdr hdr;
 	int fd, fd2;
 	intptr_t first, second;
-	FUT_SLOT(boxed, struct peek, boxed);
-	FUT_SLOT(inline, struct peek, inl);
+	FUT_BRANCHES(TWICE_BRANCHES);
 };
 static intptr_t twice_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot twice_slots[] = {
-	FUT_SLOT_DESC(struct twice, boxed, peek_type),
-	FUT_SLOT_DESC(struct twice, inl, peek_type),
-};
-static struct fut_type twice_type = FUT_TYPE_DESC(twice, twice_poll, NULL, twice_slots);
+static struct fut_type twice_type = FUT_TYPE_DESC(twice, twice_poll, NULL, TWICE_BRANCHES);
 
 static bool use_box;
 
@@ -64,11 +58,11 @@ static intptr_t twice_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	if (use_box) {
-		FUT_AWAIT(boxed, 0, boxed, self->first, peek_init, self->fd);
-		FUT_AWAIT(boxed, 0, boxed, self->second, peek_init, self->fd2);
+		FUT_AWAIT(boxed, self->first, peek_init, self->fd);
+		FUT_AWAIT(boxed, self->second, peek_init, self->fd2);
 	} else {
-		FUT_AWAIT(inline, 1, inl, self->first, peek_init, self->fd);
-		FUT_AWAIT(inline, 1, inl, self->second, peek_init, self->fd2);
+		FUT_AWAIT(inl, self->first, peek_init, self->fd);
+		FUT_AWAIT(inl, self->second, peek_init, self->fd2);
 	}
 	return self->first == -ETIMEDOUT && self->second == 3;
 	FUT_END;

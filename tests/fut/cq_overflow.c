@@ -7,24 +7,22 @@
 
 #define NTASK 2000
 
+#define NOPPER_BRANCHES(B, U) B(inline, fut_io, io)
 struct nopper {
 	struct fut_hdr hdr;
 	int *done;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(NOPPER_BRANCHES);
 };
 static intptr_t nopper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot nopper_slots[] = {
-	FUT_SLOT_DESC(struct nopper, io, fut_io_type),
-};
-static struct fut_type nopper_type = FUT_TYPE_DESC(nopper, nopper_poll, NULL, nopper_slots);
+static struct fut_type nopper_type = FUT_TYPE_DESC(nopper, nopper_poll, NULL, NOPPER_BRANCHES);
 
 static intptr_t nopper_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct nopper *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->r, fut_nop_init);
+	FUT_AWAIT(io, self->r, fut_nop_init);
 	++*self->done;
 	return self->r;
 	FUT_END;

@@ -16,7 +16,7 @@ static intptr_t adder_poll(struct fut_hdr *h, struct fut_task *task)
 	(void)task;
 	return self->a + self->b;
 }
-static struct fut_type adder_type = FUT_TYPE_DESC_NOSLOTS(adder, adder_poll, NULL);
+static struct fut_type adder_type = FUT_TYPE_DESC(adder, adder_poll, NULL);
 
 static void adder_init(struct adder *s, int a, int b)
 {
@@ -46,7 +46,7 @@ static intptr_t stepper_poll(struct fut_hdr *h, struct fut_task *task)
 	return self->id;
 	FUT_END;
 }
-static struct fut_type stepper_type = FUT_TYPE_DESC_NOSLOTS(stepper, stepper_poll, NULL);
+static struct fut_type stepper_type = FUT_TYPE_DESC(stepper, stepper_poll, NULL);
 
 static void stepper_init(struct stepper *s, int id, int n, char *log)
 {
@@ -73,7 +73,7 @@ static intptr_t parker_poll(struct fut_hdr *h, struct fut_task *task)
 	return 7;
 	FUT_END;
 }
-static struct fut_type parker_type = FUT_TYPE_DESC_NOSLOTS(parker, parker_poll, NULL);
+static struct fut_type parker_type = FUT_TYPE_DESC(parker, parker_poll, NULL);
 
 static void parker_init(struct parker *s, int *go, struct fut_waker *out,
 			int *polls)
@@ -101,7 +101,7 @@ static intptr_t waker_user_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_wake(*self->w);
 	return 0;
 }
-static struct fut_type waker_user_type = FUT_TYPE_DESC_NOSLOTS(waker_user, waker_user_poll, NULL);
+static struct fut_type waker_user_type = FUT_TYPE_DESC(waker_user, waker_user_poll, NULL);
 
 static void waker_user_init(struct waker_user *s, struct fut_waker *w, int *go)
 {
@@ -110,24 +110,22 @@ static void waker_user_init(struct waker_user *s, struct fut_waker *w, int *go)
 }
 
 /* Joins another task from inside a task. */
+#define JOINER_BRANCHES(B, U) B(inline, fut_join, j)
 struct joiner {
 	struct fut_hdr hdr;
 	struct fut_handle h;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_join, j);
+	FUT_BRANCHES(JOINER_BRANCHES);
 };
 static intptr_t joiner_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot joiner_slots[] = {
-	FUT_SLOT_DESC(struct joiner, j, fut_join_type),
-};
-static struct fut_type joiner_type = FUT_TYPE_DESC(joiner, joiner_poll, NULL, joiner_slots);
+static struct fut_type joiner_type = FUT_TYPE_DESC(joiner, joiner_poll, NULL, JOINER_BRANCHES);
 
 static intptr_t joiner_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct joiner *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, j, self->r, fut_join_init, self->h);
+	FUT_AWAIT(j, self->r, fut_join_init, self->h);
 	return self->r * 10;
 	FUT_END;
 }

@@ -28,25 +28,23 @@ static inline int exec_is_clean(struct fut_exec *ex)
 
 /* Stops the executor after ms: a test of a hang ends and fails instead of
  * hanging.  Spawn it detached; cancel it with its handle when done. */
+#define WATCHDOG_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct watchdog {
 	struct fut_hdr hdr;
 	intptr_t r;
 	int *fired;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(WATCHDOG_BRANCHES);
 };
 static intptr_t watchdog_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot watchdog_slots[] = {
-	FUT_SLOT_DESC(struct watchdog, s, fut_sleep_type),
-};
 static struct fut_type watchdog_type __attribute__((unused)) =
-	FUT_TYPE_DESC(watchdog, watchdog_poll, NULL, watchdog_slots);
+	FUT_TYPE_DESC(watchdog, watchdog_poll, NULL, WATCHDOG_BRANCHES);
 
 static intptr_t watchdog_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct watchdog *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init,
+	FUT_AWAIT(s, self->r, fut_sleep_init,
 		  (uint64_t)self->r * 1000000);
 	*self->fired = 1;
 	fut_exec_stop(fut_exec_current());

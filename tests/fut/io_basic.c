@@ -8,32 +8,30 @@
 #include "kselftest_harness.h"
 #include "futtest.h"
 
+#define PIPE_IO_BRANCHES(B, U) B(inline, fut_io, io)
 struct pipe_io {
 	struct fut_hdr hdr;
 	int rfd, wfd, sock;	/* pipe ends, the socketpair end to test */
 	intptr_t r, nop, wrote, read, sent, recvd, shut, eof, closed, badf;
 	char buf[32];
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(PIPE_IO_BRANCHES);
 };
 static intptr_t pipe_io_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot pipe_io_slots[] = {
-	FUT_SLOT_DESC(struct pipe_io, io, fut_io_type),
-};
-static struct fut_type pipe_io_type = FUT_TYPE_DESC(pipe_io, pipe_io_poll, NULL, pipe_io_slots);
+static struct fut_type pipe_io_type = FUT_TYPE_DESC(pipe_io, pipe_io_poll, NULL, PIPE_IO_BRANCHES);
 
 static intptr_t pipe_io_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct pipe_io *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->nop, fut_nop_init);
-	FUT_AWAIT(inline, 0, io, self->wrote, fut_write_init, self->wfd, "pipe!", 5, 0, 0);
-	FUT_AWAIT(inline, 0, io, self->read, fut_read_init, self->rfd, self->buf, sizeof(self->buf), 0, 0);
-	FUT_AWAIT(inline, 0, io, self->sent, fut_send_init, self->sock, "sock", 4, 0, 0);
-	FUT_AWAIT(inline, 0, io, self->shut, fut_shutdown_init, self->sock, SHUT_WR);
-	FUT_AWAIT(inline, 0, io, self->closed, fut_close_init, self->wfd);
-	FUT_AWAIT(inline, 0, io, self->eof, fut_read_init, self->rfd, self->buf, sizeof(self->buf), 0, 0);
-	FUT_AWAIT(inline, 0, io, self->badf, fut_read_init, 1000, self->buf, 1, 0, 0);
+	FUT_AWAIT(io, self->nop, fut_nop_init);
+	FUT_AWAIT(io, self->wrote, fut_write_init, self->wfd, "pipe!", 5, 0, 0);
+	FUT_AWAIT(io, self->read, fut_read_init, self->rfd, self->buf, sizeof(self->buf), 0, 0);
+	FUT_AWAIT(io, self->sent, fut_send_init, self->sock, "sock", 4, 0, 0);
+	FUT_AWAIT(io, self->shut, fut_shutdown_init, self->sock, SHUT_WR);
+	FUT_AWAIT(io, self->closed, fut_close_init, self->wfd);
+	FUT_AWAIT(io, self->eof, fut_read_init, self->rfd, self->buf, sizeof(self->buf), 0, 0);
+	FUT_AWAIT(io, self->badf, fut_read_init, 1000, self->buf, 1, 0, 0);
 	return 0;
 	FUT_END;
 }

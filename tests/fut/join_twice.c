@@ -5,23 +5,21 @@
 #include "futtest.h"
 
 /* Sleeps 20 ms, returns 42. */
+#define LATE_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct late {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(LATE_BRANCHES);
 };
 static intptr_t late_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot late_slots[] = {
-	FUT_SLOT_DESC(struct late, s, fut_sleep_type),
-};
-static struct fut_type late_type = FUT_TYPE_DESC(late, late_poll, NULL, late_slots);
+static struct fut_type late_type = FUT_TYPE_DESC(late, late_poll, NULL, LATE_BRANCHES);
 
 static intptr_t late_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct late *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 20 * 1000000);
+	FUT_AWAIT(s, self->r, fut_sleep_init, 20 * 1000000);
 	return 42;
 	FUT_END;
 }
@@ -31,24 +29,22 @@ static void late_init(struct late *s)
 	(void)s;
 }
 
+#define JOINER_BRANCHES(B, U) B(inline, fut_join, j)
 struct joiner {
 	struct fut_hdr hdr;
 	struct fut_handle h;
 	intptr_t *out;
-	FUT_SLOT(inline, struct fut_join, j);
+	FUT_BRANCHES(JOINER_BRANCHES);
 };
 static intptr_t joiner_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot joiner_slots[] = {
-	FUT_SLOT_DESC(struct joiner, j, fut_join_type),
-};
-static struct fut_type joiner_type = FUT_TYPE_DESC(joiner, joiner_poll, NULL, joiner_slots);
+static struct fut_type joiner_type = FUT_TYPE_DESC(joiner, joiner_poll, NULL, JOINER_BRANCHES);
 
 static intptr_t joiner_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct joiner *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, j, *self->out, fut_join_init, self->h);
+	FUT_AWAIT(j, *self->out, fut_join_init, self->h);
 	return 0;
 	FUT_END;
 }

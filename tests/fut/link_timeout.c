@@ -12,25 +12,23 @@
 static struct fut_handle watchdog;
 static int left;
 
+#define WAITER_BRANCHES(B, U) B(inline, fut_io, io)
 struct waiter {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t *out;
 	char buf[8];
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(WAITER_BRANCHES);
 };
 static intptr_t waiter_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot waiter_slots[] = {
-	FUT_SLOT_DESC(struct waiter, io, fut_io_type),
-};
-static struct fut_type waiter_type = FUT_TYPE_DESC(waiter, waiter_poll, NULL, waiter_slots);
+static struct fut_type waiter_type = FUT_TYPE_DESC(waiter, waiter_poll, NULL, WAITER_BRANCHES);
 
 static intptr_t waiter_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct waiter *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, *self->out, fut_recv_init, self->fd,
+	FUT_AWAIT(io, *self->out, fut_recv_init, self->fd,
 		  self->buf, sizeof(self->buf), 0, 100 * 1000000ull);
 	if (--left == 0)
 		fut_cancel(watchdog);

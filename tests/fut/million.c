@@ -21,7 +21,7 @@ static intptr_t tiny_poll(struct fut_hdr *h, struct fut_task *task)
 	return 0;
 	FUT_END;
 }
-static struct fut_type tiny_type = FUT_TYPE_DESC_NOSLOTS(tiny, tiny_poll, NULL);
+static struct fut_type tiny_type = FUT_TYPE_DESC(tiny, tiny_poll, NULL);
 
 static void tiny_init(struct tiny *s, long *count)
 {

@@ -7,19 +7,17 @@
 
 /* Waits on its event `rounds` times, setting the peer's after each wake
  * (the first one, `starts`, sets the peer's first). */
+#define PLAYER_BRANCHES(B, U) B(inline, fut_notify_wait, w)
 struct player {
 	struct fut_hdr hdr;
 	struct fut_notify *mine, *peer;
 	long rounds, done;
 	int starts;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_notify_wait, w);
+	FUT_BRANCHES(PLAYER_BRANCHES);
 };
 static intptr_t player_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot player_slots[] = {
-	FUT_SLOT_DESC(struct player, w, fut_notify_wait_type),
-};
-static struct fut_type player_type = FUT_TYPE_DESC(player, player_poll, NULL, player_slots);
+static struct fut_type player_type = FUT_TYPE_DESC(player, player_poll, NULL, PLAYER_BRANCHES);
 
 static intptr_t player_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -29,7 +27,7 @@ static intptr_t player_poll(struct fut_hdr *h, struct fut_task *task)
 	if (self->starts)
 		fut_notify_set(self->peer);
 	while (self->done < self->rounds) {
-		FUT_AWAIT(inline, 0, w, self->r, fut_notify_wait_init, self->mine);
+		FUT_AWAIT(w, self->r, fut_notify_wait_init, self->mine);
 		self->done++;
 		if (self->done < self->rounds || !self->starts)
 			fut_notify_set(self->peer);
@@ -114,7 +112,7 @@ static intptr_t canceller_poll(struct fut_hdr *h, struct fut_task *task)
 	return 0;
 	FUT_END;
 }
-static struct fut_type canceller_type = FUT_TYPE_DESC_NOSLOTS(canceller, canceller_poll, NULL);
+static struct fut_type canceller_type = FUT_TYPE_DESC(canceller, canceller_poll, NULL);
 static void canceller_init(struct canceller *c, struct fut_handle v, struct fut_notify *n)
 {
 	c->victim = v;

@@ -10,24 +10,23 @@
 
 /* A parent that awaits a nop: touches the profiler at spawn, slot
  * entry, slot exit and completion. */
+#define TINY_BRANCHES(B, U) B(inline, fut_io, io)
 struct tiny {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(TINY_BRANCHES);
 };
 static intptr_t tiny_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct tiny *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->r, fut_nop_init);
+	FUT_AWAIT(io, self->r, fut_nop_init);
 	return 1;
 	FUT_END;
 }
 
-static const struct fut_slot tiny_slots[] = {
-	FUT_SLOT_DESC(struct tiny, io, fut_io_type),
-};
+static const struct fut_type tiny_type = FUT_TYPE_DESC(tiny, tiny_poll, NULL, TINY_BRANCHES);
 
 static void tiny_init(struct tiny *s)
 {
@@ -44,9 +43,7 @@ TEST(more_types_than_counters)
 	ASSERT_NE(NULL, types);
 	ASSERT_NE(NULL, ex);
 	for (unsigned int i = 0; i < NTYPES; i++) {
-		struct fut_type t = FUT_TYPE_DESC(tiny, tiny_poll, NULL, tiny_slots);
-
-		types[i] = t;
+		types[i] = tiny_type;
 		if (FUT_SPAWN(ex, &types[i], true, tiny_init).gen)
 			spawned++;
 	}

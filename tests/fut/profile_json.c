@@ -22,27 +22,22 @@ static intptr_t big_poll(struct fut_hdr *h, struct fut_task *task)
 	self->scratch[0] = 1;
 	return 0;
 }
-static struct fut_type big_type = FUT_TYPE_DESC_NOSLOTS(big, big_poll, NULL);
+static struct fut_type big_type = FUT_TYPE_DESC(big, big_poll, NULL);
 static void big_init(struct big *b)
 {
 	(void)b;
 }
 
+#define OWNER_BRANCHES(B, U) \
+	U(B(boxed, big, rare_branch) B(inline, fut_sleep, nap))
 struct owner {
 	struct fut_hdr hdr;
 	int rare, raise_sig;
 	intptr_t r;
-	union {
-		FUT_SLOT(boxed, struct big, rare_branch);
-		FUT_SLOT(inline, struct fut_sleep, nap);
-	};
+	FUT_BRANCHES(OWNER_BRANCHES);
 };
 static intptr_t owner_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot owner_slots[] = {
-	FUT_SLOT_DESC(struct owner, rare_branch, big_type),
-	FUT_SLOT_DESC(struct owner, nap, fut_sleep_type),
-};
-static struct fut_type owner_type = FUT_TYPE_DESC(owner, owner_poll, NULL, owner_slots);
+static struct fut_type owner_type = FUT_TYPE_DESC(owner, owner_poll, NULL, OWNER_BRANCHES);
 
 static intptr_t owner_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -50,11 +45,11 @@ static intptr_t owner_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	if (self->rare)
-		FUT_AWAIT(boxed, 0, rare_branch, self->r, big_init);
+		FUT_AWAIT(rare_branch, self->r, big_init);
 	if (self->raise_sig) {
 		raise(self->raise_sig);
 		/* Let the executor see the signal's wake-up. */
-		FUT_AWAIT(inline, 1, nap, self->r, fut_sleep_init, 20000000);
+		FUT_AWAIT(nap, self->r, fut_sleep_init, 20000000);
 	}
 	return 0;
 	FUT_END;
@@ -167,7 +162,7 @@ static intptr_t dumper_poll(struct fut_hdr *h, struct fut_task *task)
 	(void)task;
 	return fut_prof_dump(self->path);
 }
-static struct fut_type dumper_type = FUT_TYPE_DESC_NOSLOTS(dumper, dumper_poll, NULL);
+static struct fut_type dumper_type = FUT_TYPE_DESC(dumper, dumper_poll, NULL);
 static void dumper_init(struct dumper *d, const char *path)
 {
 	d->path = path;

@@ -14,6 +14,7 @@
  * With wfd >= 0 it writes its data itself, one buffer's worth after each
  * receive: a receiver's queue holds few ring buffers (the rest is copied
  * out), so only user code that keeps them can take the whole ring. */
+#define HOG_BRANCHES(B, U) B(inline, fut_recv_next, next)
 struct hog {
 	struct fut_hdr hdr;
 	int fd, wfd, want, got, sent;
@@ -22,17 +23,14 @@ struct hog {
 	uint16_t last_kept;	/* the buffer kept last */
 	intptr_t r;
 	struct fut_recver rx;
-	FUT_SLOT(inline, struct fut_recv_next, next);
+	FUT_BRANCHES(HOG_BRANCHES);
 };
 static intptr_t hog_poll(struct fut_hdr *h, struct fut_task *task);
 static void hog_drop(struct fut_hdr *h)
 {
 	fut_recver_release(&((struct hog *)h)->rx);
 }
-static const struct fut_slot hog_slots[] = {
-	FUT_SLOT_DESC(struct hog, next, fut_recv_next_type),
-};
-static struct fut_type hog_type = FUT_TYPE_DESC(hog, hog_poll, hog_drop, hog_slots);
+static struct fut_type hog_type = FUT_TYPE_DESC(hog, hog_poll, hog_drop, HOG_BRANCHES);
 
 static void hog_feed(struct hog *self)
 {
@@ -51,7 +49,7 @@ static intptr_t hog_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_recver_init(&self->rx, self->fd);
 	hog_feed(self);
 	while (self->got < self->want) {
-		FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->rx, 0);
+		FUT_AWAIT(next, self->r, fut_recv_next_init, &self->rx, 0);
 		if (self->r <= 0)
 			break;
 		self->got += self->r;
@@ -79,18 +77,16 @@ static void hog_init(struct hog *s, int fd, int wfd, int want, int *hold)
 }
 
 /* After a while, checks B still waits, then returns A's buffers. */
+#define GIVER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct giver {
 	struct fut_hdr hdr;
 	struct fut_handle b;
 	int *b_was_waiting;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(GIVER_BRANCHES);
 };
 static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot giver_slots[] = {
-	FUT_SLOT_DESC(struct giver, s, fut_sleep_type),
-};
-static struct fut_type giver_type = FUT_TYPE_DESC(giver, giver_poll, NULL, giver_slots);
+static struct fut_type giver_type = FUT_TYPE_DESC(giver, giver_poll, NULL, GIVER_BRANCHES);
 
 static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -99,7 +95,7 @@ static intptr_t giver_poll(struct fut_hdr *h, struct fut_task *task)
 	struct fut_exec_stats st;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 20 * 1000000);
+	FUT_AWAIT(s, self->r, fut_sleep_init, 20 * 1000000);
 	fut_exec_stats(fut_exec_current(), &st);
 	*self->b_was_waiting = st.tasks_running == 2 && st.bufs_out == NBUF;
 	for (uint16_t bid = 0; bid < NBUF; bid++) {

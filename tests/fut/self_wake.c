@@ -10,6 +10,7 @@
 
 enum { BY_WAKE, BY_CANCEL, BY_CANCEL_THEN_READ };
 
+#define SELFISH_BRANCHES(B, U) B(inline, fut_io, io)
 struct selfish {
 	struct fut_hdr hdr;
 	int how;
@@ -18,18 +19,15 @@ struct selfish {
 	int *polls, *drops;
 	intptr_t r;
 	char buf[8];
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(SELFISH_BRANCHES);
 };
 static intptr_t selfish_poll(struct fut_hdr *h, struct fut_task *task);
 static void selfish_drop(struct fut_hdr *h)
 {
 	++*((struct selfish *)h)->drops;
 }
-static const struct fut_slot selfish_slots[] = {
-	FUT_SLOT_DESC(struct selfish, io, fut_io_type),
-};
 static struct fut_type selfish_type = FUT_TYPE_DESC(selfish, selfish_poll,
-						    selfish_drop, selfish_slots);
+						    selfish_drop, SELFISH_BRANCHES);
 
 static intptr_t selfish_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -42,7 +40,7 @@ static intptr_t selfish_poll(struct fut_hdr *h, struct fut_task *task)
 	else
 		fut_cancel(*self->me);
 	if (self->how == BY_CANCEL_THEN_READ)
-		FUT_AWAIT(inline, 0, io, self->r, fut_read_init, self->fd,
+		FUT_AWAIT(io, self->r, fut_read_init, self->fd,
 			  self->buf, sizeof(self->buf), 0, 0);
 	return 7;
 	FUT_END;

@@ -18,23 +18,21 @@ static uint64_t slab_bytes(struct fut_exec *ex)
 }
 
 /* Parks on a timer, then ends: all N live at once, then all freed. */
+#define NAPPER_BRANCHES(B, U) B(inline, fut_sleep, nap)
 struct napper {
 	struct fut_hdr hdr;
 	intptr_t r;
 	uint64_t ns;
-	struct fut_sleep nap;
+	FUT_BRANCHES(NAPPER_BRANCHES);
 };
 static intptr_t napper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot napper_slots[] = {
-	FUT_SLOT_DESC(struct napper, nap, fut_sleep_type),
-};
-static struct fut_type napper_type = FUT_TYPE_DESC(napper, napper_poll, NULL, napper_slots);
+static struct fut_type napper_type = FUT_TYPE_DESC(napper, napper_poll, NULL, NAPPER_BRANCHES);
 static intptr_t napper_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct napper *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, nap, self->r, fut_sleep_init, self->ns);
+	FUT_AWAIT(nap, self->r, fut_sleep_init, self->ns);
 	return 0;
 	FUT_END;
 }
@@ -44,24 +42,22 @@ static void napper_init(struct napper *s, uint64_t ns)
 }
 
 /* A 1 KiB child, boxed, suspended in it for a while. */
+#define KID_BRANCHES(B, U) B(inline, fut_sleep, nap)
 struct kid {
 	struct fut_hdr hdr;
 	intptr_t r;
-	struct fut_sleep nap;
+	FUT_BRANCHES(KID_BRANCHES);
 	char scratch[1024];
 };
 static intptr_t kid_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot kid_slots[] = {
-	FUT_SLOT_DESC(struct kid, nap, fut_sleep_type),
-};
-static struct fut_type kid_type = FUT_TYPE_DESC(kid, kid_poll, NULL, kid_slots);
+static struct fut_type kid_type = FUT_TYPE_DESC(kid, kid_poll, NULL, KID_BRANCHES);
 static intptr_t kid_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct kid *self = (void *)h;
 
 	FUT_BEGIN;
 	self->scratch[0] = 1;
-	FUT_AWAIT(inline, 0, nap, self->r, fut_sleep_init, 1000000);
+	FUT_AWAIT(nap, self->r, fut_sleep_init, 1000000);
 	return 0;
 	FUT_END;
 }
@@ -70,22 +66,20 @@ static void kid_init(struct kid *k)
 	(void)k;
 }
 
+#define BOXER_BRANCHES(B, U) B(boxed, kid, kid)
 struct boxer {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(boxed, struct kid, kid);
+	FUT_BRANCHES(BOXER_BRANCHES);
 };
 static intptr_t boxer_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot boxer_slots[] = {
-	FUT_SLOT_DESC(struct boxer, kid, kid_type),
-};
-static struct fut_type boxer_type = FUT_TYPE_DESC(boxer, boxer_poll, NULL, boxer_slots);
+static struct fut_type boxer_type = FUT_TYPE_DESC(boxer, boxer_poll, NULL, BOXER_BRANCHES);
 static intptr_t boxer_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct boxer *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(boxed, 0, kid, self->r, kid_init);
+	FUT_AWAIT(kid, self->r, kid_init);
 	return 0;
 	FUT_END;
 }
@@ -108,7 +102,7 @@ static intptr_t probe_poll(struct fut_hdr *h, struct fut_task *task)
 	*self->out = slab_bytes(fut_exec_current());
 	return 0;
 }
-static struct fut_type probe_type = FUT_TYPE_DESC_NOSLOTS(probe, probe_poll, NULL);
+static struct fut_type probe_type = FUT_TYPE_DESC(probe, probe_poll, NULL);
 static void probe_init(struct probe *p, uint64_t *out)
 {
 	p->out = out;

@@ -19,16 +19,15 @@ struct echo_stats {
 };
 
 /* One connection: echo until EOF. */
+#define ECHO_CONN_BRANCHES(B, U) \
+	U(B(inline, fut_recv_next, next) B(inline, fut_io, io))
 struct echo_conn {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t r;
 	struct echo_stats *st;
 	struct fut_recver rx;
-	union {
-		FUT_SLOT(inline, struct fut_recv_next, next);
-		FUT_SLOT(inline, struct fut_io, io);
-	};
+	FUT_BRANCHES(ECHO_CONN_BRANCHES);
 };
 static intptr_t echo_conn_poll(struct fut_hdr *h, struct fut_task *task);
 static void echo_conn_drop(struct fut_hdr *h)
@@ -38,11 +37,7 @@ static void echo_conn_drop(struct fut_hdr *h)
 	fut_recver_release(&self->rx);
 	close(self->fd);
 }
-static const struct fut_slot echo_conn_slots[] = {
-	FUT_SLOT_DESC(struct echo_conn, next, fut_recv_next_type),
-	FUT_SLOT_DESC(struct echo_conn, io, fut_io_type),
-};
-static __attribute__((unused)) struct fut_type echo_conn_type = FUT_TYPE_DESC(echo_conn, echo_conn_poll, echo_conn_drop, echo_conn_slots);
+static __attribute__((unused)) struct fut_type echo_conn_type = FUT_TYPE_DESC(echo_conn, echo_conn_poll, echo_conn_drop, ECHO_CONN_BRANCHES);
 
 static intptr_t echo_conn_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -51,11 +46,11 @@ static intptr_t echo_conn_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	fut_recver_init(&self->rx, self->fd);
 	for (;;) {
-		FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->rx, 0);
+		FUT_AWAIT(next, self->r, fut_recv_next_init, &self->rx, 0);
 		if (self->r <= 0)
 			break;
 		self->st->bytes += self->r;
-		FUT_AWAIT(inline, 1, io, self->r, fut_send_init, self->fd,
+		FUT_AWAIT(io, self->r, fut_send_init, self->fd,
 			  self->rx.data, self->rx.data_len, 0, 0);
 		if (self->r < 0)
 			break;
@@ -63,7 +58,7 @@ static intptr_t echo_conn_poll(struct fut_hdr *h, struct fut_task *task)
 	if (self->r < 0)
 		self->st->last_err = self->r;
 	fut_recver_release(&self->rx);
-	FUT_AWAIT(inline, 1, io, self->r, fut_close_init, self->fd);
+	FUT_AWAIT(io, self->r, fut_close_init, self->fd);
 	self->st->served++;
 	return 0;
 	FUT_END;
@@ -76,23 +71,21 @@ static inline void echo_conn_init(struct echo_conn *s, int fd, struct echo_stats
 }
 
 /* Accepts n connections, spawning an echo task for each. */
+#define ECHO_SERVER_BRANCHES(B, U) B(inline, fut_accept_next, next)
 struct echo_server {
 	struct fut_hdr hdr;
 	int lfd, n, i;
 	intptr_t r;
 	struct echo_stats *st;
 	struct fut_acceptor acc;
-	FUT_SLOT(inline, struct fut_accept_next, next);
+	FUT_BRANCHES(ECHO_SERVER_BRANCHES);
 };
 static intptr_t echo_server_poll(struct fut_hdr *h, struct fut_task *task);
 static void echo_server_drop(struct fut_hdr *h)
 {
 	fut_acceptor_release(&((struct echo_server *)h)->acc);
 }
-static const struct fut_slot echo_server_slots[] = {
-	FUT_SLOT_DESC(struct echo_server, next, fut_accept_next_type),
-};
-static __attribute__((unused)) struct fut_type echo_server_type = FUT_TYPE_DESC(echo_server, echo_server_poll, echo_server_drop, echo_server_slots);
+static __attribute__((unused)) struct fut_type echo_server_type = FUT_TYPE_DESC(echo_server, echo_server_poll, echo_server_drop, ECHO_SERVER_BRANCHES);
 
 static intptr_t echo_server_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -101,7 +94,7 @@ static intptr_t echo_server_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	fut_acceptor_init(&self->acc, self->lfd);
 	for (self->i = 0; self->i < self->n; self->i++) {
-		FUT_AWAIT(inline, 0, next, self->r, fut_accept_next_init, &self->acc);
+		FUT_AWAIT(next, self->r, fut_accept_next_init, &self->acc);
 		if (self->r < 0) {
 			self->st->last_err = self->r;
 			break;
@@ -122,6 +115,7 @@ static inline void echo_server_init(struct echo_server *s, int lfd, int n,
 }
 
 /* Connects, sends `rounds` messages, checks each echo, closes. */
+#define ECHO_CLIENT_BRANCHES(B, U) B(inline, fut_io, io)
 struct echo_client {
 	struct fut_hdr hdr;
 	int fd, rounds, i, got, len;
@@ -129,31 +123,28 @@ struct echo_client {
 	struct echo_stats *st;
 	struct sockaddr_in sa;
 	char msg[32], buf[32];
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(ECHO_CLIENT_BRANCHES);
 };
 static intptr_t echo_client_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot echo_client_slots[] = {
-	FUT_SLOT_DESC(struct echo_client, io, fut_io_type),
-};
-static __attribute__((unused)) struct fut_type echo_client_type = FUT_TYPE_DESC(echo_client, echo_client_poll, NULL, echo_client_slots);
+static __attribute__((unused)) struct fut_type echo_client_type = FUT_TYPE_DESC(echo_client, echo_client_poll, NULL, ECHO_CLIENT_BRANCHES);
 
 static intptr_t echo_client_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct echo_client *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->r, fut_connect_init, self->fd,
+	FUT_AWAIT(io, self->r, fut_connect_init, self->fd,
 		  (struct sockaddr *)&self->sa, sizeof(self->sa), 0);
 	if (self->r < 0)
 		goto fail;
 	for (self->i = 0; self->i < self->rounds; self->i++) {
 		self->len = snprintf(self->msg, sizeof(self->msg), "msg %d/%d", self->fd, self->i);
-		FUT_AWAIT(inline, 0, io, self->r, fut_send_init, self->fd,
+		FUT_AWAIT(io, self->r, fut_send_init, self->fd,
 			  self->msg, self->len, 0, 0);
 		if (self->r != self->len)
 			goto fail;
 		for (self->got = 0; self->got < self->len; self->got += self->r) {
-			FUT_AWAIT(inline, 0, io, self->r, fut_recv_init, self->fd,
+			FUT_AWAIT(io, self->r, fut_recv_init, self->fd,
 				  self->buf + self->got, self->len - self->got, 0, 0);
 			if (self->r <= 0)
 				goto fail;
@@ -162,7 +153,7 @@ static intptr_t echo_client_poll(struct fut_hdr *h, struct fut_task *task)
 			goto fail;
 	}
 	self->st->clients_ok++;
-	FUT_AWAIT(inline, 0, io, self->r, fut_close_init, self->fd);
+	FUT_AWAIT(io, self->r, fut_close_init, self->fd);
 	return 0;
 fail:
 	self->st->client_errors++;
@@ -184,25 +175,23 @@ static inline void echo_client_init(struct echo_client *s, uint16_t port, int ro
 }
 
 /* Sleeps, then cancels a task. */
+#define KILLER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct killer {
 	struct fut_hdr hdr;
 	struct fut_handle victim;
 	uint64_t ns;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(KILLER_BRANCHES);
 };
 static intptr_t killer_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot killer_slots[] = {
-	FUT_SLOT_DESC(struct killer, s, fut_sleep_type),
-};
-static __attribute__((unused)) struct fut_type killer_type = FUT_TYPE_DESC(killer, killer_poll, NULL, killer_slots);
+static __attribute__((unused)) struct fut_type killer_type = FUT_TYPE_DESC(killer, killer_poll, NULL, KILLER_BRANCHES);
 
 static intptr_t killer_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct killer *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, self->ns);
+	FUT_AWAIT(s, self->r, fut_sleep_init, self->ns);
 	return fut_cancel(self->victim);
 	FUT_END;
 }

@@ -9,25 +9,23 @@
 
 #define HUGE_NS (UINT64_MAX - 10)
 
+#define LONGSLEEP_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct longsleep {
 	struct fut_hdr hdr;
 	intptr_t r;
 	int *woke;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(LONGSLEEP_BRANCHES);
 };
 static intptr_t longsleep_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot longsleep_slots[] = {
-	FUT_SLOT_DESC(struct longsleep, s, fut_sleep_type),
-};
 static struct fut_type longsleep_type = FUT_TYPE_DESC(longsleep, longsleep_poll,
-						      NULL, longsleep_slots);
+						      NULL, LONGSLEEP_BRANCHES);
 
 static intptr_t longsleep_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct longsleep *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, HUGE_NS);
+	FUT_AWAIT(s, self->r, fut_sleep_init, HUGE_NS);
 	*self->woke = 1;
 	return 0;
 	FUT_END;
@@ -38,24 +36,22 @@ static void longsleep_init(struct longsleep *s, int *woke)
 	s->woke = woke;
 }
 
+#define LONGRECV_BRANCHES(B, U) B(inline, fut_recv_next, next)
 struct longrecv {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t r;
 	int *woke;
 	struct fut_recver rx;
-	FUT_SLOT(inline, struct fut_recv_next, next);
+	FUT_BRANCHES(LONGRECV_BRANCHES);
 };
 static intptr_t longrecv_poll(struct fut_hdr *h, struct fut_task *task);
 static void longrecv_drop(struct fut_hdr *h)
 {
 	fut_recver_release(&((struct longrecv *)h)->rx);
 }
-static const struct fut_slot longrecv_slots[] = {
-	FUT_SLOT_DESC(struct longrecv, next, fut_recv_next_type),
-};
 static struct fut_type longrecv_type = FUT_TYPE_DESC(longrecv, longrecv_poll,
-						     longrecv_drop, longrecv_slots);
+						     longrecv_drop, LONGRECV_BRANCHES);
 
 static intptr_t longrecv_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -63,7 +59,7 @@ static intptr_t longrecv_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	fut_recver_init(&self->rx, self->fd);
-	FUT_AWAIT(inline, 0, next, self->r, fut_recv_next_init, &self->rx,
+	FUT_AWAIT(next, self->r, fut_recv_next_init, &self->rx,
 		  HUGE_NS);
 	*self->woke = 1;
 	fut_recver_release(&self->rx);

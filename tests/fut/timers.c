@@ -12,18 +12,16 @@ static char order[16];
  * apart than the sleeps differ, so the expected order is the deadlines'. */
 static uint64_t deadline_of[256], ended_at[256];
 
+#define SLEEPER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct sleeper {
 	struct fut_hdr hdr;
 	uint64_t ns, t0;
 	char id;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(SLEEPER_BRANCHES);
 };
 static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot sleeper_slots[] = {
-	FUT_SLOT_DESC(struct sleeper, s, fut_sleep_type),
-};
-static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, sleeper_slots);
+static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, SLEEPER_BRANCHES);
 
 static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -33,7 +31,7 @@ static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	self->t0 = fut_now_ns();
 	deadline_of[(unsigned char)self->id] = self->t0 + self->ns;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, self->ns);
+	FUT_AWAIT(s, self->r, fut_sleep_init, self->ns);
 	n = strlen(order);
 	order[n] = self->id;
 	order[n + 1] = 0;
@@ -48,25 +46,23 @@ static void sleeper_init(struct sleeper *s, uint64_t ms, char id)
 	s->id = id;
 }
 
+#define TIMED_RECV_BRANCHES(B, U) B(inline, fut_io, io)
 struct timed_recv {
 	struct fut_hdr hdr;
 	int fd;
 	intptr_t r;
 	char buf[16];
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(TIMED_RECV_BRANCHES);
 };
 static intptr_t timed_recv_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot timed_recv_slots[] = {
-	FUT_SLOT_DESC(struct timed_recv, io, fut_io_type),
-};
-static struct fut_type timed_recv_type = FUT_TYPE_DESC(timed_recv, timed_recv_poll, NULL, timed_recv_slots);
+static struct fut_type timed_recv_type = FUT_TYPE_DESC(timed_recv, timed_recv_poll, NULL, TIMED_RECV_BRANCHES);
 
 static intptr_t timed_recv_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct timed_recv *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->r, fut_recv_init, self->fd, self->buf,
+	FUT_AWAIT(io, self->r, fut_recv_init, self->fd, self->buf,
 		  sizeof(self->buf), 0, 20 * 1000000);
 	return self->r;
 	FUT_END;

@@ -76,7 +76,7 @@ static intptr_t minimal_poll(struct fut_hdr *h, struct fut_task *task)
 	(void)task;
 	return self->park ? FUT_PENDING : 0;
 }
-static struct fut_type minimal_type = FUT_TYPE_DESC_NOSLOTS(minimal, minimal_poll, NULL);
+static struct fut_type minimal_type = FUT_TYPE_DESC(minimal, minimal_poll, NULL);
 
 static void minimal_init(struct minimal *m, int park)
 {
@@ -95,7 +95,7 @@ static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_exec_stop(fut_exec_current());
 	return 0;
 }
-static struct fut_type stopper_type = FUT_TYPE_DESC_NOSLOTS(stopper, stopper_poll, NULL);
+static struct fut_type stopper_type = FUT_TYPE_DESC(stopper, stopper_poll, NULL);
 
 static void stopper_init(struct stopper *s)
 {
@@ -103,23 +103,21 @@ static void stopper_init(struct stopper *s)
 }
 
 /* A sleeping task: awaits a one-hour timer. */
+#define SLEEPER_BRANCHES(B, U) B(inline, fut_sleep, s)
 struct sleeper {
 	struct fut_hdr hdr;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_sleep, s);
+	FUT_BRANCHES(SLEEPER_BRANCHES);
 };
 static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot sleeper_slots[] = {
-	FUT_SLOT_DESC(struct sleeper, s, fut_sleep_type),
-};
-static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, sleeper_slots);
+static struct fut_type sleeper_type = FUT_TYPE_DESC(sleeper, sleeper_poll, NULL, SLEEPER_BRANCHES);
 
 static intptr_t sleeper_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct sleeper *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, s, self->r, fut_sleep_init, 3600ull * 1000000000);
+	FUT_AWAIT(s, self->r, fut_sleep_init, 3600ull * 1000000000);
 	return 0;
 	FUT_END;
 }
@@ -152,7 +150,7 @@ static intptr_t pinger_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_wake(*self->peer);
 	return 0;
 }
-static struct fut_type pinger_type = FUT_TYPE_DESC_NOSLOTS(pinger, pinger_poll, NULL);
+static struct fut_type pinger_type = FUT_TYPE_DESC(pinger, pinger_poll, NULL);
 
 static void pinger_init(struct pinger *p, long *turn, long rounds, int me,
 			struct fut_waker *peer, struct fut_waker *self_w)
@@ -345,6 +343,8 @@ static void usage(FILE *f)
 "  wake_poll_ns        one hand-off between two tasks: a bare wake and a poll\n"
 "  fut_notify_ns       one hand-off between two tasks through fut_notify\n"
 "  thread_futex_ns     one hand-off between two threads through a futex\n"
+"  fut_remote_wake_ns  one hand-off between tasks of two executors' threads,\n"
+"                      a fut_wake_remote each (pairs thread_futex_ns)\n"
 "  fut_pipe_pingpong_ns one hand-off between two tasks over pipes, io_uring\n"
 "  thread_pingpong_ns  one hand-off between two threads over the same pipes\n"
 "  bytes_per_idle_task RSS growth over N parked minimal tasks, per task\n"
@@ -352,13 +352,13 @@ static void usage(FILE *f)
 "  bytes_per_idle_thread RSS + page tables + kernel stack per thread\n"
 "                      blocked on a futex (pairs bytes_per_blocked_task)\n"
 "  tasks_1m_mib        RSS growth per million tasks sleeping on timers (MiB)\n"
-"  spawn_ratio, notify_ratio, pingpong_ratio, blocked_ratio\n"
+"  spawn_ratio, notify_ratio, remote_wake_ratio, pingpong_ratio, blocked_ratio\n"
 "                      thread figure / future figure, each pair the same work\n"
 "  switch_ratio        thread_pingpong_ns / wake_poll_ns (unlike work: kept\n"
 "                      for old scripts, once printed as pingpong_ratio)\n"
 "  --tasks N   tasks for the memory and spawn figures (default 1000000)\n"
 "  --rounds N  hand-offs for wake_poll_ns and fut_notify_ns (default 2000000;\n"
-"              the thread and io_uring hand-offs take a twentieth)\n"
+"              the thread, remote and io_uring hand-offs take a twentieth)\n"
 "  -V, --version  the stacklab release\n"
 "Example: fut_bench --tasks 100000   (make bench runs it with the defaults)\n");
 }
@@ -372,7 +372,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double spawn, spawn_run_ns, tspawn, wake, notify, tfutex, fpipe, tping;
+	double spawn, spawn_run_ns, tspawn, wake, notify, tfutex, rwake, fpipe, tping;
 	double idle, blocked, sleep_b, tidle;
 	int c;
 
@@ -414,6 +414,7 @@ int main(int argc, char **argv)
 	wake = run_fresh(wake_poll, 0, "wake and poll");
 	notify = run_fresh(bench_fut_notify, nrounds, "fut_notify hand-off");
 	tfutex = run_fresh(bench_thread_futex, nrounds / 20, "futex hand-off");
+	rwake = run_fresh(bench_fut_remote_wake, nrounds / 20, "remote wake hand-off");
 	fpipe = run_fresh(bench_fut_pipe_pingpong, nrounds / 20, "io_uring pipe ping-pong");
 	tping = run_fresh(thread_pingpong, 0, "thread pipe ping-pong");
 	idle = run_fresh(idle_minimal, 0, "idle tasks");
@@ -424,6 +425,7 @@ int main(int argc, char **argv)
 	printf("%-34s %14s %14s %10s\n", "same work", "future", "thread", "ratio");
 	printf("%-34s %14.1f %14.1f %10.1f\n", "spawn, run, free (ns)", spawn_run_ns, tspawn, tspawn / spawn_run_ns);
 	printf("%-34s %14.1f %14.1f %10.1f\n", "hand-off via a waker store (ns)", notify, tfutex, tfutex / notify);
+	printf("%-34s %14.1f %14.1f %10.1f\n", "hand-off from another thread (ns)", rwake, tfutex, tfutex / rwake);
 	printf("%-34s %14.1f %14.1f %10.1f\n", "hand-off over pipes (ns)", fpipe, tping, tping / fpipe);
 	printf("%-34s %14.1f %14.1f %10.1f\n", "blocked unit (bytes)", blocked, tidle, tidle / blocked);
 	printf("%-34s %14.1f\n", "spawn only (ns)", spawn);
@@ -440,6 +442,8 @@ int main(int argc, char **argv)
 	printf("fut_notify_ns %.1f\n", notify);
 	printf("thread_futex_ns %.1f\n", tfutex);
 	printf("notify_ratio %.1f\n", tfutex / notify);
+	printf("fut_remote_wake_ns %.1f\n", rwake);
+	printf("remote_wake_ratio %.1f\n", tfutex / rwake);
 	printf("fut_pipe_pingpong_ns %.1f\n", fpipe);
 	printf("thread_pingpong_ns %.1f\n", tping);
 	printf("pingpong_ratio %.1f\n", tping / fpipe);

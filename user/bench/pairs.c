@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,19 +87,17 @@ static struct fut_exec *exec_new(void)
 
 /* --- hand-off through a waker-storing primitive -------------------------- */
 
+#define NOTIFIER_BRANCHES(B, U) B(inline, fut_notify_wait, w)
 struct notifier {
 	struct fut_hdr hdr;
 	struct fut_notify *mine, *peer;
 	long rounds, i;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_notify_wait, w);
+	FUT_BRANCHES(NOTIFIER_BRANCHES);
 };
 static intptr_t notifier_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot notifier_slots[] = {
-	FUT_SLOT_DESC(struct notifier, w, fut_notify_wait_type),
-};
 static struct fut_type notifier_type =
-	FUT_TYPE_DESC(notifier, notifier_poll, NULL, notifier_slots);
+	FUT_TYPE_DESC(notifier, notifier_poll, NULL, NOTIFIER_BRANCHES);
 
 static intptr_t notifier_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -106,7 +105,7 @@ static intptr_t notifier_poll(struct fut_hdr *h, struct fut_task *task)
 
 	FUT_BEGIN;
 	for (self->i = 0; self->i < self->rounds; self->i++) {
-		FUT_AWAIT(inline, 0, w, self->r, fut_notify_wait_init, self->mine);
+		FUT_AWAIT(w, self->r, fut_notify_wait_init, self->mine);
 		fut_notify_set(self->peer);
 	}
 	return 0;
@@ -178,8 +177,90 @@ double bench_thread_futex(long rounds)
 	return (double)t0 / (2.0 * rounds);
 }
 
+/* --- hand-off between two executors' threads by remote wakes ------------- */
+
+/* Two executors, a task on each: the task whose turn it is passes it and
+ * wakes the other with fut_wake_remote.  The same work as the futex pair:
+ * one wake from another thread to a waiting task, and a switch to it. */
+struct remoter {
+	struct fut_hdr hdr;
+	int me;
+	int *turn, *ready;
+	struct fut_remote_waker *w;	/* both tasks' */
+	long rounds, i;
+};
+
+static intptr_t remoter_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct remoter *self = (void *)h;
+
+	FUT_BEGIN;
+	self->w[self->me] = fut_waker_remote(task);
+	__atomic_store_n(&self->ready[self->me], 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&self->ready[!self->me], __ATOMIC_ACQUIRE))
+		sched_yield();
+	for (self->i = 0; self->i < self->rounds; self->i++) {
+		FUT_WAIT_UNTIL(__atomic_load_n(self->turn, __ATOMIC_ACQUIRE) == self->me);
+		__atomic_store_n(self->turn, !self->me, __ATOMIC_RELEASE);
+		if (fut_wake_remote(self->w[!self->me]))
+			die("fut_wake_remote");
+	}
+	return 0;
+	FUT_END;
+}
+static struct fut_type remoter_type = FUT_TYPE_DESC(remoter, remoter_poll, NULL);
+
+static void remoter_init(struct remoter *r, int me, int *turn, int *ready,
+			 struct fut_remote_waker *w, long rounds)
+{
+	r->me = me;
+	r->turn = turn;
+	r->ready = ready;
+	r->w = w;
+	r->rounds = rounds;
+}
+
+static int remote_turn, remote_ready[2];
+static struct fut_remote_waker remote_w[2];
+static long remote_rounds;
+
+static void *remote_peer(void *p)
+{
+	struct fut_exec *ex = exec_new();
+
+	(void)p;
+	FUT_SPAWN(ex, &remoter_type, true, remoter_init, 1, &remote_turn,
+		  remote_ready, remote_w, remote_rounds);
+	fut_exec_run(ex);
+	fut_exec_destroy(ex);
+	return NULL;
+}
+
+double bench_fut_remote_wake(long rounds)
+{
+	struct fut_exec *ex = exec_new();
+	pthread_t t;
+	uint64_t t0;
+
+	if (!(fut_exec_features(ex) & FUT_FEAT_MSG_RING))
+		fprintf(stderr, "fut_bench: no IORING_OP_MSG_RING here: remote wakes go through the eventfd\n");
+	remote_rounds = rounds;
+	FUT_SPAWN(ex, &remoter_type, true, remoter_init, 0, &remote_turn,
+		  remote_ready, remote_w, rounds);
+	t0 = fut_now_ns();
+	if (pthread_create(&t, NULL, remote_peer, NULL))
+		die("pthread_create");
+	fut_exec_run(ex);
+	pthread_join(t, NULL);
+	t0 = fut_now_ns() - t0;
+	fut_exec_destroy(ex);
+	/* Each task waits `rounds` times: 2 * rounds hand-offs. */
+	return (double)t0 / (2.0 * rounds);
+}
+
 /* --- ping-pong over pipes through io_uring --------------------------------- */
 
+#define PIPER_BRANCHES(B, U) B(inline, fut_io, io)
 struct piper {
 	struct fut_hdr hdr;
 	int rfd, wfd;
@@ -187,13 +268,10 @@ struct piper {
 	int starts;
 	char c;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(PIPER_BRANCHES);
 };
 static intptr_t piper_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot piper_slots[] = {
-	FUT_SLOT_DESC(struct piper, io, fut_io_type),
-};
-static struct fut_type piper_type = FUT_TYPE_DESC(piper, piper_poll, NULL, piper_slots);
+static struct fut_type piper_type = FUT_TYPE_DESC(piper, piper_poll, NULL, PIPER_BRANCHES);
 
 static intptr_t piper_poll(struct fut_hdr *h, struct fut_task *task)
 {
@@ -202,15 +280,15 @@ static intptr_t piper_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	for (self->i = 0; self->i < self->rounds; self->i++) {
 		if (!self->starts) {
-			FUT_AWAIT(inline, 0, io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
+			FUT_AWAIT(io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
 			if (self->r != 1)
 				return -1;
 		}
-		FUT_AWAIT(inline, 0, io, self->r, fut_write_init, self->wfd, &self->c, 1, 0, 0);
+		FUT_AWAIT(io, self->r, fut_write_init, self->wfd, &self->c, 1, 0, 0);
 		if (self->r != 1)
 			return -1;
 		if (self->starts) {
-			FUT_AWAIT(inline, 0, io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
+			FUT_AWAIT(io, self->r, fut_read_init, self->rfd, &self->c, 1, 0, 0);
 			if (self->r != 1)
 				return -1;
 		}
@@ -252,24 +330,22 @@ double bench_fut_pipe_pingpong(long rounds)
 
 /* --- a blocked unit ---------------------------------------------------------- */
 
+#define BLOCKED_BRANCHES(B, U) B(inline, fut_notify_wait, w)
 struct blocked {
 	struct fut_hdr hdr;
 	struct fut_notify n;	/* never set */
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_notify_wait, w);
+	FUT_BRANCHES(BLOCKED_BRANCHES);
 };
 static intptr_t blocked_poll(struct fut_hdr *h, struct fut_task *task);
-static const struct fut_slot blocked_slots[] = {
-	FUT_SLOT_DESC(struct blocked, w, fut_notify_wait_type),
-};
-static struct fut_type blocked_type = FUT_TYPE_DESC(blocked, blocked_poll, NULL, blocked_slots);
+static struct fut_type blocked_type = FUT_TYPE_DESC(blocked, blocked_poll, NULL, BLOCKED_BRANCHES);
 
 static intptr_t blocked_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct blocked *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, w, self->r, fut_notify_wait_init, &self->n);
+	FUT_AWAIT(w, self->r, fut_notify_wait_init, &self->n);
 	return 0;
 	FUT_END;
 }
@@ -289,7 +365,7 @@ static intptr_t stop_all_poll(struct fut_hdr *h, struct fut_task *task)
 	fut_exec_stop(fut_exec_current());
 	return 0;
 }
-static struct fut_type stop_all_type = FUT_TYPE_DESC_NOSLOTS(stop_all, stop_all_poll, NULL);
+static struct fut_type stop_all_type = FUT_TYPE_DESC(stop_all, stop_all_poll, NULL);
 static void stop_all_init(struct stop_all *s)
 {
 	(void)s;

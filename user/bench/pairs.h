@@ -15,6 +15,9 @@ double run_fresh(double (*fn)(long), long arg, const char *name);
 double bench_fut_notify(long rounds);
 /* One hand-off (ns) between two threads through a futex word. */
 double bench_thread_futex(long rounds);
+/* One hand-off (ns) between tasks of two executors on two threads, each
+ * waking the other with fut_wake_remote (pairs bench_thread_futex). */
+double bench_fut_remote_wake(long rounds);
 /* One hand-off (ns) between two tasks over two pipes through io_uring. */
 double bench_fut_pipe_pingpong(long rounds);
 /* RSS growth (bytes) per task blocked on its own fut_notify_wait. */

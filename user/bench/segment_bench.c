@@ -129,38 +129,35 @@ static intptr_t child_poll(struct fut_hdr *h, struct fut_task *task)
 	return self->scratch[self->i & 63] + 1;
 }
 
-static struct fut_type child_type = FUT_TYPE_DESC_NOSLOTS(child, child_poll, NULL);
+static struct fut_type child_type = FUT_TYPE_DESC(child, child_poll, NULL);
 
 static void child_init(struct child *c, long i)
 {
 	c->i = i;
 }
 
-/* FUT_AWAIT(mode, ...) pastes mode; one level more expands it first. */
-#define AWAIT(mode, ...) FUT_AWAIT(mode, __VA_ARGS__)
+#define LOOPER_BRANCHES_boxed(B, U) B(boxed, child, c)
+#define LOOPER_BRANCHES_inline(B, U) B(inline, child, c)
 #define LOOPER(name, mode)                                                    \
 	struct name {                                                         \
 		struct fut_hdr hdr;                                           \
 		long i, n, sum;                                               \
 		intptr_t r;                                                   \
-		FUT_SLOT(mode, struct child, c);                              \
+		FUT_BRANCHES(LOOPER_BRANCHES_##mode);                         \
 	};                                                                    \
 	static intptr_t name##_poll(struct fut_hdr *h, struct fut_task *task) \
 	{                                                                     \
 		struct name *self = (void *)h;                                \
 		FUT_BEGIN;                                                    \
 		for (self->i = 0; self->i < self->n; self->i++) {             \
-			AWAIT(mode, 0, c, self->r, child_init, self->i);      \
+			FUT_AWAIT(c, self->r, child_init, self->i);           \
 			self->sum += self->r;                                 \
 		}                                                             \
 		return self->sum;                                             \
 		FUT_END;                                                      \
 	}                                                                     \
-	static const struct fut_slot name##_slots[] = {                       \
-		FUT_SLOT_DESC(struct name, c, child_type),                    \
-	};                                                                    \
 	static struct fut_type name##_type =                                  \
-		FUT_TYPE_DESC(name, name##_poll, NULL, name##_slots);         \
+		FUT_TYPE_DESC(name, name##_poll, NULL, LOOPER_BRANCHES_##mode); \
 	static void name##_init(struct name *s, long n)                       \
 	{                                                                     \
 		s->n = n;                                                     \
@@ -170,11 +167,12 @@ LOOPER(box_loop, boxed)		/* a box per iteration */
 LOOPER(inline_loop, inline)	/* the child in the loop's own state */
 
 /* Hoisted: one box, holding the loop and its child inline. */
+#define HOISTED_BRANCHES(B, U) B(boxed, inline_loop, loop)
 struct hoisted {
 	struct fut_hdr hdr;
 	long n;
 	intptr_t r;
-	FUT_SLOT(boxed, struct inline_loop, loop);
+	FUT_BRANCHES(HOISTED_BRANCHES);
 };
 
 static intptr_t hoisted_poll(struct fut_hdr *h, struct fut_task *task)
@@ -182,16 +180,13 @@ static intptr_t hoisted_poll(struct fut_hdr *h, struct fut_task *task)
 	struct hoisted *self = (void *)h;
 
 	FUT_BEGIN;
-	FUT_AWAIT(boxed, 0, loop, self->r, inline_loop_init, self->n);
+	FUT_AWAIT(loop, self->r, inline_loop_init, self->n);
 	return self->r;
 	FUT_END;
 }
 
-static const struct fut_slot hoisted_slots[] = {
-	FUT_SLOT_DESC(struct hoisted, loop, inline_loop_type),
-};
 static struct fut_type hoisted_type =
-	FUT_TYPE_DESC(hoisted, hoisted_poll, NULL, hoisted_slots);
+	FUT_TYPE_DESC(hoisted, hoisted_poll, NULL, HOISTED_BRANCHES);
 
 static void hoisted_init(struct hoisted *s, long n)
 {

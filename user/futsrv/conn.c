@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The connection future.  Built twice, with -DHEAVY_MODE=inline and
- * -DHEAVY_MODE=boxed: the one word at the heavy await site (and its
- * FUT_SLOT) is all that differs, as libfut intends.
+ * -DHEAVY_MODE=boxed: the one word in the heavy branch's declaration is
+ * all that differs, as libfut intends.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,9 +22,6 @@
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
 #define CONN CAT(conn_, HEAVY_MODE)
-/* One level more, so that HEAVY_MODE expands before libfut pastes it. */
-#define SLOT(mode, T, name) FUT_SLOT(mode, T, name)
-#define AWAIT(mode, ...) FUT_AWAIT(mode, __VA_ARGS__)
 
 #define NS_PER_S 1000000000ULL
 /* What an erroring client may still send before we close on it. */
@@ -32,7 +29,11 @@
 /* A partial head plus one more receive buffer (libfut's default 4 KiB). */
 #define PARTIAL_EXTRA 4096
 
-enum { SLOT_RECV, SLOT_IO, SLOT_HEAVY };
+/* recv and io are never awaited at once; heavy is last: an inline heavy
+ * child's scratch runs past the struct. */
+#define CONN_BRANCHES(B, U) \
+	U(B(inline, fut_recv_next, recv) B(inline, fut_io, io)) \
+	B(HEAVY_MODE, heavy_fut, heavy)
 
 struct CONN {
 	struct fut_hdr hdr;
@@ -54,18 +55,7 @@ struct CONN {
 	uint32_t out_len, out_sent, drained;
 	intptr_t r;
 	char out[WORKLOAD_RESPONSE_MAX];
-	union {			/* never awaited at once */
-		SLOT(inline, struct fut_recv_next, recv);
-		SLOT(inline, struct fut_io, io);
-	};
-	/* Last: an inline heavy child's scratch runs past the struct. */
-	SLOT(HEAVY_MODE, struct heavy_fut, heavy);
-};
-
-static struct fut_slot conn_slots[] = {
-	FUT_SLOT_DESC(struct CONN, recv, fut_recv_next_type),
-	FUT_SLOT_DESC(struct CONN, io, fut_io_type),
-	FUT_SLOT_DESC(struct CONN, heavy, heavy_type),
+	FUT_BRANCHES(CONN_BRANCHES);
 };
 
 static uint64_t recv_timeout_ns(struct CONN *self)
@@ -145,7 +135,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	fut_recver_init(&self->rx, self->fd);
 	for (;;) {
-		FUT_AWAIT(inline, SLOT_RECV, recv, self->r, fut_recv_next_init,
+		FUT_AWAIT(recv, self->r, fut_recv_next_init,
 			  &self->rx, recv_timeout_ns(self));
 		if (self->r == -ETIMEDOUT)
 			self->status = 408;
@@ -172,8 +162,8 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			self->head_deadline = 0;
 			self->keep_alive = self->req.keep_alive;
 			if (workload_route(&self->req) == ROUTE_HEAVY) {
-				AWAIT(HEAVY_MODE, SLOT_HEAVY, heavy, self->r, heavy_init,
-				      futsrv_cfg.heavy_bytes, &self->digest);
+				FUT_AWAIT(heavy, self->r, heavy_init,
+					  futsrv_cfg.heavy_bytes, &self->digest);
 				if (self->r == -ENOMEM) {
 					/* No memory for the heavy branch's box:
 					 * this request fails, the server goes on. */
@@ -189,7 +179,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			futsrv_count_request();
 			for (self->out_sent = 0; self->out_sent < self->out_len;
 			     self->out_sent += self->r) {
-				FUT_AWAIT(inline, SLOT_IO, io, self->r, fut_send_init,
+				FUT_AWAIT(io, self->r, fut_send_init,
 					  self->fd, self->out + self->out_sent,
 					  self->out_len - self->out_sent, MSG_NOSIGNAL,
 					  futsrv_cfg.idle_timeout_s * NS_PER_S);
@@ -213,7 +203,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 						  self->status);
 		for (self->out_sent = 0; self->out_sent < self->out_len;
 		     self->out_sent += self->r) {
-			FUT_AWAIT(inline, SLOT_IO, io, self->r, fut_send_init,
+			FUT_AWAIT(io, self->r, fut_send_init,
 				  self->fd, self->out + self->out_sent,
 				  self->out_len - self->out_sent, MSG_NOSIGNAL,
 				  NS_PER_S);
@@ -227,11 +217,11 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 		 * last response before the client reads it.  Half-close and
 		 * drain, bounded.
 		 */
-		FUT_AWAIT(inline, SLOT_IO, io, self->r, fut_shutdown_init,
+		FUT_AWAIT(io, self->r, fut_shutdown_init,
 			  self->fd, SHUT_WR);
 		for (self->drained = 0; self->drained < LINGER_MAX_BYTES;
 		     self->drained += self->r) {
-			FUT_AWAIT(inline, SLOT_RECV, recv, self->r,
+			FUT_AWAIT(recv, self->r,
 				  fut_recv_next_init, &self->rx, NS_PER_S);
 			if (self->r <= 0)
 				break;
@@ -239,7 +229,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 close:
 	conn_release(self);
-	FUT_AWAIT(inline, SLOT_IO, io, self->r, fut_close_init, self->fd);
+	FUT_AWAIT(io, self->r, fut_close_init, self->fd);
 	FUT_END;
 }
 
@@ -260,8 +250,8 @@ struct fut_type CAT(CONN, _type) = {
 	.state_size = sizeof(struct CONN),
 	.poll = conn_poll,
 	.drop = conn_drop,
-	.slots = conn_slots,
-	.nslots = sizeof(conn_slots) / sizeof(conn_slots[0]),
+	.slots = FUT_SLOTS(CONN, CONN_BRANCHES),
+	.nslots = FUT_NSLOTS(CONN_BRANCHES),
 };
 
 void CAT(CONN, _init)(void *state, int fd, struct futsrv_exec *ctx)
@@ -275,9 +265,13 @@ void CAT(CONN, _init)(void *state, int fd, struct futsrv_exec *ctx)
 void CAT(CONN, _size)(size_t heavy_state_bytes)
 {
 	/* Inline: the heavy child's whole state is part of every connection. */
-	if (conn_slots[SLOT_HEAVY].boxed)
+	/* The descriptors are a writable compound literal. */
+	struct fut_slot *heavy = (struct fut_slot *)&CAT(CONN, _type)
+		.slots[FUT_SLOT_INDEX(struct CONN, heavy)];
+
+	if (heavy->boxed)
 		return;
-	conn_slots[SLOT_HEAVY].size = heavy_state_bytes;
+	heavy->size = heavy_state_bytes;
 	CAT(CONN, _type).state_size = offsetof(struct CONN, heavy) +
 				      heavy_state_bytes;
 }

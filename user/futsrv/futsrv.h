@@ -47,7 +47,7 @@ struct heavy_fut {
 	uint64_t n;
 	unsigned char scratch[];	/* n bytes: --heavy-bytes */
 };
-extern struct fut_type heavy_type;
+extern struct fut_type heavy_fut_type;
 void heavy_init(struct heavy_fut *h, uint64_t n, uint64_t *digest_out);
 
 /* --- the connection future, built twice from conn.c ---------------------- */

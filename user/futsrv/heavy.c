@@ -19,7 +19,7 @@ static intptr_t heavy_poll(struct fut_hdr *h, struct fut_task *task)
 }
 
 /* state_size grows by --heavy-bytes in futsrv_size_types(). */
-struct fut_type heavy_type = FUT_TYPE_DESC_NOSLOTS(heavy_fut, heavy_poll, NULL);
+struct fut_type heavy_fut_type = FUT_TYPE_DESC(heavy_fut, heavy_poll, NULL);
 
 void heavy_init(struct heavy_fut *h, uint64_t n, uint64_t *digest_out)
 {

@@ -55,9 +55,9 @@ uint64_t futsrv_live_conns(void)
 
 size_t futsrv_size_types(void)
 {
-	heavy_type.state_size = sizeof(struct heavy_fut) + futsrv_cfg.heavy_bytes;
-	conn_inline_size(heavy_type.state_size);
-	conn_boxed_size(heavy_type.state_size);
+	heavy_fut_type.state_size = sizeof(struct heavy_fut) + futsrv_cfg.heavy_bytes;
+	conn_inline_size(heavy_fut_type.state_size);
+	conn_boxed_size(heavy_fut_type.state_size);
 	return futsrv_cfg.heavy_boxed ? conn_boxed_type.state_size :
 					conn_inline_type.state_size;
 }
@@ -72,13 +72,14 @@ static void refuse(int fd, int status)
 }
 
 /* --- listener ---------------------------------------------------------- */
+#define LISTENER_BRANCHES(B, U) B(inline, fut_accept_next, next)
 struct listener {
 	struct fut_hdr hdr;
 	struct futsrv_exec *ctx;
 	struct fut_acceptor acc;
 	intptr_t fd;
 	time_t warned;
-	FUT_SLOT(inline, struct fut_accept_next, next);
+	FUT_BRANCHES(LISTENER_BRANCHES);
 };
 
 static void spawn_conn(struct listener *self, int fd)
@@ -116,7 +117,7 @@ static intptr_t listener_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_BEGIN;
 	fut_acceptor_init(&self->acc, self->ctx->listen_fd);
 	for (;;) {
-		FUT_AWAIT(inline, 0, next, self->fd, fut_accept_next_init, &self->acc);
+		FUT_AWAIT(next, self->fd, fut_accept_next_init, &self->acc);
 		if (self->fd >= 0) {
 			spawn_conn(self, self->fd);
 		} else if (time(NULL) != self->warned) {
@@ -135,11 +136,8 @@ static void listener_drop(struct fut_hdr *h)
 	fut_acceptor_release(&self->acc);
 }
 
-static struct fut_slot listener_slots[] = {
-	FUT_SLOT_DESC(struct listener, next, fut_accept_next_type),
-};
 static struct fut_type listener_type =
-	FUT_TYPE_DESC(listener, listener_poll, listener_drop, listener_slots);
+	FUT_TYPE_DESC(listener, listener_poll, listener_drop, LISTENER_BRANCHES);
 
 static void listener_init(struct listener *l, struct futsrv_exec *ctx)
 {
@@ -147,12 +145,13 @@ static void listener_init(struct listener *l, struct futsrv_exec *ctx)
 }
 
 /* --- stopper ------------------------------------------------------------ */
+#define STOPPER_BRANCHES(B, U) B(inline, fut_io, io)
 struct stopper {
 	struct fut_hdr hdr;
 	struct futsrv_exec *ctx;
 	uint64_t count;
 	intptr_t r;
-	FUT_SLOT(inline, struct fut_io, io);
+	FUT_BRANCHES(STOPPER_BRANCHES);
 };
 
 static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
@@ -161,7 +160,7 @@ static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
 	struct futsrv_exec *ctx = self->ctx;
 
 	FUT_BEGIN;
-	FUT_AWAIT(inline, 0, io, self->r, fut_read_init, ctx->stop_fd,
+	FUT_AWAIT(io, self->r, fut_read_init, ctx->stop_fd,
 		  &self->count, sizeof(self->count), 0, 0);
 	/* The acceptor's IO is cancelled and awaited before it is freed. */
 	ctx->stopping = true;
@@ -174,11 +173,8 @@ static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_END;
 }
 
-static struct fut_slot stopper_slots[] = {
-	FUT_SLOT_DESC(struct stopper, io, fut_io_type),
-};
 static struct fut_type stopper_type =
-	FUT_TYPE_DESC(stopper, stopper_poll, NULL, stopper_slots);
+	FUT_TYPE_DESC(stopper, stopper_poll, NULL, STOPPER_BRANCHES);
 
 static void stopper_init(struct stopper *s, struct futsrv_exec *ctx)
 {

@@ -158,7 +158,7 @@ static intptr_t accept_next_poll(struct fut_hdr *h, struct fut_task *task)
 	return FUT_PENDING;
 }
 
-struct fut_type fut_accept_next_type = FUT_TYPE_DESC_NOSLOTS(fut_accept_next,
+struct fut_type fut_accept_next_type = FUT_TYPE_DESC(fut_accept_next,
 						accept_next_poll, NULL);
 
 void fut_accept_next_init(struct fut_accept_next *n, struct fut_acceptor *a)

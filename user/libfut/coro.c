@@ -27,7 +27,9 @@ struct transfer_t jump_fcontext(fcontext_t const to, void *vp);
 fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(struct transfer_t));
 
 enum coro_state { CORO_NEW, CORO_SUSPENDED, CORO_DONE };
-enum { SLOT_IO, SLOT_SLEEP, SLOT_JOIN };
+/* One blocking call at a time: the branches share storage. */
+#define CORO_BRANCHES(B, U) \
+	U(B(inline, fut_io, io) B(inline, fut_sleep, sleep) B(inline, fut_join, join))
 
 struct coro {
 	struct fut_hdr hdr;
@@ -47,17 +49,7 @@ struct coro {
 	void *asan_exec_fake, *asan_coro_fake;
 	const void *asan_exec_bottom;
 	size_t asan_exec_size;
-	union {			/* one blocking call at a time */
-		FUT_SLOT(inline, struct fut_io, io);
-		FUT_SLOT(inline, struct fut_sleep, sleep);
-		FUT_SLOT(inline, struct fut_join, join);
-	};
-};
-
-static struct fut_slot coro_slots[] = {
-	FUT_SLOT_DESC(struct coro, io, fut_io_type),
-	FUT_SLOT_DESC(struct coro, sleep, fut_sleep_type),
-	FUT_SLOT_DESC(struct coro, join, fut_join_type),
+	FUT_BRANCHES(CORO_BRANCHES);
 };
 
 /* The coroutine this thread is running; NULL on the executor's stack. */
@@ -143,9 +135,9 @@ static void start(struct coro *c)
 /* The child slot and future a call runs in. */
 static unsigned int call_slot(const struct coro_call *k)
 {
-	return k->op == CORO_OP_SLEEP ? SLOT_SLEEP :
-	       k->op == CORO_OP_JOIN  ? SLOT_JOIN :
-					SLOT_IO;
+	return k->op == CORO_OP_SLEEP ? FUT_SLOT_INDEX(struct coro, sleep) :
+	       k->op == CORO_OP_JOIN  ? FUT_SLOT_INDEX(struct coro, join) :
+					FUT_SLOT_INDEX(struct coro, io);
 }
 
 static struct fut_hdr *call_child(struct coro *c, const struct coro_call *k)
@@ -155,8 +147,10 @@ static struct fut_hdr *call_child(struct coro *c, const struct coro_call *k)
 					&c->io.hdr;
 }
 
-#define CORO_BEGIN(slot, field, init, ...)                                    \
-	init(fut__child_begin(c->task, &c->hdr, (slot), &c->field, false),    \
+#define CORO_BEGIN(field, init, ...)                                          \
+	init(fut__child_begin(c->task, &c->hdr,                               \
+			      FUT_SLOT_INDEX(struct coro, field), &c->field,  \
+			      false),                                         \
 	     ##__VA_ARGS__)
 
 /* Executor side: the call's future into its slot. */
@@ -164,31 +158,28 @@ static void call_begin(struct coro *c, const struct coro_call *k)
 {
 	switch (k->op) {
 	case CORO_OP_RECV:
-		CORO_BEGIN(SLOT_IO, io, fut_recv_init, k->fd, k->buf, k->len, 0,
-			   k->ns);
+		CORO_BEGIN(io, fut_recv_init, k->fd, k->buf, k->len, 0, k->ns);
 		break;
 	case CORO_OP_SEND:
-		CORO_BEGIN(SLOT_IO, io, fut_send_init, k->fd, k->buf, k->len,
-			   MSG_NOSIGNAL, k->ns);
+		CORO_BEGIN(io, fut_send_init, k->fd, k->buf, k->len, MSG_NOSIGNAL, k->ns);
 		break;
 	case CORO_OP_READ:
-		CORO_BEGIN(SLOT_IO, io, fut_read_init, k->fd, k->buf, k->len,
-			   k->ns, 0);
+		CORO_BEGIN(io, fut_read_init, k->fd, k->buf, k->len, k->ns, 0);
 		break;
 	case CORO_OP_ACCEPT:
-		CORO_BEGIN(SLOT_IO, io, fut_accept_init, k->fd, k->ns);
+		CORO_BEGIN(io, fut_accept_init, k->fd, k->ns);
 		break;
 	case CORO_OP_SHUTDOWN:
-		CORO_BEGIN(SLOT_IO, io, fut_shutdown_init, k->fd, k->how);
+		CORO_BEGIN(io, fut_shutdown_init, k->fd, k->how);
 		break;
 	case CORO_OP_CLOSE:
-		CORO_BEGIN(SLOT_IO, io, fut_close_init, k->fd);
+		CORO_BEGIN(io, fut_close_init, k->fd);
 		break;
 	case CORO_OP_SLEEP:
-		CORO_BEGIN(SLOT_SLEEP, sleep, fut_sleep_init, k->ns);
+		CORO_BEGIN(sleep, fut_sleep_init, k->ns);
 		break;
 	case CORO_OP_JOIN:
-		CORO_BEGIN(SLOT_JOIN, join, fut_join_init, k->join);
+		CORO_BEGIN(join, fut_join_init, k->join);
 		break;
 	case CORO_OP_YIELD:
 	case CORO_OP_EXEC:
@@ -285,7 +276,7 @@ static void coro_drop(struct fut_hdr *h)
 }
 
 static struct fut_type coro_type =
-	FUT_TYPE_DESC(coro, coro_poll, coro_drop, coro_slots);
+	FUT_TYPE_DESC(coro, coro_poll, coro_drop, CORO_BRANCHES);
 
 int coro_spawn(struct fut_exec *ex, const struct coro_opts *opts, coro_fn fn,
 	       void *arg, bool detached, struct fut_handle *h)

@@ -35,6 +35,7 @@ void notify_complete(struct fut_op *op, int res, uint32_t cflags, int tag)
 	(void)op;
 	(void)cflags;
 	(void)tag;
+	remote_drain(ex);
 	if (res == -ECANCELED || __atomic_load_n(&ex->stop, __ATOMIC_RELAXED) > 1)
 		return;
 	prof_check_signal(ex);
@@ -57,14 +58,17 @@ struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts)
 	ex->tab_free = UINT32_MAX;
 	ex->notify_fd = -1;
 	ex->slot = -1;
+	pthread_mutex_init(&ex->remote_lock, NULL);
 	slab_init(&ex->tasks);
 	slab_init(&ex->boxes);
 	ret = ring_setup(ex, opts);
 	if (ret) {
+		pthread_mutex_destroy(&ex->remote_lock);
 		free(ex);
 		errno = -ret;
 		return NULL;
 	}
+	remote_setup(ex);
 	fut__tls_exec = ex;
 	ex->bufs.bgid = -1;
 	if (!(ex->opt_flags & FUT_EXEC_NO_BUFRING) &&
@@ -118,6 +122,7 @@ void fut_exec_destroy(struct fut_exec *ex)
 		if (ex->tasks_running && ex->cqes_pending)
 			ring_poll(ex, 100 * 1000 * 1000);
 	}
+	remote_teardown(ex);
 	prof_exec_retire(ex);
 	ring_teardown(ex);
 	if (ex->cqes_pending) {
@@ -161,9 +166,11 @@ int fut_exec_run(struct fut_exec *ex)
 		if (!ex->tasks_running)
 			break;
 		if (ex->rq_head) {
-			/* Look at the ring only if there is something to submit
-			 * or owed besides the eventfd read (always owed). */
-			if (ex->sqes_queued || ex->cqes_pending > 1)
+			/* Look at the ring only if there is something to submit,
+			 * owed besides the eventfd read (always owed), or a
+			 * remote wake waiting. */
+			if (ex->sqes_queued || ex->cqes_pending > 1 ||
+			    io_uring_cq_ready(&ex->ring))
 				ret = ring_poll(ex, 0);
 			else
 				ret = 0;
@@ -211,4 +218,6 @@ void fut_exec_stats(const struct fut_exec *ex, struct fut_exec_stats *st)
 	st->cq_overflows = ex->cq_overflows;
 	st->bufs_out = ex->bufs.out;
 	st->slab_bytes = slab_bytes(&ex->tasks) + slab_bytes(&ex->boxes);
+	st->remote_by_ring = ex->remote_by_ring;
+	st->remote_by_queue = ex->remote_by_queue;
 }

@@ -57,28 +57,105 @@ struct fut_type {
 
 /* --- declaring futures ---------------------------------------------------- */
 
-/* The field of a slot: FUT_SLOT(inline, struct child, c) holds the child,
- * FUT_SLOT(boxed, struct child, c) a pointer to it. */
-#define FUT_SLOT(mode, T, name) FUT__FIELD_##mode(T, name)
-#define FUT__FIELD_inline(T, name) T name
-#define FUT__FIELD_boxed(T, name) T *name
-#define FUT__BOXED_inline 0
-#define FUT__BOXED_boxed 1
+/*
+ * A future's branches (the child futures it awaits) are declared once, in
+ * a list macro taking two parameters:
+ *
+ *	#define CONN_BRANCHES(B, U) \
+ *		U(B(inline, fut_recv_next, recv) B(inline, fut_io, io)) \
+ *		B(boxed, heavy_fut, heavy)
+ *
+ * B(mode, child, field) is one branch: field holds a `struct child` (mode
+ * inline) or a pointer to one allocated while the branch runs (mode
+ * boxed), and `child_type` is the child's struct fut_type.  U(...) puts
+ * the branches inside it in one union: they share storage, so they must
+ * never be awaited at once.  At most 16 branches; a list serves one
+ * struct.  The state struct holds them with FUT_BRANCHES(CONN_BRANCHES)
+ * and its descriptor is FUT_TYPE_DESC(conn, conn_poll, conn_drop,
+ * CONN_BRANCHES); the slot names in the profile are the field names.
+ */
+#define FUT_BRANCHES(LIST)                                                    \
+	LIST(FUT__FIELD, FUT__UNION)                                          \
+	struct fut_branches_of_##LIST {                                       \
+		FUT__EACH(FUT__MARK, ~, FUT__FLAT(LIST))                      \
+	} fut_branches[0]
 
-/* A slot descriptor for the parent state type P, its field and the child's
- * type descriptor.  A boxed field is a pointer, smaller than any state. */
-#define FUT_SLOT_DESC(P, field, childtype)                                   \
-	{ .name = #field, .offset = offsetof(P, field),                       \
-	  .size = sizeof(((P *)0)->field), .child = &(childtype),              \
-	  .boxed = sizeof(((P *)0)->field) < sizeof(struct fut_hdr) }
+/* The descriptor of struct S: FUT_TYPE_DESC(S, poll, drop[, LIST]).  Its
+ * slots are a compound literal, with the storage of where it is written:
+ * initialise a file-scope or static struct fut_type with it. */
+#define FUT_TYPE_DESC(S, pollfn, dropfn, ...)                                 \
+	FUT__TYPE_DESC(S, pollfn, dropfn, ##__VA_ARGS__, FUT__NO_BRANCHES, ~)
+#define FUT__TYPE_DESC(S, pollfn, dropfn, LIST, ...)                          \
+	{ .name = #S, .state_size = sizeof(struct S), .poll = (pollfn),        \
+	  .drop = (dropfn), .slots = FUT_SLOTS(S, LIST),                      \
+	  .nslots = FUT_NSLOTS(LIST) }
+/* The slot descriptors alone, for a struct fut_type written out by hand. */
+#define FUT_SLOTS(S, LIST)                                                    \
+	((struct fut_slot[FUT_NSLOTS(LIST) + 1]){                             \
+		FUT__EACH(FUT__DESC, S, FUT__FLAT(LIST)) })
+#define FUT_NSLOTS(LIST) FUT__NARG(FUT__FLAT(LIST))
+/* The slot index of a branch of struct S, a constant. */
+#define FUT_SLOT_INDEX(S, field) FUT__SLOT_OF(((S *)0)->fut_branches[0].field)
+#define FUT__SLOT_OF(m) (sizeof((m)[0]) / sizeof((m)[0][0]) - 1)
+#define FUT__BOXED_OF(m) (sizeof((m)[0][0]) - 1)
+#define FUT__NO_BRANCHES(B, U)
 
-#define FUT_TYPE_DESC(S, pollfn, dropfn, slotarr)                            \
-	{ .name = #S, .state_size = sizeof(struct S), .poll = (pollfn),        \
-	  .drop = (dropfn), .slots = (slotarr),                                \
-	  .nslots = sizeof(slotarr) / sizeof((slotarr)[0]) }
-#define FUT_TYPE_DESC_NOSLOTS(S, pollfn, dropfn)                             \
-	{ .name = #S, .state_size = sizeof(struct S), .poll = (pollfn),        \
-	  .drop = (dropfn) }
+/* A mode is inline or boxed; anything else is an undeclared name that
+ * says so. */
+enum { fut_mode_is_inline_or_boxed_not__inline = 0,
+       fut_mode_is_inline_or_boxed_not__boxed = 1 };
+/* One more level, so that a mode given by a macro expands first. */
+#define FUT__BOXED(mode) FUT__BOXED_(mode)
+#define FUT__BOXED_(mode) fut_mode_is_inline_or_boxed_not__##mode
+
+#define FUT__FIELD(M, C, F)                                                  \
+	__typeof__(__builtin_choose_expr(FUT__BOXED(M),                      \
+					 (struct C *)0,                      \
+					 *(struct C *)0)) F;
+#define FUT__UNION(...) union { __VA_ARGS__ };
+/* The flat list: (mode, child, field), ... ~ */
+#define FUT__FLAT(LIST) LIST(FUT__TUPLE, FUT__SAME) ~
+#define FUT__TUPLE(M, C, F) (M, C, F),
+#define FUT__SAME(...) __VA_ARGS__
+
+/* The zero-size marker of a branch, a member of fut_branches: its type
+ * gives the slot index and the mode to FUT_AWAIT at compile time. */
+#define FUT__APPLY(m, args) m args
+#define FUT__MARK(d, i, t) FUT__APPLY(FUT__MARK_, (i, FUT__SAME t))
+#define FUT__MARK_(i, M, C, F)                                               \
+	char F[0][(i) + 1][FUT__BOXED(M) + 1];
+#define FUT__DESC(S, i, t) FUT__APPLY(FUT__DESC_, (S, FUT__SAME t))
+#define FUT__DESC_(S, M, C, F)                                               \
+	{ .name = #F, .offset = offsetof(struct S, F),                       \
+	  .size = sizeof(((struct S *)0)->F), .child = &C##_type,            \
+	  .boxed = FUT__BOXED(M) },
+
+/* FUT__EACH(m, d, t1, t2, ..., ~): m(d, index, t) for each tuple. */
+#define FUT__NARG(...) FUT__NARG_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10,   \
+				  9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define FUT__NARG_(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12,    \
+		   a13, a14, a15, a16, n, ...) n
+#define FUT__CAT(a, b) FUT__CAT_(a, b)
+#define FUT__CAT_(a, b) a##b
+#define FUT__EACH(m, d, ...) FUT__EACH_(m, d, FUT__NARG(__VA_ARGS__), __VA_ARGS__)
+#define FUT__EACH_(m, d, n, ...) FUT__CAT(FUT__E, n)(m, d, 0, __VA_ARGS__)
+#define FUT__E0(m, d, i, ...)
+#define FUT__E1(m, d, i, t, ...) m(d, i, t) FUT__E0(m, d, i + 1, __VA_ARGS__)
+#define FUT__E2(m, d, i, t, ...) m(d, i, t) FUT__E1(m, d, i + 1, __VA_ARGS__)
+#define FUT__E3(m, d, i, t, ...) m(d, i, t) FUT__E2(m, d, i + 1, __VA_ARGS__)
+#define FUT__E4(m, d, i, t, ...) m(d, i, t) FUT__E3(m, d, i + 1, __VA_ARGS__)
+#define FUT__E5(m, d, i, t, ...) m(d, i, t) FUT__E4(m, d, i + 1, __VA_ARGS__)
+#define FUT__E6(m, d, i, t, ...) m(d, i, t) FUT__E5(m, d, i + 1, __VA_ARGS__)
+#define FUT__E7(m, d, i, t, ...) m(d, i, t) FUT__E6(m, d, i + 1, __VA_ARGS__)
+#define FUT__E8(m, d, i, t, ...) m(d, i, t) FUT__E7(m, d, i + 1, __VA_ARGS__)
+#define FUT__E9(m, d, i, t, ...) m(d, i, t) FUT__E8(m, d, i + 1, __VA_ARGS__)
+#define FUT__E10(m, d, i, t, ...) m(d, i, t) FUT__E9(m, d, i + 1, __VA_ARGS__)
+#define FUT__E11(m, d, i, t, ...) m(d, i, t) FUT__E10(m, d, i + 1, __VA_ARGS__)
+#define FUT__E12(m, d, i, t, ...) m(d, i, t) FUT__E11(m, d, i + 1, __VA_ARGS__)
+#define FUT__E13(m, d, i, t, ...) m(d, i, t) FUT__E12(m, d, i + 1, __VA_ARGS__)
+#define FUT__E14(m, d, i, t, ...) m(d, i, t) FUT__E13(m, d, i + 1, __VA_ARGS__)
+#define FUT__E15(m, d, i, t, ...) m(d, i, t) FUT__E14(m, d, i + 1, __VA_ARGS__)
+#define FUT__E16(m, d, i, t, ...) m(d, i, t) FUT__E15(m, d, i + 1, __VA_ARGS__)
 
 /* --- writing a poll function ---------------------------------------------
  * The poll function's parameters are named (struct fut_hdr *h, struct
@@ -112,26 +189,31 @@ struct fut_type {
 	} while (0)
 
 /*
- * FUT_AWAIT(mode, slot, field, out, init, args...): start the child future
- * in slot number `slot` (its index in the parent's slot descriptors), held
- * in self->field, with init(child, args...), poll it until it completes and
- * store its result in out.  mode is inline or boxed and must match the
- * field's FUT_SLOT (checked at compile time): boxed allocates the child
- * when the branch starts and frees it when it completes; when the box
- * cannot be allocated, init does not run and out is -ENOMEM.
+ * FUT_AWAIT(field, out, init, args...): start the child future of the
+ * branch `field` (declared in the state's branch list, which gives its slot
+ * and its mode) with init(child, args...), poll it until it completes and
+ * store its result in out.  A field that is not a branch does not compile.
+ * Boxed allocates the child when the branch starts and frees it when it
+ * completes; when the box cannot be allocated, init does not run and out is
+ * -ENOMEM.  The first await at a site in a type checks that the type's
+ * descriptor has this branch at this slot (a descriptor made from another
+ * struct's list), and aborts naming the type and the field if not.
  */
-#define FUT_AWAIT(mode, slot, field, out, init, ...)                          \
-	FUT__AWAIT(__COUNTER__ + 1, FUT__BOXED_##mode, slot, field, out,      \
+#define FUT_AWAIT(field, out, init, ...)                                      \
+	FUT__AWAIT(__COUNTER__ + 1,                                           \
+		   FUT__SLOT_OF(self->fut_branches[0].field),                  \
+		   FUT__BOXED_OF(self->fut_branches[0].field), field, out,     \
 		   init, ##__VA_ARGS__)
-#define FUT__AWAIT(n, boxed, slot, field, out, init, ...)                     \
+#define FUT__AWAIT(n, slot, boxed, field, out, init, ...)                     \
 	do {                                                                  \
-		_Static_assert((sizeof(self->field) < sizeof(struct fut_hdr)) \
-				       == (boxed),                            \
-			       "await mode differs from the slot's FUT_SLOT"); \
-		static bool fut__site_seen; /* the profile's await_site */   \
-		if (!__atomic_exchange_n(&fut__site_seen, 1, __ATOMIC_RELAXED)) \
-			fut__await_site(self->hdr.type, (slot), __FILE__,     \
-					__LINE__);                            \
+		/* the type this site was checked for (the profile's await_site) */ \
+		static const struct fut_type *fut__site_type;                \
+		if (__atomic_load_n(&fut__site_type, __ATOMIC_RELAXED) !=     \
+		    self->hdr.type)                                           \
+			fut__await_check(&fut__site_type, self->hdr.type,     \
+					 (slot), #field,                      \
+					 offsetof(__typeof__(*self), field),  \
+					 (boxed), __FILE__, __LINE__);        \
 		void *fut__c = fut__child_begin(task, &self->hdr, (slot),     \
 						(void *)&self->field, (boxed)); \
 		if (fut__c) /* NULL: no memory for the box */                \
@@ -148,6 +230,9 @@ struct fut_type {
 		out = fut__r;                                                 \
 	} while (0)
 
+void fut__await_check(const struct fut_type **seen, const struct fut_type *type,
+		      unsigned int slot, const char *field, size_t offset,
+		      bool boxed, const char *file, int line);
 void fut__await_site(const struct fut_type *type, unsigned int slot,
 		     const char *file, int line);
 void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
@@ -186,6 +271,8 @@ struct fut_exec_opts {
  * commits it; without it, a page comes on first touch.  A huge state then
  * costs its page faults at spawn, on the executor's thread. */
 #define FUT_EXEC_COMMIT_STATES    (1u << 3)
+/* Remote wakes through the eventfd, as on a kernel without MSG_RING. */
+#define FUT_EXEC_NO_MSG_RING      (1u << 4)
 
 /* What the executor got from the kernel (fut_exec_features). */
 #define FUT_FEAT_DEFER_TASKRUN (1u << 0)
@@ -193,6 +280,7 @@ struct fut_exec_opts {
 #define FUT_FEAT_BUFRING       (1u << 2)
 #define FUT_FEAT_MULTISHOT_ACCEPT (1u << 3)
 #define FUT_FEAT_MULTISHOT_RECV   (1u << 4)
+#define FUT_FEAT_MSG_RING         (1u << 5)	/* remote wakes by MSG_RING */
 
 /* One executor per thread: create, spawn, run, destroy on that thread. */
 struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts);
@@ -213,6 +301,8 @@ struct fut_exec_stats {
 	uint64_t cq_overflows;	/* times the CQ ring overflowed */
 	uint64_t bufs_out;	/* provided buffers held by user code */
 	uint64_t slab_bytes;	/* task and box memory held from the system */
+	uint64_t remote_by_ring;	/* remote wakes received as MSG_RING CQEs */
+	uint64_t remote_by_queue;	/* and through the queue and eventfd */
 };
 void fut_exec_stats(const struct fut_exec *ex, struct fut_exec_stats *st);
 
@@ -306,5 +396,6 @@ void fut_notify_wait_init(struct fut_notify_wait *w, struct fut_notify *n);
 
 #include "fut_io.h"
 #include "fut_prof.h"
+#include "fut_remote.h"
 
 #endif

@@ -4,6 +4,7 @@
 #define LIBFUT_INTERNAL_H
 
 #include <liburing.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "fut.h"
@@ -174,6 +175,14 @@ struct fut_exec {
 	int slot;		/* in the registry */
 	uint64_t fail_boxes;	/* test hook: box allocations left to fail */
 	int ring_ok;
+
+	/* remote wakes without MSG_RING (remote.c), from any thread */
+	pthread_mutex_t remote_lock;
+	struct fut_waker *remote_q;
+	uint32_t remote_n, remote_cap;
+	uint32_t blocking_live;	/* helper jobs that may still wake us */
+	uint32_t remote_inflight; /* MSG_RING wakes sent, not yet reaped */
+	uint64_t remote_by_ring, remote_by_queue;
 };
 
 extern __thread struct fut_exec *fut__tls_exec;
@@ -214,6 +223,14 @@ void ring_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
 void task_wake(struct fut_task *t);
 void task_run(struct fut_exec *ex, struct fut_task *t);
 void task_op_done(struct fut_task *t, struct fut_op *op);
+
+/* remote wakes: a MSG_RING CQE's user_data has REMOTE_UD and the task's
+ * index; its res is the generation */
+#define REMOTE_UD (1ull << 63)
+void remote_setup(struct fut_exec *ex);
+void remote_teardown(struct fut_exec *ex);
+void remote_deliver(struct fut_exec *ex, uint32_t idx, uint32_t gen);
+void remote_drain(struct fut_exec *ex);
 
 /* registry of executors (profiler merge, signals) */
 int registry_add(struct fut_exec *ex);

@@ -92,7 +92,7 @@ static intptr_t io_poll(struct fut_hdr *h, struct fut_task *task)
 	return FUT_PENDING;
 }
 
-struct fut_type fut_io_type = FUT_TYPE_DESC_NOSLOTS(fut_io, io_poll, NULL);
+struct fut_type fut_io_type = FUT_TYPE_DESC(fut_io, io_poll, NULL);
 
 static void io_set(struct fut_io *io, int kind, int fd, void *buf,
 		   uint32_t len, uint64_t timeout_ns)

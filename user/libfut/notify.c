@@ -49,7 +49,7 @@ static void notify_wait_drop(struct fut_hdr *h)
 }
 
 struct fut_type fut_notify_wait_type =
-	FUT_TYPE_DESC_NOSLOTS(fut_notify_wait, notify_wait_poll, notify_wait_drop);
+	FUT_TYPE_DESC(fut_notify_wait, notify_wait_poll, notify_wait_drop);
 
 void fut_notify_wait_init(struct fut_notify_wait *w, struct fut_notify *n)
 {

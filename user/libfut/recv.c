@@ -280,7 +280,7 @@ static void recv_next_drop(struct fut_hdr *h)
 	timer_del(fut__tls_exec, &((struct fut_recv_next *)h)->t);
 }
 
-struct fut_type fut_recv_next_type = FUT_TYPE_DESC_NOSLOTS(fut_recv_next,
+struct fut_type fut_recv_next_type = FUT_TYPE_DESC(fut_recv_next,
 					recv_next_poll, recv_next_drop);
 
 void fut_recv_next_init(struct fut_recv_next *n, struct fut_recver *r,

@@ -150,6 +150,10 @@ static void dispatch(struct fut_exec *ex, struct io_uring_cqe *cqe)
 	struct fut_task *t;
 	int last;
 
+	if (ud & REMOTE_UD) {
+		remote_deliver(ex, (uint32_t)ud, (uint32_t)cqe->res);
+		return;
+	}
 	if (!op)
 		return; /* a cancel request's own completion */
 	last = !(cqe->flags & IORING_CQE_F_MORE);

@@ -2,6 +2,7 @@
 /* Tasks: spawn, the gen-checked task table behind wakers and handles,
  * polling, completion, cancellation, join and detach. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -433,6 +434,32 @@ void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
 	}
 }
 
+/* An await site's first run in a type: the slot FUT_AWAIT found from the
+ * state struct's branches must be that field in the type's descriptor;
+ * they differ when the descriptor was made from another struct's list. */
+void fut__await_check(const struct fut_type **seen, const struct fut_type *type,
+		      unsigned int slot, const char *field, size_t offset,
+		      bool boxed, const char *file, int line)
+{
+	const struct fut_slot *s = slot < type->nslots ? &type->slots[slot] : NULL;
+
+	if (!s || strcmp(s->name, field) || s->offset != offset ||
+	    s->boxed != boxed) {
+		fprintf(stderr,
+			"libfut: %s:%d: FUT_AWAIT(%s) in a future of type %s: "
+			"the type's slot %u is %s%s%s (offset %u), the state's branch "
+			"%s is at offset %zu, %s; make the type's descriptor with "
+			"FUT_TYPE_DESC from the branch list of the state its poll "
+			"function uses\n",
+			file, line, field, type->name, slot,
+			s ? "'" : "missing", s ? s->name : "", s ? "'" : "",
+			s ? s->offset : 0, field, offset, boxed ? "boxed" : "inline");
+		abort();
+	}
+	fut__await_site(type, slot, file, line);
+	__atomic_store_n(seen, type, __ATOMIC_RELAXED);
+}
+
 /* --- join ------------------------------------------------------------------ */
 
 static intptr_t join_poll(struct fut_hdr *h, struct fut_task *task)
@@ -466,8 +493,7 @@ static void join_drop(struct fut_hdr *h)
 	fut_detach(((struct fut_join *)h)->h);
 }
 
-struct fut_type fut_join_type = FUT_TYPE_DESC_NOSLOTS(fut_join, join_poll,
-						       join_drop);
+struct fut_type fut_join_type = FUT_TYPE_DESC(fut_join, join_poll, join_drop);
 
 void fut_join_init(struct fut_join *j, struct fut_handle h)
 {

@@ -127,7 +127,7 @@ static void sleep_drop(struct fut_hdr *h)
 	timer_del(fut__tls_exec, &((struct fut_sleep *)h)->t);
 }
 
-struct fut_type fut_sleep_type = FUT_TYPE_DESC_NOSLOTS(fut_sleep, sleep_poll,
+struct fut_type fut_sleep_type = FUT_TYPE_DESC(fut_sleep, sleep_poll,
 							sleep_drop);
 
 void fut_sleep_init(struct fut_sleep *s, uint64_t ns)
