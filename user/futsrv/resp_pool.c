@@ -16,10 +16,6 @@ struct resp_block {
 
 #define STAT_SET(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
-void resp_pool_init(struct resp_pool *p, uint32_t cap)
-{
-	*p = (struct resp_pool){ .cap = cap };
-}
 
 void resp_pool_destroy(struct resp_pool *p)
 {
@@ -52,6 +48,13 @@ static bool grow(struct resp_pool *p)
 	}
 	STAT_SET(p->made, p->made + n);
 	return true;
+}
+
+/* The first block now, on the executor's thread, not on a request's path. */
+void resp_pool_init(struct resp_pool *p, uint32_t cap)
+{
+	*p = (struct resp_pool){ .cap = cap };
+	grow(p);
 }
 
 static void taken(struct resp_pool *p)
