@@ -1,7 +1,7 @@
 # fut-server: libfut, one task per connection.  conn.c is built
 # twice, the heavy await site inline and boxed; --heavy picks one.
 
-FUTSRV_OBJS := $(addprefix $(B)/obj/user/futsrv/,main.o serve.o heavy.o \
+FUTSRV_OBJS := $(addprefix $(B)/obj/user/futsrv/,main.o serve.o heavy.o resp_pool.o \
 	       conn_inline.o conn_boxed.o)
 FUTSRV_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o \
 		 http/http_response.o http/http_conn.o workload/workload.o \

@@ -1,8 +1,9 @@
 #!/bin/sh
 # fut-server --heavy inline profiled under loadgen --heavy-ratio 0.01: the
 # first suggestion boxes the heavy slot, and --heavy boxed under the same
-# load has bytes per idle connection (docs/design.md, memsnap) within 10% of
-# fut-advise's prediction.  Run from the build tree.
+# load has the bytes per connection its profile measures within 10% of
+# fut-advise's prediction (the memsnap figure, docs/design.md, beside it).
+# Run from the build tree.
 # The idle phase sends no heavy request: it measures connections open and
 # idle, as docs/design.md defines it (freed 256 KiB boxes would otherwise stay
 # resident in malloc's heap and be counted).  Server and loadgen are
@@ -47,12 +48,18 @@ echo "# first suggestion: $first"
 tap_check "first suggestion boxes http_conn.heavy" test "$first" = "box http_conn.heavy"
 pred=$(jq -r '.suggestions[0].predicted_idle_bytes_per_task' "$tmp/advice.json")
 boxed=$(run boxed)
-echo "# bytes per idle connection: inline $inline, boxed $boxed measured, $pred predicted"
+# The prediction is of the figure the model measures: the RSS growth since
+# the first executor over the peak of live connections, which spreads the
+# process's fixed costs (tables grown to a power of two, the response
+# pool) over them.  Compare it with the same figure of the boxed run; the
+# memsnap figure, which leaves fixed costs out, is printed beside it.
+boxed_prof=$(jq '(.rss_peak_bytes - .rss_start_bytes) / ([.types[] | select(.name == "http_conn")][0].peak_live) | floor' "$tmp/boxed.json")
+echo "# bytes per idle connection: inline $inline, boxed $boxed (memsnap), boxed $boxed_prof (profile), $pred predicted"
 if [ "$pred" = null ]; then
 	tap_skip "boxed within 10% of the prediction" "profile has no rss fields"
 else
-	tap_check "boxed ($boxed) within 10% of the prediction ($pred)" \
-		awk -v m="$boxed" -v p="$pred" 'BEGIN { d = m - p; if (d < 0) d = -d; exit !(p > 0 && d <= 0.10 * p) }'
+	tap_check "boxed ($boxed_prof, the profile's figure) within 10% of the prediction ($pred)" \
+		awk -v m="$boxed_prof" -v p="$pred" 'BEGIN { d = m - p; if (d < 0) d = -d; exit !(p > 0 && d <= 0.10 * p) }'
 fi
 # Following the advice must not bring advice that undoes it: the keep-alive
 # loop boxes a few times per connection, but the box is a tiny share of the

@@ -7,6 +7,7 @@
 
 #include "common/opts.h"
 #include "dwarf.h"
+#include "idle.h"
 #include "model.h"
 #include "profile.h"
 #include "report.h"
@@ -16,7 +17,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: " PROG " PROFILE [--binary PATH] [--json]\n"
+"usage: " PROG " PROFILE [--binary PATH [--breakdown]] [--json]\n"
 "\n"
 "Reads a libfut profile (fut_prof_dump, fut-server --profile, FUT_PROFILE=)\n"
 "and ranks suggestions: box a large inline slot few tasks hold at once,\n"
@@ -26,6 +27,9 @@ static void usage(FILE *f)
 "\n"
 "  -b, --binary PATH   the program that wrote the profile: show each state's\n"
 "                      layout from its DWARF (needs -g)\n"
+"      --breakdown     with --binary: instead of suggestions, where the bytes\n"
+"                      of the type with the most live tasks go (a profile\n"
+"                      dumped while they are idle: fut-server's SIGUSR1)\n"
 "  -j, --json          one JSON object instead of text\n"
 "  -h, --help          this text\n"
 "  -V, --version       the stacklab release\n"
@@ -34,6 +38,7 @@ static void usage(FILE *f)
 "  fut-server --port 0 --profile prof.json &   ... load it, then SIGTERM\n"
 "  " PROG " prof.json                        ranked suggestions\n"
 "  " PROG " prof.json --binary build/user/fut-server --json\n"
+"  " PROG " prof.json --binary build/user/fut-server --breakdown\n"
 "\n"
 "Exit status: 0 done, 1 the profile or binary could not be read, 2 bad usage.\n"
 "The model and every number: user/advise/README.md.\n");
@@ -44,6 +49,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "binary", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "breakdown", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -52,7 +58,7 @@ int main(int argc, char **argv)
 	struct dw_info di, *dip = NULL;
 	struct profile p;
 	struct advice a;
-	bool json = false;
+	bool json = false, breakdown = false;
 	char err[512];
 	int c, ret = 0;
 
@@ -60,6 +66,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'b': binary = optarg; break;
 		case 'j': json = true; break;
+		case 'k': breakdown = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': opts_print_version(PROG); return 0;
 		default:
@@ -70,6 +77,10 @@ int main(int argc, char **argv)
 	if (optind != argc - 1) {
 		fprintf(stderr, PROG ": %s: give one PROFILE (see --help)\n",
 			optind == argc ? "no profile" : "too many arguments");
+		return 2;
+	}
+	if (breakdown && !binary) {
+		fprintf(stderr, PROG ": --breakdown needs --binary PATH: the layout comes from its DWARF\n");
 		return 2;
 	}
 	path = argv[optind];
@@ -85,7 +96,9 @@ int main(int argc, char **argv)
 		}
 		dip = &di;
 	}
-	if (advise(&p, &a)) {
+	if (breakdown) {
+		ret = report_idle(stdout, &p, dip, json) ? 1 : 0;
+	} else if (advise(&p, &a)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		ret = 1;
 	} else {

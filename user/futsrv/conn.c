@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "futsrv.h"
+#include "resp_pool.h"
 #include "http/http_conn.h"
 #include "http/http_response.h"
 #include "workload/workload.h"
@@ -29,32 +30,38 @@
 /* A partial head plus one more receive buffer (libfut's default 4 KiB). */
 #define PARTIAL_EXTRA 4096
 
-/* recv and io are never awaited at once; heavy is last: an inline heavy
- * child's scratch runs past the struct. */
+/* recv, io and get are never awaited at once; heavy is last: an inline
+ * heavy child's scratch runs past the struct.  A send, a shutdown or a
+ * close is boxed: the slot an idle connection waits in is the receive's. */
 #define CONN_BRANCHES(B, U) \
-	U(B(inline, fut_recv_next, recv) B(inline, fut_io, io)) \
+	U(B(inline, fut_recv_next, recv) B(boxed, fut_io, io) \
+	  B(inline, resp_get, get)) \
 	B(HEAVY_MODE, heavy_fut, heavy)
 
+/*
+ * What an idle connection keeps: its receiver, the receive it awaits and
+ * where its input stands.  What only a request in flight needs (the
+ * parsed head, the response bytes) is in a struct resp from the
+ * executor's pool, held from the parse to the send's end; a send, a
+ * shutdown or a close is boxed, so that the slot an idle connection
+ * waits in is the receive's size.
+ */
 struct CONN {
 	struct fut_hdr hdr;
 	int fd;
-	int status;		/* error to answer before closing; 0 none */
-	bool keep_alive;
+	uint32_t partial_len;
+	uint32_t src_len, src_used;
+	uint32_t drained;
+	int16_t status;		/* error to answer before closing; 0 none */
 	bool released;		/* conn_release done; the fd is being closed */
 	bool stopped;		/* the server stops: serve nothing more */
-	struct futsrv_exec *ctx;
 	struct fut_recver rx;
 	struct http_conn http;
-	struct http_request req;	/* points into src */
 	uint64_t head_deadline;	/* a head must be done by then; 0 none */
-	uint64_t digest;
 	char *partial;		/* a head split across receives, on the heap */
-	uint32_t partial_len;
 	const char *src;	/* what is parsed: rx.data, or partial */
-	uint32_t src_len, src_used;
-	uint32_t out_len, out_sent, drained;
 	intptr_t r;
-	char out[WORKLOAD_RESPONSE_MAX];
+	struct resp *resp;	/* only while a request is in flight */
 	FUT_BRANCHES(CONN_BRANCHES);
 };
 
@@ -114,6 +121,15 @@ static bool keep_rest(struct CONN *self)
 	return true;
 }
 
+/* The response buffer back to the pool: its send is over. */
+static void resp_done(struct CONN *self)
+{
+	if (!self->resp)
+		return;
+	resp_pool_put(&futsrv_ctx()->resp_pool, self->resp);
+	self->resp = NULL;
+}
+
 static void conn_release(struct CONN *self)
 {
 	if (self->released)
@@ -122,7 +138,8 @@ static void conn_release(struct CONN *self)
 	fut_recver_release(&self->rx);
 	free(self->partial);
 	self->partial = NULL;
-	futsrv_conn_leave(self->ctx, self->fd);
+	resp_done(self);
+	futsrv_conn_leave(futsrv_ctx(), self->fd);
 }
 
 static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
@@ -143,9 +160,17 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			break;
 		take_data(self);
 		while (!self->status && !self->stopped) {
+			/* Where the head is parsed to: held from here until
+			 * its answer is sent; when the pool is dry, wait. */
+			if (!self->resp) {
+				FUT_AWAIT(get, self->r, resp_get_init,
+					  &futsrv_ctx()->resp_pool, &self->resp);
+				if (self->r < 0)
+					goto close;
+			}
 			step = http_conn_step(&self->http, self->src + self->src_used,
 					      self->src_len - self->src_used,
-					      &futsrv_cfg.limits, &used, &self->req,
+					      &futsrv_cfg.limits, &used, &self->resp->req,
 					      &status);
 			self->src_used += used;
 			if (step == HTTP_STEP_MORE)
@@ -155,15 +180,15 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 				break;
 			}
 			/* Stopping: the request in flight was the last one. */
-			if (self->ctx->stopping) {
+			if (futsrv_ctx()->stopping) {
 				self->stopped = true;
 				break;
 			}
 			self->head_deadline = 0;
-			self->keep_alive = self->req.keep_alive;
-			if (workload_route(&self->req) == ROUTE_HEAVY) {
+			self->resp->keep_alive = self->resp->req.keep_alive;
+			if (workload_route(&self->resp->req) == ROUTE_HEAVY) {
 				FUT_AWAIT(heavy, self->r, heavy_init,
-					  futsrv_cfg.heavy_bytes, &self->digest);
+					  futsrv_cfg.heavy_bytes, &self->resp->digest);
 				if (self->r == -ENOMEM) {
 					/* No memory for the heavy branch's box:
 					 * this request fails, the server goes on. */
@@ -171,26 +196,28 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 					break;
 				}
 			}
-			self->out_len = workload_respond(workload_route(&self->req),
-							 &self->req,
-							 futsrv_cfg.heavy_bytes,
-							 self->digest, self->out,
-							 sizeof(self->out));
+			self->resp->out_len = workload_respond(
+				workload_route(&self->resp->req), &self->resp->req,
+				futsrv_cfg.heavy_bytes, self->resp->digest,
+				self->resp->out, sizeof(self->resp->out));
 			futsrv_count_request();
-			for (self->out_sent = 0; self->out_sent < self->out_len;
-			     self->out_sent += self->r) {
+			for (self->resp->out_sent = 0;
+			     self->resp->out_sent < self->resp->out_len;
+			     self->resp->out_sent += self->r) {
 				FUT_AWAIT(io, self->r, fut_send_init,
-					  self->fd, self->out + self->out_sent,
-					  self->out_len - self->out_sent, MSG_NOSIGNAL,
-					  futsrv_cfg.idle_timeout_s * NS_PER_S);
+					  self->fd, self->resp->out + self->resp->out_sent,
+					  self->resp->out_len - self->resp->out_sent,
+					  MSG_NOSIGNAL, futsrv_cfg.idle_timeout_s * NS_PER_S);
 				if (self->r <= 0)
 					goto close;
 			}
-			if (!self->keep_alive)
+			if (!self->resp->keep_alive)
 				goto close;
+			resp_done(self);
 		}
 		if (self->status || self->stopped)
 			break;
+		resp_done(self);	/* a head still to come: nothing in flight */
 		if (!keep_rest(self)) {
 			self->status = 503;
 			break;
@@ -199,18 +226,27 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 
 	if (self->status) {
 		/* Answer, then close without losing the answer (below). */
-		self->out_len = http_format_error(self->out, sizeof(self->out),
-						  self->status);
-		for (self->out_sent = 0; self->out_sent < self->out_len;
-		     self->out_sent += self->r) {
+		if (!self->resp) {
+			FUT_AWAIT(get, self->r, resp_get_init,
+				  &futsrv_ctx()->resp_pool, &self->resp);
+			if (self->r < 0)
+				goto close;
+		}
+		self->resp->out_len = http_format_error(self->resp->out,
+							sizeof(self->resp->out),
+							self->status);
+		for (self->resp->out_sent = 0;
+		     self->resp->out_sent < self->resp->out_len;
+		     self->resp->out_sent += self->r) {
 			FUT_AWAIT(io, self->r, fut_send_init,
-				  self->fd, self->out + self->out_sent,
-				  self->out_len - self->out_sent, MSG_NOSIGNAL,
-				  NS_PER_S);
+				  self->fd, self->resp->out + self->resp->out_sent,
+				  self->resp->out_len - self->resp->out_sent,
+				  MSG_NOSIGNAL, NS_PER_S);
 			if (self->r <= 0)
 				goto close;
 		}
 	}
+	resp_done(self);
 	if (self->status || self->stopped) {
 		/*
 		 * Closing with unread input sends RST, which can destroy the
@@ -230,6 +266,9 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 close:
 	conn_release(self);
 	FUT_AWAIT(io, self->r, fut_close_init, self->fd);
+	/* No box for the close: close it here. */
+	if (self->r == -ENOMEM)
+		close(self->fd);
 	FUT_END;
 }
 
@@ -254,12 +293,11 @@ struct fut_type CAT(CONN, _type) = {
 	.nslots = FUT_NSLOTS(CONN_BRANCHES),
 };
 
-void CAT(CONN, _init)(void *state, int fd, struct futsrv_exec *ctx)
+void CAT(CONN, _init)(void *state, int fd)
 {
 	struct CONN *self = state;
 
 	self->fd = fd;
-	self->ctx = ctx;
 }
 
 void CAT(CONN, _size)(size_t heavy_state_bytes)

@@ -13,11 +13,13 @@
 
 #include "http/http_parse.h"
 #include "libfut/fut.h"
+#include "resp_pool.h"
 
 struct futsrv_config {
 	size_t heavy_bytes;
 	bool heavy_boxed;
 	uint64_t max_conns;
+	uint32_t response_buffers;	/* an executor's pool, at most */
 	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
 	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
 	struct http_limits limits;
@@ -38,7 +40,11 @@ struct futsrv_exec {
 	struct fut_handle listener;
 	unsigned char *open_fds;	/* this executor's connections, by fd */
 	uint64_t table_len;
+	struct resp_pool resp_pool;	/* requests in flight */
 };
+
+/* The executor running on this thread (set by futsrv_exec_setup). */
+struct futsrv_exec *futsrv_ctx(void);
 
 /* --- the heavy branch ---------------------------------------------------- */
 struct heavy_fut {
@@ -52,8 +58,8 @@ void heavy_init(struct heavy_fut *h, uint64_t n, uint64_t *digest_out);
 
 /* --- the connection future, built twice from conn.c ---------------------- */
 extern struct fut_type conn_inline_type, conn_boxed_type;
-void conn_inline_init(void *state, int fd, struct futsrv_exec *ctx);
-void conn_boxed_init(void *state, int fd, struct futsrv_exec *ctx);
+void conn_inline_init(void *state, int fd);
+void conn_boxed_init(void *state, int fd);
 void conn_inline_size(size_t heavy_state_bytes);
 void conn_boxed_size(size_t heavy_state_bytes);
 

@@ -43,6 +43,8 @@ static void usage(FILE *out)
 "      --max-header-bytes N  request head limit; more gets 431 (default 8K)\n"
 "      --idle-timeout D      idle or unfinished-head limit; then 408 (default 10s)\n"
 "      --shutdown-timeout D  on SIGINT/SIGTERM, exit within D (default 2s)\n"
+"      --response-buffers N  requests in flight an executor answers at once;\n"
+"                            more wait for a buffer (default 256)\n"
 OPTS_HELP_STD("             ")
 "Old spelling, for one release: -p P (--port).\n"
 "\n"
@@ -55,7 +57,9 @@ OPTS_HELP_STD("             ")
 "written fails then, not at exit.\n"
 "SIGINT or SIGTERM: stop accepting; finish the request in flight on each\n"
 "connection, serve nothing pipelined behind it, close; exit 0 when all are\n"
-"closed or at the --shutdown-timeout deadline, whichever is first.\n");
+"closed or at the --shutdown-timeout deadline, whichever is first.\n"
+"SIGUSR2: print a stats line (connections, response buffers held, made,\n"
+"waits) on stdout.\n");
 }
 
 static bool parse_args(int argc, char **argv, const char **addr,
@@ -73,6 +77,7 @@ static bool parse_args(int argc, char **argv, const char **addr,
 		{ "max-header-bytes", required_argument, NULL, 'M' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "shutdown-timeout", required_argument, NULL, 'T' },
+		{ "response-buffers", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -132,6 +137,12 @@ static bool parse_args(int argc, char **argv, const char **addr,
 					   OPTS_SEC(3600),
 					   &futsrv_cfg.shutdown_timeout_ns))
 				return false;
+			break;
+		case 'R':
+			if (!opts_uint(PROG, "response-buffers", optarg, 1,
+				       1u << 20, &value))
+				return false;
+			futsrv_cfg.response_buffers = value;
 			break;
 		case 'h':
 			usage(stdout);
@@ -197,6 +208,26 @@ static unsigned int recv_buf_count(uint64_t max_conns, uint64_t threads)
 	return n;
 }
 
+/* SIGUSR2: what the connections hold now, summed over the executors. */
+static void print_stats(const struct futsrv_exec *ctxs, unsigned int n)
+{
+	struct resp_pool_stats sum = { 0 }, st;
+
+	for (unsigned int i = 0; i < n; i++) {
+		resp_pool_stats(&ctxs[i].resp_pool, &st);
+		sum.made += st.made;
+		sum.held += st.held;
+		sum.peak_held += st.peak_held;
+		sum.waits += st.waits;
+	}
+	printf(PROG ": stats: connections %llu requests %llu response_buffers_held %llu response_buffers_made %llu response_buffers_peak %llu response_buffer_waits %llu\n",
+	       (unsigned long long)futsrv_live_conns(),
+	       (unsigned long long)futsrv_requests_served(),
+	       (unsigned long long)sum.held, (unsigned long long)sum.made,
+	       (unsigned long long)sum.peak_held, (unsigned long long)sum.waits);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t port = UINT64_MAX, threads = 1, nofile;
@@ -212,6 +243,7 @@ int main(int argc, char **argv)
 	futsrv_cfg.max_conns = 100000;
 	futsrv_cfg.idle_timeout_s = 10;
 	futsrv_cfg.shutdown_timeout_ns = OPTS_SEC(2);
+	futsrv_cfg.response_buffers = 256;
 	futsrv_cfg.limits = HTTP_DEFAULT_LIMITS;
 	if (!parse_args(argc, argv, &addr, &port, &threads, &profile,
 			&max_conns_given))
@@ -239,6 +271,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -270,7 +303,8 @@ int main(int argc, char **argv)
 	       futsrv_cfg.heavy_bytes / 1024, conn_state);
 	fflush(stdout);
 
-	sigwait(&sigs, &sig);
+	while (!sigwait(&sigs, &sig) && sig == SIGUSR2)
+		print_stats(ctxs, threads);
 	for (unsigned int i = 0; i < threads; i++) {
 		uint64_t one = 1;
 
@@ -298,6 +332,7 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < threads; i++) {
 		close(ctxs[i].stop_fd);
 		free(ctxs[i].open_fds);
+		resp_pool_destroy(&ctxs[i].resp_pool);
 	}
 	free(ctxs);
 	return rc ? 1 : 0;

@@ -19,6 +19,12 @@
 
 struct futsrv_config futsrv_cfg;
 static uint64_t live_conns, requests_served;
+static __thread struct futsrv_exec *this_exec;
+
+struct futsrv_exec *futsrv_ctx(void)
+{
+	return this_exec;
+}
 
 bool futsrv_conn_admit(struct futsrv_exec *ctx, int fd)
 {
@@ -104,9 +110,9 @@ static void spawn_conn(struct listener *self, int fd)
 		return;
 	}
 	if (futsrv_cfg.heavy_boxed)
-		conn_boxed_init(state, fd, self->ctx);
+		conn_boxed_init(state, fd);
 	else
-		conn_inline_init(state, fd, self->ctx);
+		conn_inline_init(state, fd);
 	fut_spawn_commit(state, true);
 }
 
@@ -185,6 +191,8 @@ void futsrv_exec_setup(struct fut_exec *ex, unsigned int index, void *ctxs)
 {
 	struct futsrv_exec *ctx = &((struct futsrv_exec *)ctxs)[index];
 
+	this_exec = ctx;
+	resp_pool_init(&ctx->resp_pool, futsrv_cfg.response_buffers);
 	ctx->listener = FUT_SPAWN(ex, &listener_type, true, listener_init, ctx);
 	FUT_SPAWN(ex, &stopper_type, true, stopper_init, ctx);
 }

@@ -263,6 +263,14 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 			arm(ex, task, r);
 		}
 	}
+	if (!r->qlen && r->q) {
+		/* Waiting with nothing queued: an idle receiver keeps no
+		 * queue (it is made again by the next completion). */
+		free(r->q);
+		r->q = NULL;
+		r->qcap = 0;
+		r->qhead = 0;
+	}
 	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
 		n->t.task = task;
 		n->t.deadline_ns = deadline_after(fut_now_ns(),
