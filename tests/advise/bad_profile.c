@@ -43,6 +43,20 @@ TEST(truncated_profile_names_position)
 	unlink(path);
 }
 
+/* Before the first executor libfut knows no start RSS and writes -1. */
+TEST(profile_before_any_executor_is_read)
+{
+	char path[] = "/tmp/advise-early-XXXXXX", *out, *err;
+
+	ASSERT_LE(0, mkstemp(path));
+	ASSERT_EQ(0, fut_prof_dump(path));
+	EXPECT_EQ(0, run_advise(path, &out, &err)) TH_LOG("stderr: %s", err);
+	EXPECT_NE(NULL, strstr(out, "0 future types")) TH_LOG("stdout: %s", out);
+	unlink(path);
+	free(out);
+	free(err);
+}
+
 TEST(malformed_profile_names_line_and_column)
 {
 	char path[] = "/tmp/advise-bad-XXXXXX", *out, *err;

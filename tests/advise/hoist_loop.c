@@ -126,7 +126,7 @@ TEST(boxed_in_loop_gets_hoist)
 	EXPECT_STREQ("one", json_string_value(json_object_get(first, "slot")));
 	EXPECT_EQ(8.0, json_real_value(json_object_get(first, "allocs_per_entering_task")));
 	EXPECT_NE(NULL, strstr(json_string_value(json_object_get(first, "fix_await")),
-			       "FUT_AWAIT(boxed, ..., one, ...) -> FUT_AWAIT(inline, ..., one, ...)"));
+			       "B(boxed, step, one) -> B(inline, step, one)"));
 	EXPECT_NE(NULL, strstr(json_string_value(json_object_get(first, "await_site")),
 			       "hoist_loop.c:")) TH_LOG("output: %s", out);
 	EXPECT_LE(0.05, json_real_value(json_object_get(first, "alloc_share")));

@@ -161,7 +161,8 @@ static void suggest_box(const struct profile *p, struct suggestion *g)
 			 "%.0f%% of %s tasks hold %s at once: boxing would save nothing at the peak (%+lld bytes) and add %.2f allocations per task",
 			 100 * g->occupancy, t->name, s->name,
 			 (long long)g->saved_at_peak, g->allocs_per_task_after);
-		snprintf(g->fix_await, sizeof(g->fix_await), "none: keep FUT_AWAIT(inline, ..., %s, ...)", s->name);
+		snprintf(g->fix_await, sizeof(g->fix_await), "none: keep B(inline, %s, %s)",
+			 s->child, s->name);
 		g->fix_slot[0] = 0;
 		return;
 	}
@@ -171,11 +172,11 @@ static void suggest_box(const struct profile *p, struct suggestion *g)
 		 (unsigned long long)s->size, (unsigned long long)t->state_size,
 		 t->name, s->name, 100 * g->entered_share, 100 * g->occupancy);
 	snprintf(g->fix_await, sizeof(g->fix_await),
-		 "FUT_AWAIT(inline, ..., %s, ...) -> FUT_AWAIT(boxed, ..., %s, ...)",
-		 s->name, s->name);
+		 "B(inline, %s, %s) -> B(boxed, %s, %s) in %s's branch list",
+		 s->child, s->name, s->child, s->name, t->name);
 	snprintf(g->fix_slot, sizeof(g->fix_slot),
-		 "FUT_SLOT(inline, struct %s, %s) -> FUT_SLOT(boxed, struct %s, %s)",
-		 s->child, s->name, s->child, s->name);
+		 "FUT_AWAIT(%s, ...) stays as it is: it takes the mode from the list",
+		 s->name);
 }
 
 static void suggest_hoist(const struct profile *p, struct suggestion *g)
@@ -204,11 +205,11 @@ static void suggest_hoist(const struct profile *p, struct suggestion *g)
 		 (unsigned long long)s->boxed_allocs, (unsigned long long)s->entered,
 		 100 * g->alloc_share, s->box_alloc_ns);
 	snprintf(g->fix_await, sizeof(g->fix_await),
-		 "FUT_AWAIT(boxed, ..., %s, ...) -> FUT_AWAIT(inline, ..., %s, ...), or move the loop into %s (one box per task)",
-		 s->name, s->name, s->child);
+		 "B(boxed, %s, %s) -> B(inline, %s, %s) in %s's branch list, or move the loop into %s (one box per task)",
+		 s->child, s->name, s->child, s->name, t->name, s->child);
 	snprintf(g->fix_slot, sizeof(g->fix_slot),
-		 "FUT_SLOT(boxed, struct %s, %s) -> FUT_SLOT(inline, struct %s, %s)",
-		 s->child, s->name, s->child, s->name);
+		 "FUT_AWAIT(%s, ...) stays as it is: it takes the mode from the list",
+		 s->name);
 }
 
 static int rank(const void *a, const void *b)

@@ -46,7 +46,7 @@ struct suggestion {
 	int64_t measured_per_task;	/* from the rss fields, or PROF_UNKNOWN */
 	int64_t predicted_per_task;	/* after the fix, at the peak, or PROF_UNKNOWN */
 	int64_t predicted_idle_per_task; /* after the fix, no box alive */
-	char fix_await[128], fix_slot[128];
+	char fix_await[256], fix_slot[128];
 	char why[320];
 };
 

@@ -104,6 +104,20 @@ static int get_opt_i64(struct loader *l, json_t *obj, const char *where,
 	return 0;
 }
 
+/* A byte count libfut writes as -1 when it does not know it (the RSS at
+ * the first executor, before there is one): unknown, as if absent. */
+static int get_opt_bytes(struct loader *l, json_t *obj, const char *where,
+			 const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (json_is_integer(v) && json_integer_value(v) == -1) {
+		*out = PROF_UNKNOWN;
+		return 0;
+	}
+	return get_opt_i64(l, obj, where, key, out);
+}
+
 static int get_str(struct loader *l, json_t *obj, const char *where,
 		   const char *key, char **out)
 {
@@ -267,9 +281,9 @@ int profile_load(const char *path, struct profile *p, char *err, size_t errlen)
 	     fail(&l, "top level: \"pointer_bytes\" is %llu: a pointer is 4 or 8 bytes",
 		  (unsigned long long)p->pointer_bytes)) ||
 	    get_u64(&l, root, "top level", "executors", &p->executors) ||
-	    get_opt_i64(&l, root, "top level", "rss_start_bytes", &p->rss_start_bytes) ||
-	    get_opt_i64(&l, root, "top level", "rss_bytes", &p->rss_bytes) ||
-	    get_opt_i64(&l, root, "top level", "rss_peak_bytes", &p->rss_peak_bytes))
+	    get_opt_bytes(&l, root, "top level", "rss_start_bytes", &p->rss_start_bytes) ||
+	    get_opt_bytes(&l, root, "top level", "rss_bytes", &p->rss_bytes) ||
+	    get_opt_bytes(&l, root, "top level", "rss_peak_bytes", &p->rss_peak_bytes))
 		goto out;
 	types = json_object_get(root, "types");
 	if (!json_is_array(types)) {
