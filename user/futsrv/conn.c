@@ -41,6 +41,7 @@ struct CONN {
 	bool keep_alive;
 	bool released;		/* conn_release done; the fd is being closed */
 	bool stopped;		/* the server stops: serve nothing more */
+	bool send_waits;	/* the socket was full: send with a timeout */
 	struct futsrv_exec *ctx;
 	struct fut_recver rx;
 	struct http_conn http;
@@ -187,12 +188,24 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 							 self->digest, self->out,
 							 sizeof(self->out));
 			futsrv_count_request();
+			/*
+			 * First without waiting: one SQE and no linked timeout
+			 * (a timer armed and cancelled in the kernel every
+			 * request).  Only a full socket waits, timed.
+			 */
+			self->send_waits = false;
 			for (self->out_sent = 0; self->out_sent < self->out_len;
 			     self->out_sent += self->r) {
 				FUT_AWAIT(inline, SLOT_IO, io, self->r, fut_send_init,
 					  self->fd, self->out + self->out_sent,
-					  self->out_len - self->out_sent, MSG_NOSIGNAL,
-					  futsrv_cfg.idle_timeout_s * NS_PER_S);
+					  self->out_len - self->out_sent,
+					  MSG_NOSIGNAL | (self->send_waits ? 0 : MSG_DONTWAIT),
+					  self->send_waits ? futsrv_cfg.idle_timeout_s * NS_PER_S : 0);
+				if (self->r == -EAGAIN && !self->send_waits) {
+					self->send_waits = true;
+					self->r = 0;
+					continue;
+				}
 				if (self->r <= 0)
 					goto close;
 			}
