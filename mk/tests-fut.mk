@@ -5,7 +5,7 @@ FUT_TESTS := exec_basic await_slots cancel timers million io_basic \
 	     tcp_stream recv_enobufs accept_emfile cq_overflow ring_setup \
 	     profile_json runtime_reuseport slab_return self_wake child_release \
 	     link_timeout cancel_unpolled join_twice prof_types timer_saturate \
-	     buf_share box_enomem slab_poison accept_einval notify \
+	     buf_share box_enomem slab_poison accept_einval notify buf_wake_one \
 	     await_check remote_wake spawn_blocking
 
 FUT_TEST_BINS := $(addprefix $(B)/tests/fut/,$(FUT_TESTS))

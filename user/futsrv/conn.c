@@ -201,13 +201,26 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 				futsrv_cfg.heavy_bytes, self->resp->digest,
 				self->resp->out, sizeof(self->resp->out));
 			futsrv_count_request();
+			/*
+			 * First without waiting: one SQE and no linked timeout
+			 * (a timer armed and cancelled in the kernel every
+			 * request).  Only a full socket waits, timed.
+			 */
+			self->resp->send_waits = false;
 			for (self->resp->out_sent = 0;
 			     self->resp->out_sent < self->resp->out_len;
 			     self->resp->out_sent += self->r) {
 				FUT_AWAIT(io, self->r, fut_send_init,
 					  self->fd, self->resp->out + self->resp->out_sent,
 					  self->resp->out_len - self->resp->out_sent,
-					  MSG_NOSIGNAL, futsrv_cfg.idle_timeout_s * NS_PER_S);
+					  MSG_NOSIGNAL | (self->resp->send_waits ? 0 : MSG_DONTWAIT),
+					  self->resp->send_waits ?
+						futsrv_cfg.idle_timeout_s * NS_PER_S : 0);
+				if (self->r == -EAGAIN && !self->resp->send_waits) {
+					self->resp->send_waits = true;
+					self->r = 0;
+					continue;
+				}
 				if (self->r <= 0)
 					goto close;
 			}

@@ -277,11 +277,12 @@ int main(int argc, char **argv)
 
 	/*
 	 * A buffer for every connection an executor may hold: with fewer, the
-	 * pool runs dry when most connections have a request in flight, each
-	 * recv past the pool ends with -ENOBUFS and re-arms, and the woken
-	 * waiters re-arm together (11 io_uring operations a request at
-	 * 10000 connections with 4096 buffers, 2 with 16384).  Requests are
-	 * tens of bytes; longer heads are reassembled.
+	 * pool runs dry when most connections have a request in flight, and
+	 * each recv past the pool ends with -ENOBUFS, waits for a returned
+	 * buffer and re-arms (11 io_uring operations a request at 10000
+	 * connections with 4096 buffers, when every return still woke every
+	 * waiter; 2 with 16384).  Requests are tens of bytes; longer heads
+	 * are reassembled.
 	 */
 	const struct fut_exec_opts exec_opts = {
 		.sq_entries = 1024,

@@ -24,6 +24,7 @@ struct resp {
 	uint64_t digest;		/* of the heavy branch */
 	uint32_t out_len, out_sent;
 	bool keep_alive;
+	bool send_waits;		/* the socket was full: send with a timeout */
 	char out[WORKLOAD_RESPONSE_MAX];
 };
 

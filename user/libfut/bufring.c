@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The executor's provided-buffer ring (liburing 2.3: our own mmap and
  * io_uring_register_buf_ring), shared by its receivers.  Receivers that
- * got -ENOBUFS wait here and are woken when a buffer comes back. */
+ * found no buffer wait here, one woken for each buffer that comes back. */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -75,21 +75,83 @@ void bufring_teardown(struct fut_exec *ex)
 	b->bgid = -1;
 }
 
+/*
+ * The wait list is FIFO and each returned buffer wakes one waiter: waking
+ * them all made every waiter re-arm for one buffer, and all but one end
+ * with -ENOBUFS and wait again (O(waiters) work and SQEs per buffer).
+ * A woken waiter owes an arm; if it stops waiting instead (its timeout
+ * fired, its future was dropped, it was released), bufring_unwait passes
+ * the wake on so that the buffer is not left with nobody to take it.
+ */
+void bufring_wait(struct fut_exec *ex, struct fut_recver *r,
+		  struct fut_task *task)
+{
+	struct bufring *b = &ex->bufs;
+
+	r->op.task = task;
+	if (r->waiting_bufs == BUFW_WOKEN) {
+		/* Woken, but the buffer went elsewhere: keep its turn. */
+		r->next_waiter = b->waiters;
+		b->waiters = r;
+		if (!b->waiters_tail)
+			b->waiters_tail = r;
+	} else {
+		r->next_waiter = NULL;
+		if (b->waiters_tail)
+			b->waiters_tail->next_waiter = r;
+		else
+			b->waiters = r;
+		b->waiters_tail = r;
+	}
+	r->waiting_bufs = BUFW_LISTED;
+}
+
+static void wake_one(struct bufring *b)
+{
+	struct fut_recver *w;
+
+	if (b->out >= b->count || !(w = b->waiters))
+		return;
+	b->waiters = w->next_waiter;
+	if (!b->waiters)
+		b->waiters_tail = NULL;
+	w->next_waiter = NULL;
+	w->waiting_bufs = BUFW_WOKEN;
+	if (w->op.task)
+		task_wake(w->op.task);
+}
+
+void bufring_unwait(struct fut_exec *ex, struct fut_recver *r)
+{
+	struct bufring *b = &ex->bufs;
+	struct fut_recver **pp, *prev = NULL;
+
+	if (r->waiting_bufs == BUFW_WOKEN) {
+		r->waiting_bufs = 0;
+		wake_one(b);
+		return;
+	}
+	if (r->waiting_bufs != BUFW_LISTED)
+		return;
+	/* Linear, but only when a wait ends without a buffer (rare). */
+	for (pp = &b->waiters; *pp && *pp != r; pp = &(*pp)->next_waiter)
+		prev = *pp;
+	if (*pp) {
+		*pp = r->next_waiter;
+		if (b->waiters_tail == r)
+			b->waiters_tail = prev;
+	}
+	r->next_waiter = NULL;
+	r->waiting_bufs = 0;
+}
+
 void bufring_put(struct fut_exec *ex, uint16_t bid)
 {
 	struct bufring *b = &ex->bufs;
-	struct fut_recver *w;
 
 	io_uring_buf_ring_add(b->br, b->mem + (size_t)bid * b->size, b->size,
 			      bid, b->mask, 0);
 	io_uring_buf_ring_advance(b->br, 1);
 	b->out--;
-	/* Receivers stopped by -ENOBUFS re-arm now. */
-	while ((w = b->waiters)) {
-		b->waiters = w->next_waiter;
-		w->next_waiter = NULL;
-		w->waiting_bufs = 0;
-		if (w->op.task)
-			task_wake(w->op.task);
-	}
+	wake_one(b);
 }

@@ -137,12 +137,19 @@ struct bufring {
 	char *mem;
 	uint32_t count, size, mask;
 	uint32_t out;		/* buffers the kernel handed us */
-	struct fut_recver *waiters;
+	struct fut_recver *waiters, *waiters_tail;	/* FIFO */
 	int bgid;
 };
+/* fut_recver.waiting_bufs: on the wait list, or taken off it by a
+ * returned buffer and owing an arm. */
+enum { BUFW_LISTED = 1, BUFW_WOKEN = 2 };
 int bufring_setup(struct fut_exec *ex, unsigned int count, unsigned int size);
 void bufring_teardown(struct fut_exec *ex);
 void bufring_put(struct fut_exec *ex, uint16_t bid);
+/* Wait for a buffer (r->op.task is woken), or stop waiting. */
+void bufring_wait(struct fut_exec *ex, struct fut_recver *r,
+		  struct fut_task *task);
+void bufring_unwait(struct fut_exec *ex, struct fut_recver *r);
 
 /* --- the executor ---------------------------------------------------------*/
 struct fut_exec {

@@ -163,15 +163,7 @@ void fut_recver_release(struct fut_recver *r)
 	struct fut_exec *ex = fut__tls_exec;
 
 	fut_recver_done(r);
-	if (r->waiting_bufs) {
-		struct fut_recver **pp = &ex->bufs.waiters;
-
-		while (*pp && *pp != r)
-			pp = &(*pp)->next_waiter;
-		if (*pp)
-			*pp = r->next_waiter;
-		r->waiting_bufs = 0;
-	}
+	bufring_unwait(ex, r);
 	if (R_STATE(r) == R_ARMED) {
 		/* The kernel may still write: free on the last completion. */
 		r->op.state |= R_RELEASED;
@@ -245,7 +237,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 		res = -ETIMEDOUT;
 		goto out;
 	}
-	if (R_STATE(r) == R_IDLE && !r->waiting_bufs) {
+	if (R_STATE(r) == R_IDLE && r->waiting_bufs != BUFW_LISTED) {
 		if (r->mode == RM_SINGLE_OWN && !r->own_buf) {
 			r->own_buf = malloc(ex->bufs.size);
 			if (!r->own_buf) {
@@ -255,11 +247,9 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 		}
 		if (r->mode != RM_SINGLE_OWN && ex->bufs.out >= ex->bufs.count) {
 			/* No buffer to receive into: wait for one back. */
-			r->waiting_bufs = 1;
-			r->next_waiter = ex->bufs.waiters;
-			ex->bufs.waiters = r;
-			r->op.task = task;
+			bufring_wait(ex, r, task);
 		} else {
+			r->waiting_bufs = 0;
 			arm(ex, task, r);
 		}
 	}
@@ -279,13 +269,19 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 	return FUT_PENDING;
 out:
+	/* A wait that ends here passes a buffer it was woken for on. */
+	bufring_unwait(ex, r);
 	timer_del(ex, &n->t);
 	return res;
 }
 
 static void recv_next_drop(struct fut_hdr *h)
 {
-	timer_del(fut__tls_exec, &((struct fut_recv_next *)h)->t);
+	struct fut_recv_next *n = (struct fut_recv_next *)h;
+
+	if (n->r)
+		bufring_unwait(fut__tls_exec, n->r);
+	timer_del(fut__tls_exec, &n->t);
 }
 
 struct fut_type fut_recv_next_type = FUT_TYPE_DESC(fut_recv_next,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -52,6 +53,7 @@ struct fut_runtime {
 	fut_setup_fn setup;
 	void *arg;
 	int stop;
+	sem_t ready;	/* posted by each thread once set up (or failed) */
 	struct rt_thread th[];
 };
 
@@ -63,11 +65,13 @@ static void *rt_main(void *p)
 
 	if (!ex) {
 		th->ret = -errno;
+		sem_post(&rt->ready);
 		return NULL;
 	}
 	ex->ext_stop = &rt->stop;
 	rt->setup(ex, th->index, rt->arg);
 	__atomic_store_n(&th->wake_fd, dup(ex->notify_fd), __ATOMIC_RELEASE);
+	sem_post(&rt->ready);
 	th->ret = fut_exec_run(ex);
 	fut_exec_destroy(ex);
 	return NULL;
@@ -91,17 +95,32 @@ struct fut_runtime *fut_runtime_start(unsigned int n,
 	}
 	rt->setup = setup;
 	rt->arg = arg;
+	if (sem_init(&rt->ready, 0, 0)) {
+		free(rt);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		rt->th[i].rt = rt;
 		rt->th[i].index = i;
 		if (pthread_create(&rt->th[i].tid, NULL, rt_main, &rt->th[i])) {
 			rt->n = i;
+			while (i--)
+				while (sem_wait(&rt->ready) && errno == EINTR)
+					;
 			fut_runtime_stop(rt);
 			fut_runtime_join(rt);
 			errno = EAGAIN;
 			return NULL;
 		}
 	}
+	/*
+	 * Back only once every executor is set up (its ring, its buffer
+	 * pool committed, its tasks spawned): what the caller does next,
+	 * such as saying it listens, sees the server as it will run.
+	 */
+	for (unsigned int i = 0; i < n; i++)
+		while (sem_wait(&rt->ready) && errno == EINTR)
+			;
 	return rt;
 }
 
@@ -129,6 +148,7 @@ int fut_runtime_join(struct fut_runtime *rt)
 		if (!ret)
 			ret = rt->th[i].ret;
 	}
+	sem_destroy(&rt->ready);
 	free(rt);
 	return ret;
 }
