@@ -65,6 +65,46 @@ static inline json_t *dump_and_advise(struct fut_exec *ex, char **out)
 	unlink(path);
 	return root;
 }
+/*
+ * A fresh process (zero counters) spawns what spawn() adds to an executor
+ * with branch timing on, runs it, and returns fut-advise --json's answer on
+ * its profile, as dump_and_advise (NULL if anything failed).  For the
+ * suggestions that hang on branch time, which one preemption inside a
+ * microseconds-long run can tip: such a test may take a few fresh ones.
+ */
+static inline json_t *advise_fresh(int (*spawn)(struct fut_exec *ex), char **out)
+{
+	size_t len = 0, cap = 1 << 16;
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	*out = calloc(1, cap + 1);
+	if (!*out || pipe(fds))
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		struct fut_exec *ex = fut_exec_create(NULL);
+		char *text;
+
+		close(fds[0]);
+		if (!ex)
+			_exit(1);
+		fut_prof_timing(1);
+		if (spawn(ex) || fut_exec_run(ex) || !dump_and_advise(ex, &text) ||
+		    write(fds[1], text, strlen(text)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (pid > 0 && len < cap && (n = read(fds[0], *out + len, cap - len)) > 0)
+		len += n;
+	close(fds[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return NULL;
+	return json_loads(*out, 0, NULL);
+}
 #endif
 
 #endif

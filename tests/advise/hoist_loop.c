@@ -4,10 +4,6 @@
  * with the await's file:line; one whose boxed child does real work in the
  * same loop gets none (many boxes per task are not a hot split). */
 #include <jansson.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "libfut/fut.h"
@@ -103,50 +99,13 @@ static void looper_init(struct looper *l)
 	(void)l;
 }
 
-/*
- * The looper's profile, made in a child so that each try starts from
- * zero counters: the hoist is suggested when the boxes take 5% or more of
- * the branches' time, and one preemption inside a branch (the branches
- * last microseconds in all) can hide that in a single run.
- */
-static json_t *looper_advice(char **out)
+/* 20 loopers; the hoist hangs on branch time: see advise_fresh. */
+static int spawn_loopers(struct fut_exec *ex)
 {
-	size_t len = 0, cap = 1 << 16;
-	int fds[2], status;
-	json_t *root;
-	ssize_t n;
-	pid_t pid;
-
-	*out = calloc(1, cap + 1);
-	if (!*out || pipe(fds))
-		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		struct fut_exec *ex = fut_exec_create(NULL);
-		char *text;
-
-		close(fds[0]);
-		if (!ex)
-			_exit(1);
-		fut_prof_timing(1);
-		for (int i = 0; i < 20; i++)
-			if (!FUT_SPAWN(ex, &looper_type, true, looper_init).gen)
-				_exit(1);
-		if (fut_exec_run(ex))
-			_exit(1);
-		root = dump_and_advise(ex, &text);
-		if (!root || write(fds[1], text, strlen(text)) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
-	while (pid > 0 && len < cap && (n = read(fds[0], *out + len, cap - len)) > 0)
-		len += n;
-	close(fds[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
-		return NULL;
-	return json_loads(*out, 0, NULL);
+	for (int i = 0; i < 20; i++)
+		if (!FUT_SPAWN(ex, &looper_type, true, looper_init).gen)
+			return -1;
+	return 0;
 }
 
 TEST(boxed_in_loop_gets_hoist)
@@ -159,7 +118,7 @@ TEST(boxed_in_loop_gets_hoist)
 		if (root)
 			json_decref(root);
 		free(out);
-		root = looper_advice(&out);
+		root = advise_fresh(spawn_loopers, &out);
 		ASSERT_NE(NULL, root) TH_LOG("output: %s", out ? out : "(none)");
 		first = json_array_get(json_object_get(root, "suggestions"), 0);
 		if (!first)
