@@ -66,7 +66,7 @@ struct engine {
 	 */
 	uint64_t *busy_since;
 	uint32_t *to_connect, connect_head, connect_count;
-	uint32_t *idle, idle_count;
+	uint32_t *idle, idle_head, idle_count;	/* FIFO: least recently used first */
 	uint32_t connecting, open_now, settled;
 
 	uint64_t *backlog, backlog_head, backlog_count;
@@ -168,6 +168,27 @@ static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
 		e->first_send_ns = now_ns();
 }
 
+/*
+ * Idle connections queue FIFO, so that the least recently used one takes
+ * the next request: every connection carries load, the server sees each
+ * one in its coldest state, and a connection it starves shows.  (A stack
+ * would hand a few hot connections all of the work.)  A connection is
+ * queued at most once: n slots.
+ */
+static void idle_push(struct engine *e, uint32_t i)
+{
+	e->idle[(e->idle_head + e->idle_count++) % e->cfg->connections] = i;
+}
+
+static uint32_t idle_pop(struct engine *e)
+{
+	uint32_t i = e->idle[e->idle_head];
+
+	e->idle_head = (e->idle_head + 1) % e->cfg->connections;
+	e->idle_count--;
+	return i;
+}
+
 /* A connection with nothing to do: give it work, or park it. */
 static void became_idle(struct engine *e, uint32_t i)
 {
@@ -199,7 +220,7 @@ static void became_idle(struct engine *e, uint32_t i)
 		send_request(e, i, now);
 		return;
 	}
-	e->idle[e->idle_count++] = i;
+	idle_push(e, i);
 }
 
 static void start_connects(struct engine *e)
@@ -402,7 +423,7 @@ static void schedule_open_loop(struct engine *e, uint64_t now)
 
 		e->scheduled++;
 		if (e->idle_count) {
-			send_request(e, e->idle[--e->idle_count], intended);
+			send_request(e, idle_pop(e), intended);
 		} else if (e->backlog_count < BACKLOG_MAX) {
 			e->backlog[(e->backlog_head + e->backlog_count) % BACKLOG_MAX] =
 				intended;
