@@ -13,7 +13,8 @@ struct loadgen_config {
 	uint16_t port;
 	uint32_t connections;
 	uint64_t requests;	/* total; 0: run for duration_s */
-	double duration_s;	/* 0: run for requests */
+	double duration_s;	/* 0: run for requests; measured, after the warm-up */
+	double warmup_s;	/* load first, not counted (not with idle) */
 	double heavy_ratio;	/* share of requests that are GET /heavy */
 	double rate;		/* open loop, requests/s; 0: closed loop */
 	bool idle;		/* one request per connection, then hold */
@@ -35,16 +36,26 @@ enum loadgen_error {
 
 extern const char *const loadgen_error_names[ERR_KINDS];
 
+/*
+ * A load run has three phases: connect (every connection opens or fails,
+ * nothing is sent), warm-up (cfg->warmup_s of load, not counted) and the
+ * measured phase.  Request figures count the measured phase only: a
+ * request belongs to the phase it was sent in (open loop: due in), its
+ * answer and its errors with it.  Connection figures count the whole run.
+ * --idle has no phases: everything is measured.
+ */
 struct loadgen_stats {
 	struct histogram latency;	/* ns, send (or intended send) to response */
 	uint64_t sent, heavy_sent, responses;
 	uint64_t status_class[6];	/* [2] is 2xx, [4] 4xx, ... [0] other */
-	uint64_t errors[ERR_KINDS];
+	uint64_t errors[ERR_KINDS];	/* connect: whole run; others measured */
 	uint64_t connects, reconnects;
 	int connect_errno;		/* the last failed connect's, 0 none */
 	uint64_t bytes_received;
 	uint32_t peak_open;		/* connections open at once */
 	double elapsed_s;		/* first send to last response */
+	double connect_s;		/* start to every connection settled */
+	uint64_t warmup_sent, warmup_responses, warmup_errors;
 };
 
 /*

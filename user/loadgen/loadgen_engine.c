@@ -44,6 +44,8 @@ struct conn {
 	bool answered;		/* --idle: its requests are done */
 	uint32_t served;	/* --idle: responses so far */
 	bool watching;		/* --idle: a recv waits for the server to close */
+	bool warm;		/* the request in flight is a warm-up one */
+	bool tried;		/* its first connect is over (open or failed) */
 	int failed;		/* error kind + 1 while shutting down */
 	uint16_t len;		/* bytes in buf */
 	uint64_t body_left;
@@ -68,10 +70,23 @@ struct engine {
 	uint32_t *to_connect, connect_head, connect_count;
 	uint32_t *idle, idle_head, idle_count;	/* FIFO: least recently used first */
 	uint32_t connecting, open_now, settled;
+	uint32_t tried;		/* connections whose first connect is over */
 
 	uint64_t *backlog, backlog_head, backlog_count;
+	uint64_t backlog_measured;	/* of those, due in the measured phase */
 	uint64_t scheduled;	/* open loop: intended sends so far */
-	uint64_t in_flight;
+	uint64_t measured_scheduled;
+	bool schedule_done;	/* open loop: the measured phase is all due */
+	uint64_t in_flight, in_flight_measured;
+
+	/*
+	 * The phases: connect until every connection has tried once; then
+	 * load_start_ns, the warm-up until measure_start_ns, the measured
+	 * phase until stop_ns (--duration) or -n measured requests, over
+	 * once the last measured answer is in.  Before: 0 and UINT64_MAX.
+	 */
+	uint64_t load_start_ns, measure_start_ns;
+	bool measuring, measure_done;
 	uint64_t start_ns, stop_ns, first_send_ns, last_done_ns;
 	uint64_t next_progress_ns, next_timeout_scan_ns;
 	struct __kernel_timespec tick;
@@ -121,15 +136,36 @@ static struct io_uring_sqe *sqe_get(struct engine *e)
 	return sqe;
 }
 
+/*
+ * Whether more requests may go out, now or later: always before and in
+ * the warm-up; in the measured phase until --duration is over or -n
+ * measured requests went out.  The open loop's schedule says for it.
+ */
 static bool may_send(struct engine *e, uint64_t now)
 {
 	const struct loadgen_config *cfg = e->cfg;
 
 	if (stop_requested || cfg->idle)
 		return false;
-	if (cfg->requests && e->st->sent >= cfg->requests)
-		return false;
-	return !cfg->duration_s || now < e->stop_ns;
+	if (cfg->rate > 0)
+		return !e->schedule_done;
+	if (now < e->measure_start_ns)
+		return true;
+	if (cfg->requests)
+		return e->st->sent < cfg->requests;
+	return now < e->stop_ns;
+}
+
+/* The measured phase begins. */
+static void begin_measure(struct engine *e)
+{
+	e->measuring = true;
+}
+
+/* The last measured answer is in (or the run ends). */
+static void end_measure(struct engine *e)
+{
+	e->measure_done = true;
 }
 
 static void post_recv(struct engine *e, uint32_t i)
@@ -161,9 +197,18 @@ static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
 	e->busy_since[i] = intended_ns;
 	post_recv(e, i);
 
+	e->in_flight++;
+	/* A request is of the phase it was due in, whenever it goes out. */
+	c->warm = intended_ns < e->measure_start_ns;
+	if (c->warm) {
+		e->st->warmup_sent++;
+		return;
+	}
+	if (!e->measuring)
+		begin_measure(e);
 	e->st->sent++;
 	e->st->heavy_sent += c->heavy;
-	e->in_flight++;
+	e->in_flight_measured++;
 	if (!e->first_send_ns)
 		e->first_send_ns = now_ns();
 }
@@ -208,11 +253,17 @@ static void became_idle(struct engine *e, uint32_t i)
 		post_recv(e, i);
 		return;
 	}
+	if (!e->load_start_ns) {
+		/* Connect phase: the load starts when every connection has tried. */
+		idle_push(e, i);
+		return;
+	}
 	if (e->cfg->rate > 0 && e->backlog_count) {
 		uint64_t intended = e->backlog[e->backlog_head];
 
 		e->backlog_head = (e->backlog_head + 1) % BACKLOG_MAX;
 		e->backlog_count--;
+		e->backlog_measured -= intended >= e->measure_start_ns;
 		send_request(e, i, intended);
 		return;
 	}
@@ -221,6 +272,15 @@ static void became_idle(struct engine *e, uint32_t i)
 		return;
 	}
 	idle_push(e, i);
+}
+
+/* A connection's first connect is over, either way. */
+static void tried(struct engine *e, struct conn *c)
+{
+	if (!c->tried) {
+		c->tried = true;
+		e->tried++;
+	}
 }
 
 static void start_connects(struct engine *e)
@@ -243,6 +303,7 @@ static void start_connects(struct engine *e)
 			e->st->errors[ERR_CONNECT]++;
 			c->state = CS_CLOSED;
 			e->settled++;
+			tried(e, c);
 			continue;
 		}
 		if (e->spread_sources) {
@@ -295,9 +356,13 @@ static void fail_busy(struct engine *e, uint32_t i, enum loadgen_error kind)
 {
 	struct conn *c = &e->conns[i];
 
-	e->st->errors[kind]++;
+	if (c->state == CS_BUSY && c->warm)
+		e->st->warmup_errors++;
+	else
+		e->st->errors[kind]++;
 	if (c->state == CS_BUSY) {
 		e->in_flight--;
+		e->in_flight_measured -= !c->warm;
 		if (e->cfg->idle && !c->answered) {
 			c->answered = true;
 			e->settled++;
@@ -311,6 +376,7 @@ static void on_connect(struct engine *e, uint32_t i, int res)
 	struct conn *c = &e->conns[i];
 
 	e->connecting--;
+	tried(e, c);
 	if (res < 0) {
 		e->st->errors[ERR_CONNECT]++;
 		e->st->connect_errno = -res;
@@ -336,10 +402,16 @@ static void complete(struct engine *e, uint32_t i, bool server_closes)
 	struct conn *c = &e->conns[i];
 	uint64_t now = now_ns();
 
-	hist_record(&e->st->latency, now > c->started_ns ? now - c->started_ns : 0);
-	e->st->responses++;
 	e->in_flight--;
-	e->last_done_ns = now;
+	if (c->warm) {
+		e->st->warmup_responses++;
+	} else {
+		hist_record(&e->st->latency,
+			    now > c->started_ns ? now - c->started_ns : 0);
+		e->st->responses++;
+		e->in_flight_measured--;
+		e->last_done_ns = now;
+	}
 	if (e->cfg->idle && !c->answered &&
 	    ++c->served >= (e->cfg->idle_requests ? e->cfg->idle_requests : 1)) {
 		c->answered = true;
@@ -371,7 +443,8 @@ static void on_recv(struct engine *e, uint32_t i, int res)
 		fail_busy(e, i, res == 0 ? ERR_CLOSED : ERR_RECV);
 		return;
 	}
-	e->st->bytes_received += res;
+	if (!c->warm)
+		e->st->bytes_received += res;
 	if (c->head_done) {
 		c->body_left -= res;
 		if (!c->body_left)
@@ -391,7 +464,8 @@ static void on_recv(struct engine *e, uint32_t i, int res)
 		post_recv(e, i);
 		return;
 	}
-	e->st->status_class[head.status < 600 ? head.status / 100 : 0]++;
+	if (!c->warm)
+		e->st->status_class[head.status < 600 ? head.status / 100 : 0]++;
 	c->head_done = true;
 	c->body_left = head.body_len - (c->len - head_len);
 	c->len = 0;
@@ -413,26 +487,88 @@ static void on_send(struct engine *e, uint32_t i, int res)
 	}
 }
 
+/*
+ * Open loop: request k is due at load_start_ns + k / rate.  The clock
+ * starts once every connection has tried, so that no request waits for
+ * connection setup; those due before measure_start_ns are the warm-up's,
+ * then those due before stop_ns (or the first -n) are measured.
+ */
 static void schedule_open_loop(struct engine *e, uint64_t now)
 {
-	uint64_t due = (uint64_t)((now - e->start_ns) * 1e-9 * e->cfg->rate);
+	const struct loadgen_config *cfg = e->cfg;
 
-	while (e->scheduled < due && may_send(e, now)) {
-		uint64_t intended = e->start_ns +
-				    (uint64_t)(e->scheduled * 1e9 / e->cfg->rate);
+	if (!e->load_start_ns)
+		return;
+	while (!e->schedule_done && !stop_requested) {
+		uint64_t intended = e->load_start_ns +
+				    (uint64_t)(e->scheduled * 1e9 / cfg->rate);
+		bool measured = intended >= e->measure_start_ns;
 
+		if (measured && !cfg->requests && intended >= e->stop_ns) {
+			e->schedule_done = true;
+			break;
+		}
+		if (intended > now)
+			break;
 		e->scheduled++;
+		e->measured_scheduled += measured;
+		if (cfg->requests && e->measured_scheduled >= cfg->requests)
+			e->schedule_done = true;
 		if (e->idle_count) {
 			send_request(e, idle_pop(e), intended);
 		} else if (e->backlog_count < BACKLOG_MAX) {
 			e->backlog[(e->backlog_head + e->backlog_count) % BACKLOG_MAX] =
 				intended;
 			e->backlog_count++;
-		} else {
+			e->backlog_measured += measured;
+		} else if (measured) {
 			/* Overloaded past a million queued sends: lost. */
 			e->st->errors[ERR_TIMEOUT]++;
+		} else {
+			e->st->warmup_errors++;
 		}
 	}
+}
+
+/*
+ * Every connection has tried: the load starts, warm-up first.  Closed
+ * loop: each open connection sends, in the order they opened.
+ */
+static void start_load(struct engine *e, uint64_t now)
+{
+	const struct loadgen_config *cfg = e->cfg;
+
+	e->load_start_ns = now;
+	e->measure_start_ns = now + (uint64_t)(cfg->warmup_s * 1e9);
+	e->stop_ns = e->measure_start_ns + (uint64_t)(cfg->duration_s * 1e9);
+	if (cfg->rate > 0) {
+		schedule_open_loop(e, now);
+		return;
+	}
+	while (e->idle_count && may_send(e, now))
+		send_request(e, idle_pop(e), now);
+}
+
+static void check_phase(struct engine *e, uint64_t now)
+{
+	const struct loadgen_config *cfg = e->cfg;
+
+	if (e->tried < cfg->connections)
+		return;
+	if (!e->st->connect_s)
+		e->st->connect_s = (now - e->start_ns) / 1e9 ?: 1e-9;
+	if (cfg->idle)
+		return;		/* measured from start to end */
+	if (!e->load_start_ns) {
+		if (stop_requested)
+			return;
+		start_load(e, now);
+	}
+	if (!e->measuring && now >= e->measure_start_ns)
+		begin_measure(e);
+	if (e->measuring && !e->measure_done && !may_send(e, now) &&
+	    !e->in_flight_measured && !e->backlog_measured)
+		end_measure(e);
 }
 
 static void scan_timeouts(struct engine *e, uint64_t now)
@@ -462,10 +598,15 @@ static void scan_timeouts(struct engine *e, uint64_t now)
 
 static void progress(struct engine *e, uint64_t now)
 {
-	fprintf(stderr, "loadgen: %.0f s: %u open, %llu sent, %llu answered, %llu errors\n",
-		(now - e->start_ns) / 1e9, e->open_now,
-		(unsigned long long)e->st->sent,
-		(unsigned long long)e->st->responses,
+	bool warm = e->load_start_ns && now < e->measure_start_ns;
+
+	fprintf(stderr, "loadgen: %.0f s: %s%u open, %llu sent, %llu answered, %llu errors\n",
+		(now - e->start_ns) / 1e9,
+		e->cfg->idle ? "" : !e->load_start_ns ? "connecting, " :
+		warm ? "warm-up, " : "",
+		e->open_now,
+		(unsigned long long)(warm ? e->st->warmup_sent : e->st->sent),
+		(unsigned long long)(warm ? e->st->warmup_responses : e->st->responses),
 		(unsigned long long)(e->st->errors[ERR_CONNECT] + e->st->errors[ERR_SEND] +
 				     e->st->errors[ERR_RECV] + e->st->errors[ERR_CLOSED] +
 				     e->st->errors[ERR_PARSE] + e->st->errors[ERR_TIMEOUT]));
@@ -624,14 +765,26 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 	sigaction(SIGTERM, &sa, NULL);
 
 	e->start_ns = now_ns();
-	e->stop_ns = e->start_ns + (uint64_t)(cfg->duration_s * 1e9);
 	e->next_progress_ns = e->start_ns + 1000000000ULL;
+	if (cfg->idle) {
+		/* No phases: sends go out as connections open, all measured. */
+		e->measure_start_ns = 0;
+		e->stop_ns = e->start_ns + (uint64_t)(cfg->duration_s * 1e9);
+		begin_measure(e);
+	} else {
+		e->measure_start_ns = e->stop_ns = UINT64_MAX;
+	}
 	arm_tick(e);
 	start_connects(e);
 
-	for (now = now_ns(); !finished(e, now); now = now_ns()) {
+	for (;;) {
 		struct io_uring_cqe *cqe;
 		unsigned int head, seen = 0;
+
+		now = now_ns();
+		check_phase(e, now);
+		if (finished(e, now))
+			break;
 
 		ret = io_uring_submit_and_wait(&e->ring, 1);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
@@ -655,6 +808,8 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 		start_connects(e);
 	}
 
+	if (e->measuring && !e->measure_done)
+		end_measure(e);
 	if (e->last_done_ns > e->first_send_ns && e->first_send_ns)
 		st->elapsed_s = (e->last_done_ns - e->first_send_ns) / 1e9;
 	engine_exit(e);

@@ -16,28 +16,37 @@
 #define PROG "loadgen"
 
 /* Long-only options of loadgen's own. */
-enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED, OPT_IDLE_REQUESTS };
+enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED, OPT_IDLE_REQUESTS,
+       OPT_WARMUP };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: " PROG " --port P -c N (-n M | -d DURATION) [OPTION]...\n"
+"usage: " PROG " --port P -c N (-n M | -d DURATION) [--warmup D] [OPTION]...\n"
 "       " PROG " --port P -c N --idle [-d DURATION]\n"
 "\n"
 "Opens N keep-alive connections to ADDR:P and sends GET / (or GET /heavy,\n"
 "with probability --heavy-ratio) on them from one thread and one io_uring.\n"
+"Phases: connect (every connection opens or fails; nothing is sent), warm-up\n"
+"(--warmup: the same load, not counted), then the measured phase that every\n"
+"request figure counts.  Idle connections take requests least recently used\n"
+"first.\n"
 "\n"
 "      --port P            server port\n"
 "  -a, --addr A            server IPv4 address (default 127.0.0.1)\n"
 "  -c, --connections N     connections held open (on loopback, past a quarter\n"
 "                          of ip_local_port_range they come from 127.0.0.2,\n"
 "                          .3, ...: connect() slows down as ports fill up)\n"
-"  -n, --requests M        stop after M requests in all\n"
-"  -d, --duration D        stop sending after D: 500ms, 2s, 1m, bare seconds\n"
-"                          (fractions allowed: 1.5)\n"
+"  -n, --requests M        measure M requests in all, then stop\n"
+"  -d, --duration D        measure for D, then stop sending: 500ms, 2s, 1m,\n"
+"                          bare seconds (fractions allowed: 1.5)\n"
+"      --warmup D          once the connections are up, load for D first, the\n"
+"                          same mode and rate, answered but not counted\n"
+"                          (default 0; not with --idle)\n"
 "  -r, --heavy-ratio R     share of GET /heavy, 0..1 (default 0)\n"
 "  -R, --rate Q            open loop: Q requests/s in all, latency counted from\n"
-"                          when each request was due (default: closed loop)\n"
+"                          when each request was due, the schedule starting\n"
+"                          once the connections are up (default: closed loop)\n"
 "      --idle              one request per connection, then hold them all\n"
 "                          (until --duration, or SIGINT); stderr says\n"
 "                          \"loadgen: idle: N connections open\" once they are\n"
@@ -47,6 +56,7 @@ static void usage(FILE *out)
 "  -T, --timeout D         per request and per connect, in whole seconds\n"
 "                          (default 10s; checked once a second)\n"
 "      --seed N            heavy/root choice seed (default fixed)\n"
+
 "  -C, --cpu N             pin loadgen to CPU N\n"
 "  -j, --json              one JSON object on stdout instead of the table\n"
 "  -q, --quiet             no progress lines on stderr\n"
@@ -59,6 +69,8 @@ OPTS_HELP_STD("           ")
 "  " PROG " --port 8080 -c 100 -n 100000 -r 0.01   100k requests, 1%% heavy\n"
 "  " PROG " --port 8080 -c 50 --rate 5000 -d 1m    open loop, 5000 requests/s\n"
 "  " PROG " --port 8080 -c 10000 --idle -d 30s     hold 10k idle connections\n"
+"  " PROG " --port 8080 -c 10000 --rate 20000 --warmup 3 -d 5\n"
+"          open loop at 10k connections: 3 s of warm-up, then 5 s measured\n"
 "\n"
 "Exit status: 0 when the run completed and at least one response came back\n"
 "(errors are counted in the report); 1 when it could not start, or when\n"
@@ -96,6 +108,7 @@ int main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'R' },
 		{ "idle", no_argument, NULL, OPT_IDLE },
 		{ "idle-requests", required_argument, NULL, OPT_IDLE_REQUESTS },
+		{ "warmup", required_argument, NULL, OPT_WARMUP },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "cpu", required_argument, NULL, 'C' },
@@ -109,7 +122,7 @@ int main(int argc, char **argv)
 				      .progress = true };
 	struct loadgen_stats *stats;
 	uint64_t port = 0, value, cpu = UINT64_MAX, nofile, ns;
-	bool json = false;
+	bool json = false, warmup = false;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:it:T:s:C:jqhV",
@@ -152,6 +165,13 @@ int main(int argc, char **argv)
 			/* fall through */
 		case OPT_IDLE:
 			cfg.idle = true;
+			break;
+		case OPT_WARMUP:
+			if (!opts_duration(PROG, "warmup", optarg, 0,
+					   OPTS_SEC(1000000), &ns))
+				return 2;
+			cfg.warmup_s = (double)ns / OPTS_NSEC_PER_SEC;
+			warmup = true;
 			break;
 		case OPT_IDLE_REQUESTS:
 			if (!opts_uint(PROG, "idle-requests", optarg, 1, 1000000, &value))
@@ -204,6 +224,10 @@ int main(int argc, char **argv)
 	}
 	if (cfg.idle && (cfg.requests || cfg.rate > 0)) {
 		fprintf(stderr, PROG ": --idle sends --idle-requests per connection: no --requests or --rate\n");
+		return 2;
+	}
+	if (cfg.idle && warmup) {
+		fprintf(stderr, PROG ": --warmup goes with a load (closed or open loop), not with --idle\n");
 		return 2;
 	}
 	cfg.port = port;

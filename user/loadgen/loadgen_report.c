@@ -14,7 +14,8 @@ const char *const loadgen_error_names[ERR_KINDS] = {
 bool loadgen_all_failed(const struct loadgen_config *cfg,
 			const struct loadgen_stats *stats)
 {
-	if (stats->responses)
+	/* A warm-up answer (a run stopped before the measure) is one too. */
+	if (stats->responses || stats->warmup_responses)
 		return false;
 	if (!stats->connects && stats->connect_errno) {
 		fprintf(stderr, "loadgen: no connection to %s:%u could be made (%s): is a server listening there?\n",
@@ -22,7 +23,8 @@ bool loadgen_all_failed(const struct loadgen_config *cfg,
 		return true;
 	}
 	fprintf(stderr, "loadgen: every connection to %s:%u failed: %llu requests sent, none answered (errors:",
-		cfg->addr, cfg->port, (unsigned long long)stats->sent);
+		cfg->addr, cfg->port,
+		(unsigned long long)(stats->sent + stats->warmup_sent));
 	for (int k = 0; k < ERR_KINDS; k++)
 		fprintf(stderr, " %s %llu", loadgen_error_names[k],
 			(unsigned long long)stats->errors[k]);
@@ -74,9 +76,14 @@ void loadgen_report_text(const struct loadgen_config *cfg,
 	for (unsigned int i = 0; i < ERR_KINDS; i++)
 		printf(" %s %llu", loadgen_error_names[i],
 		       (unsigned long long)stats->errors[i]);
-	printf("\n  connections %llu opened (%llu reopened), at most %u at once\n",
+	printf("\n  connections %llu opened (%llu reopened), at most %u at once, all tried in %.2f s\n",
 	       (unsigned long long)stats->connects,
-	       (unsigned long long)stats->reconnects, stats->peak_open);
+	       (unsigned long long)stats->reconnects, stats->peak_open,
+	       stats->connect_s);
+	printf("  warm-up    %.2f s: %llu sent, %llu answered, %llu errors (not counted above)\n",
+	       cfg->warmup_s, (unsigned long long)stats->warmup_sent,
+	       (unsigned long long)stats->warmup_responses,
+	       (unsigned long long)stats->warmup_errors);
 }
 
 int loadgen_report_json(const struct loadgen_config *cfg,
@@ -84,7 +91,7 @@ int loadgen_report_json(const struct loadgen_config *cfg,
 {
 	const struct histogram *lat = &stats->latency;
 	json_t *root = json_object(), *latency = json_object();
-	json_t *errors = json_object(), *status = json_object();
+	json_t *errors = json_object(), *status = json_object(), *sub;
 	uint64_t non_2xx = 0;
 	int rc;
 
@@ -128,6 +135,15 @@ int loadgen_report_json(const struct loadgen_config *cfg,
 	json_object_set_new(root, "peak_open", json_integer(stats->peak_open));
 	json_object_set_new(root, "bytes_received",
 			    json_integer(stats->bytes_received));
+	json_object_set_new(root, "connect_s", json_real(stats->connect_s));
+
+	sub = json_object();
+	json_object_set_new(sub, "seconds", json_real(cfg->warmup_s));
+	json_object_set_new(sub, "sent", json_integer(stats->warmup_sent));
+	json_object_set_new(sub, "responses", json_integer(stats->warmup_responses));
+	json_object_set_new(sub, "errors", json_integer(stats->warmup_errors));
+	json_object_set_new(root, "warmup", sub);
+
 	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 	printf("\n");
 	json_decref(root);
