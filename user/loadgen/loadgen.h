@@ -56,6 +56,9 @@ struct loadgen_stats {
 	double elapsed_s;		/* first send to last response */
 	double connect_s;		/* start to every connection settled */
 	uint64_t warmup_sent, warmup_responses, warmup_errors;
+	/* Measured responses per connection open through the measured phase. */
+	uint32_t per_conn_n;
+	uint64_t per_conn_min, per_conn_median, per_conn_max;
 };
 
 /*

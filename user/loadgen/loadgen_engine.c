@@ -46,6 +46,8 @@ struct conn {
 	bool watching;		/* --idle: a recv waits for the server to close */
 	bool warm;		/* the request in flight is a warm-up one */
 	bool tried;		/* its first connect is over (open or failed) */
+	bool whole;		/* open through the whole measured phase so far */
+	uint32_t measured;	/* measured responses on it */
 	int failed;		/* error kind + 1 while shutting down */
 	uint16_t len;		/* bytes in buf */
 	uint64_t body_left;
@@ -156,10 +158,13 @@ static bool may_send(struct engine *e, uint64_t now)
 	return now < e->stop_ns;
 }
 
-/* The measured phase begins. */
+/* The measured phase begins: who is open now. */
 static void begin_measure(struct engine *e)
 {
 	e->measuring = true;
+	for (uint32_t i = 0; i < e->cfg->connections; i++)
+		e->conns[i].whole = e->conns[i].state == CS_IDLE ||
+				    e->conns[i].state == CS_BUSY;
 }
 
 /* The last measured answer is in (or the run ends). */
@@ -341,6 +346,8 @@ static void drop(struct engine *e, uint32_t i)
 	e->busy_since[i] = 0;
 	if (was_open)
 		e->open_now--;
+	if (!e->measure_done)
+		c->whole = false;
 	if (e->cfg->idle || !may_send(e, now_ns())) {
 		e->settled += !c->answered;
 		c->answered = true;
@@ -394,6 +401,9 @@ static void on_connect(struct engine *e, uint32_t i, int res)
 	e->st->connects++;
 	if (++e->open_now > e->st->peak_open)
 		e->st->peak_open = e->open_now;
+	/* --idle measures from the start: every first connection counts. */
+	if (e->cfg->idle)
+		c->whole = true;
 	became_idle(e, i);
 }
 
@@ -411,6 +421,7 @@ static void complete(struct engine *e, uint32_t i, bool server_closes)
 		e->st->responses++;
 		e->in_flight_measured--;
 		e->last_done_ns = now;
+		c->measured++;
 	}
 	if (e->cfg->idle && !c->answered &&
 	    ++c->served >= (e->cfg->idle_requests ? e->cfg->idle_requests : 1)) {
@@ -731,6 +742,36 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 	return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Fairness: measured responses per connection, over the connections open
+ * through the whole measured phase (one closed and reopened in it would
+ * count two connections' work, or part of one).
+ */
+static void per_conn_figures(struct engine *e)
+{
+	struct loadgen_stats *st = e->st;
+	uint32_t *counts = e->to_connect;	/* free now: reused */
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < e->cfg->connections; i++)
+		if (e->conns[i].whole)
+			counts[n++] = e->conns[i].measured;
+	st->per_conn_n = n;
+	if (!n)
+		return;
+	qsort(counts, n, sizeof(*counts), cmp_u32);
+	st->per_conn_min = counts[0];
+	st->per_conn_median = counts[(n - 1) / 2];
+	st->per_conn_max = counts[n - 1];
+}
+
 static void engine_exit(struct engine *e)
 {
 	/* Tearing the ring down first: no op can touch a buffer after this. */
@@ -812,6 +853,8 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 		end_measure(e);
 	if (e->last_done_ns > e->first_send_ns && e->first_send_ns)
 		st->elapsed_s = (e->last_done_ns - e->first_send_ns) / 1e9;
+	if (e->measuring)
+		per_conn_figures(e);
 	engine_exit(e);
 	free(e);
 	return 0;

@@ -80,6 +80,10 @@ void loadgen_report_text(const struct loadgen_config *cfg,
 	       (unsigned long long)stats->connects,
 	       (unsigned long long)stats->reconnects, stats->peak_open,
 	       stats->connect_s);
+	printf("  per conn   answered min %llu, median %llu, max %llu (%u connections open throughout)\n",
+	       (unsigned long long)stats->per_conn_min,
+	       (unsigned long long)stats->per_conn_median,
+	       (unsigned long long)stats->per_conn_max, stats->per_conn_n);
 	printf("  warm-up    %.2f s: %llu sent, %llu answered, %llu errors (not counted above)\n",
 	       cfg->warmup_s, (unsigned long long)stats->warmup_sent,
 	       (unsigned long long)stats->warmup_responses,
@@ -144,6 +148,12 @@ int loadgen_report_json(const struct loadgen_config *cfg,
 	json_object_set_new(sub, "errors", json_integer(stats->warmup_errors));
 	json_object_set_new(root, "warmup", sub);
 
+	sub = json_object();
+	json_object_set_new(sub, "connections", json_integer(stats->per_conn_n));
+	json_object_set_new(sub, "min", json_integer(stats->per_conn_min));
+	json_object_set_new(sub, "median", json_integer(stats->per_conn_median));
+	json_object_set_new(sub, "max", json_integer(stats->per_conn_max));
+	json_object_set_new(root, "per_connection", sub);
 	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 	printf("\n");
 	json_decref(root);
