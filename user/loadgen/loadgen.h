@@ -21,6 +21,7 @@ struct loadgen_config {
 	uint32_t idle_requests;	/* --idle: requests per connection first (0: 1) */
 	unsigned int timeout_s;	/* per request and per connect */
 	uint64_t seed;
+	int server_pid;		/* its CPU time over the measured phase; 0 none */
 	bool progress;		/* a line a second on stderr */
 };
 
@@ -59,6 +60,8 @@ struct loadgen_stats {
 	/* Measured responses per connection open through the measured phase. */
 	uint32_t per_conn_n;
 	uint64_t per_conn_min, per_conn_median, per_conn_max;
+	bool server_cpu_valid;		/* both reads of --server-pid worked */
+	double server_cpu_s;		/* its utime + stime over the phase */
 };
 
 /*
@@ -67,6 +70,12 @@ struct loadgen_stats {
  * what was measured, on SIGINT or SIGTERM.
  */
 int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *stats);
+
+/*
+ * A process's CPU time so far, every thread of it, in clock ticks
+ * (utime + stime of /proc/PID/stat).  0, or -errno with errno set.
+ */
+int loadgen_cpu_ticks(int pid, uint64_t *ticks);
 
 /*
  * Whether every connection failed: not one response came back.  Then

@@ -89,6 +89,8 @@ struct engine {
 	 */
 	uint64_t load_start_ns, measure_start_ns;
 	bool measuring, measure_done;
+	bool cpu_ok;
+	uint64_t cpu_start;
 	uint64_t start_ns, stop_ns, first_send_ns, last_done_ns;
 	uint64_t next_progress_ns, next_timeout_scan_ns;
 	struct __kernel_timespec tick;
@@ -158,19 +160,63 @@ static bool may_send(struct engine *e, uint64_t now)
 	return now < e->stop_ns;
 }
 
-/* The measured phase begins: who is open now. */
+int loadgen_cpu_ticks(int pid, uint64_t *ticks)
+{
+	char path[64], line[1024], *p;
+	unsigned long long utime, stime;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	/* comm may hold spaces and parentheses: the fields start after the last ')'. */
+	if (p)
+		p = strrchr(line, ')');
+	/* Past ')': state (field 3) ... cmajflt (13), then utime and stime. */
+	n = p ? sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		       &utime, &stime) : 0;
+	if (n != 2) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	*ticks = utime + stime;
+	return 0;
+}
+
+/* The measured phase begins: who is open now, the server's CPU so far. */
 static void begin_measure(struct engine *e)
 {
 	e->measuring = true;
 	for (uint32_t i = 0; i < e->cfg->connections; i++)
 		e->conns[i].whole = e->conns[i].state == CS_IDLE ||
 				    e->conns[i].state == CS_BUSY;
+	if (e->cfg->server_pid) {
+		e->cpu_ok = loadgen_cpu_ticks(e->cfg->server_pid, &e->cpu_start) == 0;
+		if (!e->cpu_ok)
+			fprintf(stderr, "loadgen: --server-pid %d: /proc/%d/stat: %s\n",
+				e->cfg->server_pid, e->cfg->server_pid, strerror(errno));
+	}
 }
 
-/* The last measured answer is in (or the run ends). */
+/* The last measured answer is in (or the run ends): the second read. */
 static void end_measure(struct engine *e)
 {
+	uint64_t ticks;
+
 	e->measure_done = true;
+	if (!e->cfg->server_pid || !e->cpu_ok)
+		return;
+	if (loadgen_cpu_ticks(e->cfg->server_pid, &ticks) < 0) {
+		fprintf(stderr, "loadgen: --server-pid %d: /proc/%d/stat: %s (did the server exit?)\n",
+			e->cfg->server_pid, e->cfg->server_pid, strerror(errno));
+		return;
+	}
+	e->st->server_cpu_valid = true;
+	e->st->server_cpu_s = (double)(ticks - e->cpu_start) / sysconf(_SC_CLK_TCK);
 }
 
 static void post_recv(struct engine *e, uint32_t i)

@@ -3,7 +3,9 @@
  * loadgen: HTTP/1.1 keep-alive load for tpc-server and fut-server (or any
  * server), closed loop, open loop or idle, with a latency histogram.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,7 @@
 
 /* Long-only options of loadgen's own. */
 enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED, OPT_IDLE_REQUESTS,
-       OPT_WARMUP };
+       OPT_WARMUP, OPT_SERVER_PID };
 
 static void usage(FILE *out)
 {
@@ -56,7 +58,8 @@ static void usage(FILE *out)
 "  -T, --timeout D         per request and per connect, in whole seconds\n"
 "                          (default 10s; checked once a second)\n"
 "      --seed N            heavy/root choice seed (default fixed)\n"
-
+"      --server-pid PID    report PID's CPU time (utime + stime, all threads)\n"
+"                          over the measured phase, and per response\n"
 "  -C, --cpu N             pin loadgen to CPU N\n"
 "  -j, --json              one JSON object on stdout instead of the table\n"
 "  -q, --quiet             no progress lines on stderr\n"
@@ -69,8 +72,9 @@ OPTS_HELP_STD("           ")
 "  " PROG " --port 8080 -c 100 -n 100000 -r 0.01   100k requests, 1%% heavy\n"
 "  " PROG " --port 8080 -c 50 --rate 5000 -d 1m    open loop, 5000 requests/s\n"
 "  " PROG " --port 8080 -c 10000 --idle -d 30s     hold 10k idle connections\n"
-"  " PROG " --port 8080 -c 10000 --rate 20000 --warmup 3 -d 5\n"
-"          open loop at 10k connections: 3 s of warm-up, then 5 s measured\n"
+"  " PROG " --port 8080 -c 10000 --rate 20000 --warmup 3 -d 5 --server-pid 4242\n"
+"          open loop at 10k connections: 3 s of warm-up, then 5 s measured,\n"
+"          with the server's CPU time per response\n"
 "\n"
 "Exit status: 0 when the run completed and at least one response came back\n"
 "(errors are counted in the report); 1 when it could not start, or when\n"
@@ -109,6 +113,7 @@ int main(int argc, char **argv)
 		{ "idle", no_argument, NULL, OPT_IDLE },
 		{ "idle-requests", required_argument, NULL, OPT_IDLE_REQUESTS },
 		{ "warmup", required_argument, NULL, OPT_WARMUP },
+		{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "cpu", required_argument, NULL, 'C' },
@@ -121,7 +126,7 @@ int main(int argc, char **argv)
 	struct loadgen_config cfg = { .addr = "127.0.0.1", .timeout_s = 10,
 				      .progress = true };
 	struct loadgen_stats *stats;
-	uint64_t port = 0, value, cpu = UINT64_MAX, nofile, ns;
+	uint64_t port = 0, value, cpu = UINT64_MAX, nofile, ns, ticks;
 	bool json = false, warmup = false;
 	int opt, ret;
 
@@ -172,6 +177,11 @@ int main(int argc, char **argv)
 				return 2;
 			cfg.warmup_s = (double)ns / OPTS_NSEC_PER_SEC;
 			warmup = true;
+			break;
+		case OPT_SERVER_PID:
+			if (!opts_uint(PROG, "server-pid", optarg, 1, INT_MAX, &value))
+				return 2;
+			cfg.server_pid = value;
 			break;
 		case OPT_IDLE_REQUESTS:
 			if (!opts_uint(PROG, "idle-requests", optarg, 1, 1000000, &value))
@@ -228,6 +238,16 @@ int main(int argc, char **argv)
 	}
 	if (cfg.idle && warmup) {
 		fprintf(stderr, PROG ": --warmup goes with a load (closed or open loop), not with --idle\n");
+		return 2;
+	}
+	/* A PID that is not there is a typo: say so before any connect. */
+	if (cfg.server_pid && loadgen_cpu_ticks(cfg.server_pid, &ticks) < 0) {
+		if (errno == ENOENT || errno == ESRCH)
+			fprintf(stderr, PROG ": --server-pid %d: no such process (/proc/%d/stat: %s)\n",
+				cfg.server_pid, cfg.server_pid, strerror(errno));
+		else
+			fprintf(stderr, PROG ": --server-pid %d: /proc/%d/stat: %s\n",
+				cfg.server_pid, cfg.server_pid, strerror(errno));
 		return 2;
 	}
 	cfg.port = port;

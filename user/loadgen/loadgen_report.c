@@ -88,6 +88,14 @@ void loadgen_report_text(const struct loadgen_config *cfg,
 	       cfg->warmup_s, (unsigned long long)stats->warmup_sent,
 	       (unsigned long long)stats->warmup_responses,
 	       (unsigned long long)stats->warmup_errors);
+	if (!cfg->server_pid)
+		return;
+	if (stats->server_cpu_valid)
+		printf("  server     pid %d: %.2f s CPU, %.1f us per response\n",
+		       cfg->server_pid, stats->server_cpu_s,
+		       stats->responses ? stats->server_cpu_s * 1e6 / stats->responses : 0);
+	else
+		printf("  server     pid %d: CPU time not measured\n", cfg->server_pid);
 }
 
 int loadgen_report_json(const struct loadgen_config *cfg,
@@ -154,6 +162,20 @@ int loadgen_report_json(const struct loadgen_config *cfg,
 	json_object_set_new(sub, "median", json_integer(stats->per_conn_median));
 	json_object_set_new(sub, "max", json_integer(stats->per_conn_max));
 	json_object_set_new(root, "per_connection", sub);
+
+	if (cfg->server_pid) {
+		bool ok = stats->server_cpu_valid;
+
+		sub = json_object();
+		json_object_set_new(sub, "pid", json_integer(cfg->server_pid));
+		json_object_set_new(sub, "seconds",
+				    ok ? json_real(stats->server_cpu_s) : json_null());
+		json_object_set_new(sub, "us_per_request",
+				    ok && stats->responses ?
+				    json_real(stats->server_cpu_s * 1e6 / stats->responses) :
+				    json_null());
+		json_object_set_new(root, "server_cpu", sub);
+	}
 	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 	printf("\n");
 	json_decref(root);
