@@ -1,7 +1,8 @@
 # Tests of loadgen and what it is built from.
 
 TEST_BINS  += $(B)/tests/loadgen/histogram
-TEST_FILES += tests/loadgen/suite.host tests/loadgen/loadgen_e2e.sh
+TEST_FILES += tests/loadgen/suite.host tests/loadgen/loadgen_e2e.sh \
+	tests/loadgen/loadgen_phases.sh
 
 $(B)/tests/loadgen/histogram: user/common/histogram.c
 $(B)/tests/loadgen/histogram: LDLIBS := -lm

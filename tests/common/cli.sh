@@ -22,7 +22,7 @@ for t in peers/go-server peers/go-grow; do
 done
 tools="$tools$go_tools"
 ngo=$(echo $go_tools | wc -w)
-tap_plan $((50 + 3 * ngo + 2))
+tap_plan $((51 + 3 * ngo + 2))
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -69,6 +69,8 @@ listens() {
 # Durations.
 tap_check "loadgen -d 2x: exit 2, not a duration" \
 	exit_says 2 "loadgen: --duration: '2x' is not a duration" user/loadgen --port 1 -c 1 -d 2x
+tap_check "loadgen --warmup 2x: exit 2, not a duration" \
+	exit_says 2 "loadgen: --warmup: '2x' is not a duration" user/loadgen --port 1 -c 1 -n 1 --warmup 2x
 tap_check "loadgen -T 2h: exit 2, out of range [.., 1h]" \
 	exit_says 2 "loadgen: --timeout: '2h' is out of range" user/loadgen --port 1 -c 1 -n 1 -T 2h
 tap_check "tpc-server --idle-timeout 10parsecs: exit 2, not a duration" \

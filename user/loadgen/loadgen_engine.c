@@ -596,8 +596,9 @@ static void start_load(struct engine *e, uint64_t now)
 	const struct loadgen_config *cfg = e->cfg;
 
 	e->load_start_ns = now;
-	e->measure_start_ns = now + (uint64_t)(cfg->warmup_s * 1e9);
-	e->stop_ns = e->measure_start_ns + (uint64_t)(cfg->duration_s * 1e9);
+	/* Rounded: 0.3 s is 300000000 ns, not one less. */
+	e->measure_start_ns = now + (uint64_t)(cfg->warmup_s * 1e9 + 0.5);
+	e->stop_ns = e->measure_start_ns + (uint64_t)(cfg->duration_s * 1e9 + 0.5);
 	if (cfg->rate > 0) {
 		schedule_open_loop(e, now);
 		return;

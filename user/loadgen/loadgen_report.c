@@ -84,10 +84,11 @@ void loadgen_report_text(const struct loadgen_config *cfg,
 	       (unsigned long long)stats->per_conn_min,
 	       (unsigned long long)stats->per_conn_median,
 	       (unsigned long long)stats->per_conn_max, stats->per_conn_n);
-	printf("  warm-up    %.2f s: %llu sent, %llu answered, %llu errors (not counted above)\n",
-	       cfg->warmup_s, (unsigned long long)stats->warmup_sent,
-	       (unsigned long long)stats->warmup_responses,
-	       (unsigned long long)stats->warmup_errors);
+	if (!cfg->idle)
+		printf("  warm-up    %.2f s: %llu sent, %llu answered, %llu errors (not counted above)\n",
+		       cfg->warmup_s, (unsigned long long)stats->warmup_sent,
+		       (unsigned long long)stats->warmup_responses,
+		       (unsigned long long)stats->warmup_errors);
 	if (!cfg->server_pid)
 		return;
 	if (stats->server_cpu_valid)
