@@ -93,7 +93,8 @@ struct engine {
 	uint64_t cpu_start;
 	uint64_t start_ns, stop_ns, first_send_ns, last_done_ns;
 	uint64_t next_progress_ns, next_timeout_scan_ns;
-	struct __kernel_timespec tick;
+	struct __kernel_timespec tick;	/* when the pending tick fires */
+	uint64_t tick_ns;		/* the tick's period */
 	uint64_t rng;
 	bool announced;
 	bool fd_warned;
@@ -690,11 +691,27 @@ static bool finished(struct engine *e, uint64_t now)
 	return !may_send(e, now) && !e->in_flight && !e->backlog_count;
 }
 
+/*
+ * One timeout in flight, absolute: a period from now or, in open loop,
+ * when the next request is due if sooner.  Latency counts from when a
+ * request was due, so a request held until a 1 ms tick would be charged
+ * up to 1 ms of loadgen's own lag.
+ */
 static void arm_tick(struct engine *e)
 {
 	struct io_uring_sqe *sqe = sqe_get(e);
+	uint64_t at = now_ns() + e->tick_ns;
 
-	io_uring_prep_timeout(sqe, &e->tick, 0, 0);
+	if (e->cfg->rate > 0 && e->load_start_ns && !e->schedule_done) {
+		uint64_t next = e->load_start_ns +
+				(uint64_t)(e->scheduled * 1e9 / e->cfg->rate);
+
+		if (next < at)
+			at = next;
+	}
+	e->tick.tv_sec = at / 1000000000ULL;
+	e->tick.tv_nsec = at % 1000000000ULL;
+	io_uring_prep_timeout(sqe, &e->tick, 0, IORING_TIMEOUT_ABS);
 	io_uring_sqe_set_data64(sqe, encode(0, OP_TICK));
 }
 
@@ -754,7 +771,7 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 	e->conns_per_source = conns_per_source();
 	e->spread_sources = n > e->conns_per_source &&
 			    (ntohl(e->dest.sin_addr.s_addr) >> 24) == 127;
-	e->tick.tv_nsec = cfg->rate > 0 ? 1000000 : 10000000;
+	e->tick_ns = cfg->rate > 0 ? 1000000 : 10000000;
 
 	e->conns = calloc(n, sizeof(*e->conns));
 	e->busy_since = calloc(n, sizeof(*e->busy_since));
