@@ -527,7 +527,8 @@ load_phase() {
 	server_stop
 	gs=$(go_stats)
 	[ "$lg_rc" -eq 0 ] || fatal "$1: $client failed (status $lg_rc): $(tail -n 2 "$tmp/load.err" | tr '\n' ' ')"
-	responses=$(sed -n 's/.*"responses": *\([0-9]*\).*/\1/p' "$tmp/load.json")
+	# The first: the top level's (loadgen's "warmup" has one too, later).
+	responses=$(sed -n 's/.*"responses": *\([0-9]*\).*/\1/p' "$tmp/load.json" | head -n 1)
 	[ "${responses:-0}" -gt 0 ] ||
 		fatal "$1: $client got no response on port $srv_port: $(tail -n 3 "$tmp/load.err" "$tmp/load.json" | tr -d '\n')"
 	final=$(grep '"type":"final"' "$tmp/probe.out" | tail -n 1)
