@@ -13,8 +13,8 @@ server=${1:-user/tpc-server}
 server_args="$*"
 
 tmp=$(mktemp -d)
-server_pid=
-trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+server_pid= lg_pid=
+trap 'kill -CONT $server_pid 2>/dev/null; kill $lg_pid $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # jqt FILTER: true when FILTER holds on the last JSON report.
 jqt() {
@@ -28,7 +28,7 @@ lg() {
 	tap_diag "loadgen $*: exit $rc $(jq -c '{requests,responses,s2xx:.status."2xx",warmup,per_connection,errors}' "$tmp/out.json" 2>/dev/null)"
 }
 
-tap_plan 17
+tap_plan 19
 # shellcheck disable=SC2086
 "$server" --port 0 $server_args >"$tmp/server.out" 2>&1 &
 server_pid=$!
@@ -117,6 +117,27 @@ user/loadgen --port "$port" -c 1 --idle -d 0.1 --warmup 1 >/dev/null 2>"$tmp/err
 rc=$?
 tap_check "--warmup with --idle: exit 2, says why" \
 	sh -c "test $rc -eq 2 && grep -q 'warmup.*not with --idle' '$tmp/err'"
+
+# Connect phase: a stopped server's accept queue (LISTEN_BACKLOG 4096)
+# takes 4097 connects; the SYNs of the other 203 are dropped until it
+# runs again (retried by the kernel at 1 s and 3 s).  Nothing may be sent
+# meanwhile, in open loop not even scheduled: the progress line at 1 s
+# says connecting and 0 sent.  Then the load runs on all 4300.
+kill -STOP "$server_pid"
+user/loadgen --port "$port" -c 4300 --rate 1000 -n 500 -T 20 \
+	>"$tmp/out.txt" 2>"$tmp/err" &
+lg_pid=$!
+sleep 2
+kill -CONT "$server_pid"
+wait "$lg_pid"
+rc=$?
+tap_diag "$(grep -E '^loadgen: [0-9]+ s:|requests|per conn|connections' "$tmp/out.txt" "$tmp/err" | tr '\n' ' ')"
+tap_check "connect phase: 1 s in, still connecting, nothing sent" \
+	grep -Eq '^loadgen: 1 s: connecting, [0-9]+ open, 0 sent, 0 answered' "$tmp/err"
+tap_check "connect phase over: exit 0, 500 sent and answered, all 4300 connections open through the measure" \
+	sh -c "test $rc -eq 0 && grep -q '^  requests   500 sent (0 heavy), 500 answered' '$tmp/out.txt' &&
+	       grep -q '(4300 connections open throughout)' '$tmp/out.txt'"
+
 kill -TERM "$server_pid"
 wait "$server_pid"
 server_pid=
