@@ -160,9 +160,17 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			break;
 		take_data(self);
 		while (!self->status && !self->stopped) {
+			/*
+			 * Nothing left of this receive: wait for more before
+			 * taking a buffer (a step on no bytes only says MORE).
+			 */
+			if (self->src_used == self->src_len)
+				break;
 			/* Where the head is parsed to: held from here until
-			 * its answer is sent; when the pool is dry, wait. */
-			if (!self->resp) {
+			 * its answer is sent; when the pool is dry, wait (a
+			 * child only then: most requests find one free). */
+			if (!self->resp &&
+			    !(self->resp = resp_pool_try(&futsrv_ctx()->resp_pool))) {
 				FUT_AWAIT(get, self->r, resp_get_init,
 					  &futsrv_ctx()->resp_pool, &self->resp);
 				if (self->r < 0)
