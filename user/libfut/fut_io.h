@@ -98,6 +98,7 @@ struct fut_recver {
 				 * so a zeroed, never-started receiver holds none */
 	struct fut_recver *next_waiter;
 	uint32_t qhead, qlen, qcap;
+	uint8_t qcls;		/* the queue's slab class (in the padding) */
 	/* A completion not taken yet: in a ring buffer, or copied out. */
 	struct fut_recv_ent { int32_t res; uint32_t cflags; char *copy; } *q;
 	uint32_t qbufs;		/* ring buffers held by the queue */

@@ -38,20 +38,37 @@ void fut_recver_init(struct fut_recver *r, int fd)
 		r->mode = RM_SINGLE_RING;
 }
 
-static void q_push(struct fut_recver *r, int res, uint32_t cflags, char *copy)
+/*
+ * The queue comes from the executor's slab, not malloc: it is made on a
+ * completion that finds its receiver busy and given back once the
+ * receiver waits with nothing queued, so a busy connection makes and
+ * frees one most requests.
+ */
+static void q_free(struct fut_exec *ex, struct fut_recver *r)
+{
+	if (r->q)
+		slab_free(&ex->boxes, r->q, r->qcls);
+	r->q = NULL;
+	r->qcap = 0;
+	r->qhead = 0;
+}
+
+static void q_push(struct fut_exec *ex, struct fut_recver *r, int res,
+		   uint32_t cflags, char *copy)
 {
 	if (r->qlen == r->qcap) {
 		uint32_t cap = r->qcap ? r->qcap * 2 : 4;
-		struct fut_recv_ent *q = malloc(cap * sizeof(*q));
+		uint8_t cls;
+		struct fut_recv_ent *q = slab_alloc(&ex->boxes, cap * sizeof(*q), &cls);
 
 		if (!q)
 			abort(); /* the kernel already wrote: nowhere to keep it */
 		for (uint32_t i = 0; i < r->qlen; i++)
 			q[i] = r->q[(r->qhead + i) % r->qcap];
-		free(r->q);
+		q_free(ex, r);
 		r->q = q;
+		r->qcls = cls;
 		r->qcap = cap;
-		r->qhead = 0;
 	}
 	r->q[(r->qhead + r->qlen++) % r->qcap] =
 		(struct fut_recv_ent){ res, cflags, copy };
@@ -70,9 +87,7 @@ static void free_queued(struct fut_exec *ex, struct fut_recver *r)
 			bufring_put(ex, e.cflags >> IORING_CQE_BUFFER_SHIFT);
 	}
 	r->qbufs = 0;
-	free(r->q);
-	r->q = NULL;
-	r->qcap = 0;
+	q_free(ex, r);
 	free(r->own_buf);
 	r->own_buf = NULL;
 }
@@ -113,7 +128,7 @@ void recv_complete(struct fut_op *op, int res, uint32_t cflags, int tag)
 		ex->features &= ~FUT_FEAT_MULTISHOT_RECV;
 		res = -ENOBUFS; /* i.e. re-arm, single-shot */
 	}
-	q_push(r, res, cflags, copy);
+	q_push(ex, r, res, cflags, copy);
 	if ((op->state & R_RELEASED) && !(cflags & IORING_CQE_F_MORE))
 		free_queued(ex, r);
 	else
@@ -256,10 +271,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 	if (!r->qlen && r->q) {
 		/* Waiting with nothing queued: an idle receiver keeps no
 		 * queue (it is made again by the next completion). */
-		free(r->q);
-		r->q = NULL;
-		r->qcap = 0;
-		r->qhead = 0;
+		q_free(ex, r);
 	}
 	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
 		n->t.task = task;
