@@ -545,6 +545,12 @@ static void on_send(struct engine *e, uint32_t i, int res)
 	}
 }
 
+/* Open loop: when the next request (the scheduled-th) is due. */
+static uint64_t next_due_ns(const struct engine *e)
+{
+	return e->load_start_ns + (uint64_t)(e->scheduled * 1e9 / e->cfg->rate);
+}
+
 /*
  * Open loop: request k is due at load_start_ns + k / rate.  The clock
  * starts once every connection has tried, so that no request waits for
@@ -558,8 +564,7 @@ static void schedule_open_loop(struct engine *e, uint64_t now)
 	if (!e->load_start_ns)
 		return;
 	while (!e->schedule_done && !stop_requested) {
-		uint64_t intended = e->load_start_ns +
-				    (uint64_t)(e->scheduled * 1e9 / cfg->rate);
+		uint64_t intended = next_due_ns(e);
 		bool measured = intended >= e->measure_start_ns;
 
 		if (measured && !cfg->requests && intended >= e->stop_ns) {
@@ -702,13 +707,9 @@ static void arm_tick(struct engine *e)
 	struct io_uring_sqe *sqe = sqe_get(e);
 	uint64_t at = now_ns() + e->tick_ns;
 
-	if (e->cfg->rate > 0 && e->load_start_ns && !e->schedule_done) {
-		uint64_t next = e->load_start_ns +
-				(uint64_t)(e->scheduled * 1e9 / e->cfg->rate);
-
-		if (next < at)
-			at = next;
-	}
+	if (e->cfg->rate > 0 && e->load_start_ns && !e->schedule_done &&
+	    next_due_ns(e) < at)
+		at = next_due_ns(e);
 	e->tick.tv_sec = at / 1000000000ULL;
 	e->tick.tv_nsec = at % 1000000000ULL;
 	io_uring_prep_timeout(sqe, &e->tick, 0, IORING_TIMEOUT_ABS);
@@ -754,7 +755,7 @@ static uint32_t conns_per_source(void)
 static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 		       struct loadgen_stats *st)
 {
-	struct io_uring_params params = { 0 };
+	struct io_uring_params params;
 	uint32_t n = cfg->connections;
 	int ret;
 
@@ -799,15 +800,14 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 	 * costs less a request and the server, not loadgen, is the ceiling
 	 * more often.  Kernels before 6.1 take the plain ring.
 	 */
-	params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
-		       IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
-	params.cq_entries = 2 * n + 64 > 2 * SQ_ENTRIES ? 2 * n + 64 : 2 * SQ_ENTRIES;
-	ret = io_uring_queue_init_params(SQ_ENTRIES, &e->ring, &params);
-	if (ret == -EINVAL) {
+	for (unsigned int i = 0; i < 2; i++) {
 		memset(&params, 0, sizeof(params));
-		params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
+		params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
+			       (i ? 0 : IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
 		params.cq_entries = 2 * n + 64 > 2 * SQ_ENTRIES ? 2 * n + 64 : 2 * SQ_ENTRIES;
 		ret = io_uring_queue_init_params(SQ_ENTRIES, &e->ring, &params);
+		if (ret != -EINVAL)
+			break;
 	}
 	if (ret < 0) {
 		fprintf(stderr, "loadgen: io_uring_queue_init: %s%s\n", strerror(-ret),
