@@ -15,23 +15,29 @@ KVER     ?= $(shell scripts/vm-kernel-version 2>/dev/null)
 # The release every tool's --version reports: one line in VERSION.
 STACKLAB_VERSION := $(shell cat VERSION)
 
-CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+# CFLAGS is the user's (make CFLAGS=-O0 works, as in the kernel and
+# liburing); the flags the code needs to compile at all are prepended.
+CFLAGS   ?= -O2 -g
+STACKLAB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	    -DSTACKLAB_VERSION='"$(STACKLAB_VERSION)"'
+override CFLAGS := $(STACKLAB_CFLAGS) $(CFLAGS)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 LDLIBS_BPF   := -lbpf -lelf -lz
 LDLIBS_URING := -luring
 
 .DEFAULT_GOAL := all
-.PHONY: all deps deps-backports check paired clean distclean help \
+.PHONY: all deps deps-vm deps-bench deps-check deps-backports check paired clean distclean help \
 	kmod bpf user tests checkpatch man install uninstall
 
 all: kmod bpf user tests man
 
 help:
 	@echo 'make            build everything (module for KVER=$(KVER))'
-	@echo 'make deps       install the missing Debian packages and the backports kernel (root)'
-	@echo 'make check      deps, build, every host and VM test; ends "N passed, N failed"'
+	@echo 'make deps       install the missing packages for building and make paired (root)'
+	@echo 'make deps-vm    ... and for the test VM: qemu, the backports kernel headers (root)'
+	@echo 'make deps-bench the reference servers and clients: nginx, wrk, valgrind (root)'
+	@echo 'make check      all deps (every job), build, every host and VM test; ends "N passed, N failed"'
 	@echo 'make paired     deps, build, the paired experiment'
 	@echo 'make kmod       the module only; KVER=VERSION for another kernel'
 	@echo 'make checkpatch checkpatch.pl over kmod/'
@@ -39,22 +45,36 @@ help:
 	@echo 'make bench-kmod time reading /proc/stacklab/tasks with 1k and 10k threads (test VM, KVER)'
 	@echo 'make bench-probe overhead of stacklab-probe on a syscall- and a switch-heavy workload'
 	@echo 'make bench-conns bytes per idle connection of each server, side by side'
+	@echo 'make bench-http requests/s, latency and CPU per request of each HTTP server against nginx'
 	@echo 'make man        the man pages, from the manuals (build/man/)'
 	@echo 'make install    binaries, module source and builds, man pages, experiments; PREFIX=/usr/local DESTDIR='
 	@echo 'make uninstall  remove what make install wrote (same PREFIX and DESTDIR)'
 	@echo 'make clean      remove build outputs (keeps build/cache downloads)'
 	@echo 'make distclean  remove build/ entirely'
 
-# Both test-VM kernels: bookworm's, and bookworm-backports' (6.12).
+# Packages by job (scripts/packages): deps for building and the host
+# experiment, deps-vm for the test VM (with bookworm-backports' kernel, the
+# second VM kernel), deps-bench for the reference servers.  make check
+# installs every job; nothing installed is started as a service.
 deps:
-	@scripts/deps
+	@scripts/deps host
+
+deps-vm:
+	@scripts/deps host vm
 	@scripts/backports >/dev/null
+
+deps-bench:
+	@scripts/deps bench
 
 deps-backports:
 	@scripts/backports
 
+deps-check:
+	@scripts/deps host vm bench check
+	@scripts/backports >/dev/null
+
 # Targets that must not start before the packages are there run make again.
-check: deps
+check: deps-check
 	@$(MAKE) --no-print-directory all
 	@tests/run-all
 

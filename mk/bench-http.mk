@@ -5,6 +5,6 @@ TEST_FILES += experiments/bench-http
 
 .PHONY: bench-http
 
-bench-http: deps
+bench-http: deps deps-bench
 	@$(MAKE) --no-print-directory all
 	@flock -o /tmp/stacklab-bench.lock experiments/bench-http

@@ -38,7 +38,7 @@ PROBE_OBJS := $(addprefix $(B)/bpf/,stacklab-probe.o tracepoints.o target.o \
 BPF_BINS   += $(B)/bpf/stacklab-probe
 
 $(B)/bpf/stacklab-probe.o: $(B)/bpf/stacklab-probe.skel.h
-$(B)/bpf/stacklab-probe.o: CFLAGS += -I$(B)/bpf -Iuser
+$(B)/bpf/stacklab-probe.o: override CFLAGS += -I$(B)/bpf -Iuser
 
 # Durations are read as every tool reads them (user/common/opts.c).
 $(B)/bpf/stacklab-probe: $(PROBE_OBJS) $(B)/obj/user/common/opts.o

@@ -10,7 +10,7 @@ TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh \
 # raise RLIMIT_NOFILE (this host's hard limit is 20000 without
 # CAP_SYS_RESOURCE) and the pid, thread and mapping limits (--tune).
 # fut-inline stops at 10k: 266 KB a connection is 13 GB at 50k.
-bench-conns: deps
+bench-conns: deps-vm deps-bench
 	@$(MAKE) --no-print-directory user tests
 	@experiments/bench-conns --conns "1000 10000"
 	@echo

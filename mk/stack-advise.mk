@@ -5,8 +5,8 @@ STACK_ADVISE_OBJS := $(addprefix $(B)/bpf/,stack-advise.o sa-sym.o sa-model.o sa
 BPF_BINS += $(B)/bpf/stack-advise
 
 $(B)/bpf/stack-advise.o: $(B)/bpf/stack-advise.skel.h
-$(B)/bpf/stack-advise.o: CFLAGS += -I$(B)/bpf
-$(B)/bpf/cli.o: CFLAGS += -Iuser
+$(B)/bpf/stack-advise.o: override CFLAGS += -I$(B)/bpf
+$(B)/bpf/cli.o: override CFLAGS += -Iuser
 
 $(B)/bpf/stack-advise: $(STACK_ADVISE_OBJS) $(B)/obj/user/common/opts.o
 	@echo "  LD      $@"

@@ -29,7 +29,7 @@ SPLIT_CFLAGS  += -fstack-clash-protection
 SPLIT_CFLAGS  += -fno-tree-loop-distribute-patterns -DSTACKLAB_SPLIT_STACK
 # libfut's blocking-style coroutine calls are split code (coro_call.c).
 $(B)/user/libfut/coro_call.o $(B)/user/san/libfut/coro_call.o: \
-	CFLAGS += $(SPLIT_CFLAGS)
+	override CFLAGS += $(SPLIT_CFLAGS)
 
 # The split-stack copy of a source, for the binaries that run it there.
 $(B)/obj/split/%.o: %.c
