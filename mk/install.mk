@@ -1,7 +1,8 @@
 # make install / make uninstall: PREFIX (default /usr/local) and DESTDIR.
 # The lists are read when the recipes run, after every fragment appended
 # to USER_BINS and BPF_BINS: a new tool there is installed without an edit
-# here (libraries and objects are not installed).
+# here (libraries and objects are not: libfut is installed by
+# mk/libfut-lib.mk).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

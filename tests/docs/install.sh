@@ -23,7 +23,7 @@ bins=$(ls "$usr/bin" 2>/dev/null)
 pages=$(cd "$usr/share/man" 2>/dev/null && ls man*/*)
 npages=$(echo "$pages" | grep -c .)
 nbins=$(echo "$bins" | grep -c .)
-tap_plan $((9 + 2 * nbins + npages))
+tap_plan $((12 + 2 * nbins + npages))
 
 tap_check "make install DESTDIR=... PREFIX=/usr exits 0" test $rc -eq 0
 has_all() { for f in "$@"; do [ -e "$f" ] || { tap_diag "missing $f"; return 1; }; done; }
@@ -59,6 +59,26 @@ want_kos=$(for ko in $built_kos; do echo "$usr/lib/stacklab/modules/$(basename "
 tap_check "every built module is in lib/stacklab/modules/KVERSION/" \
 	has_all $want_kos "$usr/src/stacklab-$version/Kbuild" \
 	"$usr/src/stacklab-$version/dkms.conf"
+
+# libfut from outside: a program built with pkg-config against the
+# installed copy, shared (its soname, found at run time) and static.
+pc() { PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$usr/lib/pkgconfig" pkg-config "$@"; }
+consumer() {
+	local out=$tmp/consumer$1 got
+	# shellcheck disable=SC2046 # pkg-config's words are separate flags
+	gcc -std=gnu11 -Wall -Wextra -Werror -o "$out" tests/docs/libfut_consumer.c \
+		$(pc --cflags libfut) $(pc $1 --libs libfut) 2>"$tmp/cc.log" ||
+		{ sed 's/^/# /' "$tmp/cc.log"; return 1; }
+	got=$(LD_LIBRARY_PATH=$usr/lib "$out") && [ "$got" = "libfut consumer: 42" ] ||
+		{ tap_diag "ran: '$got'"; return 1; }
+	[ -n "$1" ] || readelf -d "$out" | grep -q 'NEEDED.*\[libfut\.so\.0\]' ||
+		{ tap_diag "not linked against libfut.so.0"; return 1; }
+}
+tap_check "libfut's headers and pkg-config file are installed" has_all \
+	"$usr/include/stacklab/fut.h" "$usr/lib/pkgconfig/libfut.pc" \
+	"$usr/lib/libfut.a" "$usr/lib/libfut.so.0" "$usr/lib/libfut.so"
+tap_check "a program builds with pkg-config against the installed libfut.so.0 and runs" consumer
+tap_check "and with pkg-config --static against libfut.a" consumer --static
 
 # The source as DKMS builds it: kbuild with M= on a copy of the tree.
 kver=$(scripts/vm-kernel-version 2>/dev/null)
