@@ -31,20 +31,22 @@ MAN_PAGES       := $(foreach m,$(MAN_SOURCES),$(MAN_DIR)/$(call man_page,$(m)))
 MAN_ALIAS_LINKS := $(foreach m,$(MAN_ALIASES),$(MAN_DIR)/$(call man_page,$(m)))
 
 # Pandoc's markdown for definition lists and pipe tables; no TeX math, so
-# that "$(...)" in a manual stays text.
+# that "$(...)" in a manual stays text.  docs/man-tables.lua fits tables
+# to 80 columns; tbl's nokeep lets a table run on over a page end (else a
+# cell crossing one is a warning wherever the page breaks happen to fall).
 PANDOC_MAN := pandoc -s -f markdown-tex_math_dollars-raw_tex-smart -t man \
-	      --lua-filter docs/man-headings.lua \
+	      --lua-filter docs/man-headings.lua --lua-filter docs/man-tables.lua \
 	      -M footer='stacklab $(STACKLAB_VERSION)' -M header='stacklab'
 
 .PHONY: man
 man: $(MAN_PAGES) $(MAN_ALIAS_LINKS)
 
 define man_rule
-$(MAN_DIR)/$(call man_page,$(1)): $(call man_source,$(1)) docs/man-headings.lua VERSION
+$(MAN_DIR)/$(call man_page,$(1)): $(call man_source,$(1)) docs/man-headings.lua docs/man-tables.lua VERSION
 	@command -v pandoc >/dev/null || { echo "man: pandoc is missing: run 'make deps'" >&2; exit 1; }
 	@mkdir -p $$(dir $$@)
 	@echo "  PANDOC  $$@"
-	@$(PANDOC_MAN) -o $$@.tmp $$< && mv $$@.tmp $$@
+	@$(PANDOC_MAN) $$< | sed 's/^tab(@);$$$$/tab(@) nokeep;/' >$$@.tmp && mv $$@.tmp $$@
 endef
 $(foreach m,$(MAN_SOURCES),$(eval $(call man_rule,$(m))))
 
