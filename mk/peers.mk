@@ -83,6 +83,6 @@ $(B)/peers/rust-server: $(RUST_SERVER_SRCS)
 	@echo "  CARGO   $@"
 	@cd $(PEERS_DIR)/rust-server && $(CARGO_ENV) $(CARGO) build --release \
 		--offline --quiet
-	@cp $(RUST_DIR)/target/release/rust-server $@
+	@cp $(RUST_DIR)/target/release/rust-server $@.tmp && mv -f $@.tmp $@
 
-TEST_FILES += tests/peers/with-rust.sh
+TEST_FILES += tests/peers/with-rust.sh tests/peers/rust_build.sh
