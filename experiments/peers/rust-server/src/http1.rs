@@ -112,10 +112,10 @@ fn valid_authority(a: &[u8]) -> bool {
     port.is_empty() || port[1..].iter().all(|&c| is_digit(c))
 }
 
-/// The path a target routes by (in buf, without its query): origin form
-/// "/p?q" gives "/p"; absolute form "http://host/p?q" gives "/p" (an empty
-/// path is "/": the range of the authority's last byte is never "/", so the
-/// caller is told by `None` path and routes it as "/").
+/// The path a target routes by, as a range of buf without the query:
+/// origin form "/p?q" gives "/p"; absolute form "http://host/p?q" gives
+/// "/p", and Some(None) when its path is empty (routed as "/").  None: a
+/// target we do not serve (400).
 fn target_path(buf: &[u8], t: Range<usize>) -> Option<Option<Range<usize>>> {
     let strip = |r: Range<usize>| match find(&buf[r.clone()], b'?') {
         Some(q) => r.start..r.start + q,
