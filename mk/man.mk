@@ -14,6 +14,7 @@ MAN_SOURCES := stacklab.7:README.md \
 	       fut-advise.1:user/advise/README.md \
 	       stacklab-experiments.1:experiments/README.md \
 	       go-server.1:experiments/peers/go-server/README.md \
+	       rust-server.1:experiments/peers/rust-server/README.md \
 	       stack-advise.8:bpf/stack-advise.md \
 	       stacklab-segment.7:docs/where-to-segment.md \
 	       stacklab-argument.7:docs/argument.md

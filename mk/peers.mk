@@ -54,3 +54,35 @@ PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc \
 TEST_BINS += $(PEERS_TESTS)
 $(PEERS_TESTS): tests/server/server_proc.c
 $(B)/tests/peers/go_stats: LDLIBS += -ljansson
+
+# The Rust peer (build/peers/rust-server), built with Debian's rustc, cargo
+# and librust-tokio-dev when /usr/bin/cargo is installed.  Offline, from
+# Debian's crates only (the crate's .cargo/config.toml replaces crates-io
+# by /usr/share/cargo/registry); /usr/bin/cargo and /usr/bin/rustc by
+# path, so that a rustup toolchain first in PATH (~/.cargo/bin) is never
+# used; CARGO_HOME and the target directory under build/, nothing written
+# to $HOME.  The release profile keeps debuginfo: fut-advise reads the
+# futures' layout from its DWARF.
+CARGO := $(wildcard /usr/bin/cargo)
+RUST_DIR := $(B)/peers/rust
+CARGO_ENV := RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+	     CARGO_HOME=$(TOP)/$(RUST_DIR)/cargo-home \
+	     CARGO_TARGET_DIR=$(TOP)/$(RUST_DIR)/target
+RUST_SERVER_SRCS := $(wildcard $(PEERS_DIR)/rust-server/Cargo.toml \
+		    $(PEERS_DIR)/rust-server/Cargo.lock \
+		    $(PEERS_DIR)/rust-server/build.rs \
+		    $(PEERS_DIR)/rust-server/.cargo/config.toml \
+		    $(PEERS_DIR)/rust-server/src/*.rs) VERSION
+
+ifneq ($(CARGO),)
+USER_BINS += $(B)/peers/rust-server
+endif
+
+$(B)/peers/rust-server: $(RUST_SERVER_SRCS)
+	@mkdir -p $(dir $@) $(RUST_DIR)/cargo-home
+	@echo "  CARGO   $@"
+	@cd $(PEERS_DIR)/rust-server && $(CARGO_ENV) $(CARGO) build --release \
+		--offline --quiet
+	@cp $(RUST_DIR)/target/release/rust-server $@.tmp && mv -f $@.tmp $@
+
+TEST_FILES += tests/peers/with-rust.sh tests/peers/rust_build.sh

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/json.sh"
 . "$here/server.sh"
 
-all_variants=tpc,tpc-small,coro-fixed,coro-split,go,fut-inline,fut-boxed
+all_variants=tpc,tpc-small,coro-fixed,coro-split,go,fut-inline,fut-boxed,rust-inline,rust-boxed
 
 usage() {
 	cat <<USAGE
@@ -341,11 +341,13 @@ for v in $(echo "$variants_builtin" | tr ',' ' '); do
 	go) cmd="peers/go-server --stats $tmp/go-stats.json" ;;
 	fut-inline) cmd="user/fut-server --heavy inline" ;;
 	fut-boxed) cmd="user/fut-server --heavy boxed" ;;
+	rust-inline) cmd="peers/rust-server --heavy inline" ;;
+	rust-boxed) cmd="peers/rust-server --heavy boxed" ;;
 	*) die_usage "unknown variant '$v' ($all_variants, tpc-64k, none)" ;;
 	esac
 	exe=${cmd%% *}
 	if [ ! -x "$exe" ]; then
-		skip_variant "$v" "$exe is not built (make; go needs golang-go)"
+		skip_variant "$v" "$exe is not built (make; go needs golang-go, rust cargo and librust-tokio-dev)"
 		continue
 	fi
 	variants="$variants

@@ -36,6 +36,8 @@ def strategy($v):
    "go": ["user (Go runtime)", "copying (doubled and copied on overflow)"],
    "fut-inline": ["user (libfut executor)", "perfectly sized (heavy state inline)"],
    "fut-boxed": ["user (libfut executor)", "perfectly sized, heavy branch boxed on the heap"],
+   "rust-inline": ["user (tokio)", "perfectly sized: the compiler's state machine (heavy state inline)"],
+   "rust-boxed": ["user (tokio)", "perfectly sized: the compiler's state machine, heavy await boxed (Box::pin)"],
    "nginx": ["user (event loop)", "reference: no per-connection stack"]}[$v]
   // ["(external --server)", "(unknown)"];
 
@@ -46,7 +48,8 @@ def segment_cost($v; $f):
   elif $v == "fut-boxed" then key("box_penalty")
   elif $v == "go" then key("go_grow_ns") + " ns"
   elif ($v | startswith("tpc")) or $v == "coro-fixed" then "none (fixed: overflow is fatal)"
-  elif $v == "fut-inline" then "none (size fixed at compile time)"
+  elif $v == "fut-inline" or $v == "rust-inline" then "none (size fixed at compile time)"
+  elif $v == "rust-boxed" then "a Box::pin allocation per heavy request (not in make bench)"
   else "n/a (not a stack strategy)" end;
 
 . as $r

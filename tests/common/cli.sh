@@ -20,9 +20,12 @@ go_tools=
 for t in peers/go-server peers/go-grow; do
 	[ -x "$t" ] && go_tools="$go_tools $t"
 done
-tools="$tools$go_tools"
-ngo=$(echo $go_tools | wc -w)
-tap_plan $((51 + 3 * ngo + 2))
+# The Rust peer, when cargo is installed (mk/peers.mk builds it then).
+rust_tools=
+[ -x peers/rust-server ] && rust_tools=" peers/rust-server"
+tools="$tools$go_tools$rust_tools"
+npeers=$(echo $go_tools $rust_tools | wc -w)
+tap_plan $((51 + 3 * npeers + 2 + 3))
 
 # exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
 exit_says() {
@@ -131,6 +134,20 @@ if [ -x peers/go-server ]; then
 else
 	tap_skip "go-server --idle-timeout 2x" "go is not installed"
 	tap_skip "go-server -p 0 -t 2" "go is not installed"
+fi
+
+# So does the Rust peer (no old -p: it never had one).
+if [ -x peers/rust-server ]; then
+	tap_check "rust-server --idle-timeout 2x: exit 2, not a duration" \
+		exit_says 2 "rust-server: --idle-timeout: '2x' is not a duration" peers/rust-server --port 0 --idle-timeout 2x
+	tap_check "rust-server --heavy sideways: exit 2, naming the flag and the values" \
+		exit_says 2 "rust-server: --heavy: 'sideways' is neither inline nor boxed" peers/rust-server --port 0 --heavy sideways
+	tap_check "rust-server -t2 --heavy=boxed -H 16k --idle-timeout 1m --shutdown-timeout 500ms: serves" \
+		listens peers/rust-server --port 0 -t2 --heavy=boxed -H 16k --idle-timeout 1m --shutdown-timeout 500ms
+else
+	tap_skip "rust-server --idle-timeout 2x" "cargo is not installed"
+	tap_skip "rust-server --heavy sideways" "cargo is not installed"
+	tap_skip "rust-server -t2 --heavy=boxed" "cargo is not installed"
 fi
 
 # Sizes.

@@ -28,12 +28,14 @@ variants=tpc,tpc-small
 [ -x user/coro-server ] && variants=$variants,coro-fixed,coro-split
 [ -x peers/go-server ] && variants=$variants,go
 [ -x user/fut-server ] && variants=$variants,fut-inline,fut-boxed
+[ -x peers/rust-server ] && variants=$variants,rust-inline,rust-boxed
 missing=
 [ -x user/coro-server ] || missing="$missing coro-fixed coro-split"
 [ -x peers/go-server ] || missing="$missing go"
 [ -x user/fut-server ] || missing="$missing fut-inline fut-boxed"
+[ -x peers/rust-server ] || missing="$missing rust-inline rust-boxed"
 
-tap_plan 28
+tap_plan 29
 "$root/experiments/paired" --conns $N --duration 1 --warmup 0.5 --repeat 2 --out "$out" \
 	--variants "$variants" \
 	--server "tpc-port=user/tpc-server --port {port} --heavy-bytes 262144 --idle-timeout 600" \
@@ -115,6 +117,17 @@ if [ -x user/fut-server ]; then
 		     .threads_peak.max < 10 and .uring_ops_per_req.min > 0 and .ustack_reserved_per_conn.max == 0)'
 else
 	tap_skip "fut variants: few threads, io_uring operations" "user/fut-server is not built"
+fi
+# tokio's tasks: the inline heavy state (262144 B) is in every idle
+# connection's future, the boxed one in none.
+if [ -x peers/rust-server ]; then
+	jqt "rust variants: few threads, no io_uring, no thread stacks; inline keeps the heavy state per idle connection, boxed does not" \
+		'(.runs | map({(.variant): .values}) | add) as $v
+		 | all($v["rust-inline"], $v["rust-boxed"];
+		       .threads_peak.max < 10 and .uring_ops_per_req.max == 0 and .ustack_reserved_per_conn.max == 0)
+		 and $v["rust-inline"].bytes_per_conn.min > 262144 and $v["rust-boxed"].bytes_per_conn.max < 26214'
+else
+	tap_skip "rust variants: inline keeps the heavy state per idle connection, boxed does not" "peers/rust-server is not built"
 fi
 jqt "switch cost: the like-for-like pairs and the old keys" \
 	'.switch_cost.figures | has("spawn_run_ns") and has("thread_spawn_ns") and has("fut_notify_ns")
