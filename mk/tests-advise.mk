@@ -1,7 +1,7 @@
 # fut-advise tests: libfut programs that dump a profile and run
 # build/user/fut-advise on it, and fut-server profiled under loadgen.
 
-ADVISE_TESTS     := bad_profile hoist_loop no_oversize union_sizes
+ADVISE_TESTS     := bad_profile hoist_loop no_oversize union_sizes resident_saving
 ADVISE_TEST_BINS := $(addprefix $(B)/tests/advise/,$(ADVISE_TESTS))
 TEST_BINS  += $(ADVISE_TEST_BINS)
 # experiments/lib/memsnap.sh is copied by mk/experiments.mk.
