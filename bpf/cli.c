@@ -49,6 +49,16 @@ double cli_parse_seconds(const char *arg, const char *long_name, char short_name
 	return (double)ns / OPTS_NSEC_PER_SEC;
 }
 
+FILE *cli_open_output(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		cli_usage_error("-o: cannot write the report to '%s': %s (check the directory exists and is writable)",
+				path, strerror(errno));
+	return f;
+}
+
 int cli_check_system(void)
 {
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };

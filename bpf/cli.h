@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 
@@ -36,6 +37,18 @@ pid_t cli_parse_pid(const char *arg);
  * --LONG and -SHORT.
  */
 double cli_parse_seconds(const char *arg, const char *long_name, char short_name);
+
+/*
+ * -o FILE: the report's stream, opened (truncated) now so that a bad path
+ * is a usage error before anything runs.
+ */
+FILE *cli_open_output(const char *path);
+
+/*
+ * The report's stream, stdout unless -o gave one; a command the tool starts
+ * then writes its own stdout to stderr, never into the report.
+ */
+#define CLI_OUTPUT_HELP "Write the report to FILE instead of stdout; without it, the command's own stdout goes to stderr so that it never mixes with the report"
 
 /* Root, BTF, tracefs, RLIMIT_MEMLOCK: 0, or -1 with the cause printed. */
 int cli_check_system(void);

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
+#include "common/json_text.h"
 #include "hist.h"
 #include "report.h"
 #include "units.h"
@@ -300,7 +301,7 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 		return;
 	}
 	json_object_set_new(o, "type", json_string(w->kind));
-	json_object_set_new(o, "target", json_string(ctx->target));
+	json_object_set_new(o, "target", json_text(ctx->target));
 	json_object_set_new(o, "elapsed_s", json_real(w->elapsed_s));
 	json_object_set_new(o, "interval_s", json_real(w->span_s));
 	set_u64(o, "context_switches", c->context_switches);

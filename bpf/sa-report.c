@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <jansson.h>
 
+#include "common/json_text.h"
 #include "sa-report.h"
 
 static const char *where(const struct sa_sym *s, char *buf, size_t len)
@@ -80,12 +81,12 @@ static json_t *json_sug(const struct sa_suggestion *g)
 	const struct sa_sym *s = g->func ? &g->func->sym : NULL;
 
 	json_object_set_new(o, "action", json_string(sa_action_name(g->action)));
-	json_object_set_new(o, "function", s ? json_string(s->function) : json_null());
-	json_object_set_new(o, "file", s && s->file[0] ? json_string(s->file) : json_null());
+	json_object_set_new(o, "function", s ? json_text(s->function) : json_null());
+	json_object_set_new(o, "file", s && s->file[0] ? json_text(s->file) : json_null());
 	json_object_set_new(o, "line", s && s->line ? json_integer(s->line) : json_null());
-	json_object_set_new(o, "object", s ? json_string(s->object) : json_null());
+	json_object_set_new(o, "object", s ? json_text(s->object) : json_null());
 	if (g->func && g->func->touched_in[0])
-		json_object_set_new(o, "touched_in", json_string(g->func->touched_in));
+		json_object_set_new(o, "touched_in", json_text(g->func->touched_in));
 	json_object_set_new(o, "threads", json_integer(g->threads));
 	json_object_set_new(o, "threads_share", json_real(g->threads_share));
 	json_object_set_new(o, "pages_per_thread", json_real(g->pages_per_thread));
@@ -105,7 +106,7 @@ int sa_report_json(FILE *f, const struct sa_report_ctx *c, const struct sa_resul
 	json_t *root = json_object(), *arr = json_array();
 	int ret;
 
-	json_object_set_new(root, "target", json_string(c->target));
+	json_object_set_new(root, "target", json_text(c->target));
 	json_object_set_new(root, "threads", json_integer(r->threads));
 	json_object_set_new(root, "page_size", json_integer(c->page_size));
 	json_object_set_new(root, "attached_late", json_boolean(c->attached_late));

@@ -28,7 +28,7 @@
 #include "target.h"
 
 #define PROG "stack-advise"
-#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d DURATION] [--json]"
+#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d DURATION] [-o FILE] [--json]"
 /* How often the target's mappings are copied for the symbolizer. */
 #define MAPS_EVERY_MS 20
 
@@ -36,6 +36,7 @@ static struct env {
 	struct target target;
 	double duration_s;
 	bool json;
+	FILE *out;		/* the report: -o FILE, or stdout */
 } env;
 
 static volatile sig_atomic_t stop_signal;
@@ -48,18 +49,21 @@ static const char doc[] =
 "segment a deep frame few threads reach, shrink the stack size to what\n"
 "was used, keep a deep frame most threads reach.  Needs root.\n"
 "\n"
-"USAGE: stack-advise (-p TGID | -- COMMAND [ARG]...) [-d DURATION] [--json]\n"
+"USAGE: stack-advise (-p TGID | -- COMMAND [ARG]...) [-d DURATION]\n"
+"                    [-o FILE] [--json]\n"
 "\n"
 "EXAMPLES:\n"
 "    stack-advise -p 1234 -d 10            # a running process, for 10 s\n"
 "    stack-advise -- ./tpc-server --port 0 # start it; report when it exits\n"
 "    stack-advise --json -d 5 -- ./a.out   # JSON, at most 5 s\n"
+"    stack-advise --json -o r.json -- ./a.out  # a.out's output on stdout\n"
 "\n"
 "OPTIONS:";
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to watch (a TID means its process)", 0 },
 	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
+	{ "output", 'o', "FILE", 0, CLI_OUTPUT_HELP, 0 },
 	{ "json", 'j', NULL, 0, "One JSON object instead of text", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{},
@@ -84,6 +88,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
+		break;
+	case 'o':
+		if (env.out)
+			cli_usage_error("give -o once");
+		env.out = cli_open_output(arg);
 		break;
 	case 'v':
 		cli.verbose = true;
@@ -262,11 +271,11 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 	target_describe(&env.target, name, sizeof(name));
 	ctx.target = name;
 	if (env.json)
-		e = sa_report_json(stdout, &ctx, &r);
+		e = sa_report_json(env.out, &ctx, &r);
 	else
-		sa_report_text(stdout, &ctx, &r);
+		sa_report_text(env.out, &ctx, &r);
 	sa_result_free(&r);
-	return e || fflush(stdout) ? 1 : 0;
+	return e || fflush(env.out) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -284,6 +293,10 @@ int main(int argc, char **argv)
 	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return CLI_EXIT_USAGE;
+	if (!env.out) {
+		env.out = stdout;
+		env.target.stdout_to_stderr = true;
+	}
 	if (cli_check_system())
 		return 1;
 	libbpf_set_print(cli_libbpf_print);

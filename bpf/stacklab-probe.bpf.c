@@ -18,6 +18,7 @@
 #define MAP_STACK	0x20000
 #define TASK_RUNNING	0
 #define TASK_DEAD	0x80
+#define PF_EXITING	0x4	/* task->flags: in do_exit(), set before its tracepoint */
 #define PF_PROT		0x1	/* page_fault_user error_code: page was present */
 #define NR_IO_URING_ENTER 426	/* x86-64 */
 #define MAX_ERRNO	4095
@@ -220,14 +221,21 @@ static __always_inline void hist_add(struct hist *h, __u64 v)
 	h->sum += v;
 }
 
-static __always_inline struct task_ts *task_ts_get(__u32 tid)
+/*
+ * A task's timestamps, made on first use; never made for an exiting task.
+ * sched_process_exit deletes them, and the task still switches (preempted,
+ * or sleeping in exit_files() or exit_notify()) and may be woken before its
+ * last switch: an entry made then would outlive it (timed_threads).
+ */
+static __always_inline struct task_ts *task_ts_get(__u32 tid,
+						   struct task_struct *t)
 {
 	static const struct task_ts zero;
 	struct task_ts *ts = bpf_map_lookup_elem(&task_ts, &tid);
 
 	struct counters *c;
 
-	if (ts)
+	if (ts || (BPF_CORE_READ(t, flags) & PF_EXITING))
 		return ts;
 	if (bpf_map_update_elem(&task_ts, &tid, &zero, BPF_NOEXIST) == -E2BIG) {
 		c = cpu_counters();
@@ -268,7 +276,7 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 			c->involuntary++;
 		tid = (__u32)bpf_get_current_pid_tgid();
 		/* A dead task's entry went at its exit: do not make a new one. */
-		if (!(prev_state & TASK_DEAD) && (ts = task_ts_get(tid))) {
+		if (!(prev_state & TASK_DEAD) && (ts = task_ts_get(tid, prev))) {
 			if (ts->oncpu_ts)
 				hist_add(&c->oncpu_slice_ns, now - ts->oncpu_ts);
 			ts->oncpu_ts = 0;
@@ -280,7 +288,7 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 	}
 	if (next_target) {
 		tid = BPF_CORE_READ(next, pid);
-		ts = task_ts_get(tid);
+		ts = task_ts_get(tid, next);
 		if (!ts)
 			return 0;
 		if (ts->runnable_ts)
@@ -300,7 +308,7 @@ static __always_inline void mark_runnable(struct task_struct *p)
 
 	if (!task_is_target(p))
 		return;
-	ts = task_ts_get(BPF_CORE_READ(p, pid));
+	ts = task_ts_get(BPF_CORE_READ(p, pid), p);
 	/* A wakeup of a task still on a CPU is not a wait to run. */
 	if (ts && !ts->oncpu_ts && !ts->runnable_ts)
 		ts->runnable_ts = bpf_ktime_get_ns();

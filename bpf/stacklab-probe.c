@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "common/opts.h"
 #include "kstack.h"
 #include "live.h"
 #include "report.h"
@@ -28,7 +29,7 @@
 #include "tracepoints.h"
 
 #define PROG "stacklab-probe"
-#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION] [-i DURATION] [--json] [--no-syscalls]"
+#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION] [-i DURATION] [-o FILE] [--json] [--no-syscalls]"
 /* --comm's key: no short letter (-c is becoming "connections" across tools). */
 #define OPT_COMM 0x100
 /* After the target exits, let its last switches reach the maps. */
@@ -39,6 +40,7 @@ static struct env {
 	double duration_s;	/* 0: until the target exits or SIGINT */
 	double interval_s;	/* 0: only the final report */
 	bool json;
+	FILE *out;		/* the report: -o FILE, or stdout */
 	bool no_syscalls;
 	long seeded;		/* threads the target had at attach */
 } env;
@@ -53,12 +55,13 @@ static const char doc[] =
 "touched, syscalls and io_uring traffic.  Needs root.\n"
 "\n"
 "USAGE: stacklab-probe (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION]\n"
-"                      [-i DURATION] [--json] [--no-syscalls]\n"
+"                      [-i DURATION] [-o FILE] [--json] [--no-syscalls]\n"
 "\n"
 "EXAMPLES:\n"
 "    stacklab-probe -p 1234 -d 10       # process 1234 for 10 s\n"
 "    stacklab-probe --comm nginx -i 1   # every 'nginx', a report each second\n"
 "    stacklab-probe --json -- ./server  # start ./server, follow its tree\n"
+"    stacklab-probe --json -o r.json -- ./server  # its output on stdout\n"
 "\n"
 "OPTIONS:";
 
@@ -68,6 +71,7 @@ static const struct argp_option opts[] = {
 	{ NULL, 'c', "COMM", OPTION_HIDDEN, "Deprecated spelling of --comm", 0 },
 	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
 	{ "interval", 'i', "DURATION", 0, "Also report every DURATION (what happened in that interval)", 0 },
+	{ "output", 'o', "FILE", 0, CLI_OUTPUT_HELP, 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
 	{ "no-syscalls", 'S', NULL, 0, "Leave the syscall tracepoints off: no syscall, io_uring_enter or user-stack counts, but no slow path on every syscall of the machine", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
@@ -114,6 +118,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
+		break;
+	case 'o':
+		if (env.out)
+			cli_usage_error("give -o once");
+		env.out = cli_open_output(arg);
 		break;
 	case 'v':
 		cli.verbose = true;
@@ -216,13 +225,13 @@ static int measure(const struct report_ctx *ctx, const struct probe_maps *maps,
 			w.elapsed_s = t - start;
 			w.span_s = t - last;
 			when_exited(&w);
-			report_print(stdout, ctx, &w, &delta);
+			report_print(env.out, ctx, &w, &delta);
 			before = now;
 			last = t;
 			next += env.interval_s;
 			continue;
 		}
-		r = target_wait(&env.target, wake ? (int)((wake - t) * 1000) + 1 : -1);
+		r = target_wait(&env.target, wake ? opts_timeout_ms(wake - t) : -1);
 		if (r == 1) {
 			struct timespec settle = { 0, SETTLE_MS * 1000000L };
 
@@ -253,7 +262,7 @@ static int final_report(const struct report_ctx *ctx, const struct probe_maps *m
 		return err;
 	w.elapsed_s = w.span_s = cli_now_s() - start;
 	when_exited(&w);
-	report_print(stdout, ctx, &w, &s);
+	report_print(env.out, ctx, &w, &s);
 	unmatched = env.target.kind == TARGET_COMM && !comm_matched(&s.c);
 	snapshot_free(&s);
 	if (unmatched)
@@ -280,6 +289,10 @@ int main(int argc, char **argv)
 	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return CLI_EXIT_USAGE;
+	if (!env.out) {
+		env.out = stdout;
+		env.target.stdout_to_stderr = true;
+	}
 	if (cli_check_system())
 		return 1;
 	libbpf_set_print(cli_libbpf_print);

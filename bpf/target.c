@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "target.h"
 
 static int pidfd_open_compat(pid_t pid)
@@ -78,7 +79,7 @@ static int prepare_pid(struct target *t, char *err, size_t err_len)
 
 /* Child side: wait for the go byte, then exec; report exec's errno. */
 static void __attribute__((noreturn))
-run_held(char **argv, int go_rd, int err_wr)
+run_held(const struct target *t, int go_rd, int err_wr)
 {
 	char go;
 	int e;
@@ -86,7 +87,9 @@ run_held(char **argv, int go_rd, int err_wr)
 	if (read(go_rd, &go, 1) != 1)
 		_exit(127);	/* the probe gave up before attaching */
 	close(go_rd);
-	execvp(argv[0], argv);
+	if (t->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
+	execvp(t->argv[0], t->argv);
 	e = errno;
 	if (write(err_wr, &e, sizeof(e)) < 0)
 		_exit(127);
@@ -111,7 +114,7 @@ static int prepare_command(struct target *t, char *err, size_t err_len)
 	if (pid == 0) {
 		close(go[1]);
 		close(exec_err[0]);
-		run_held(t->argv, go[0], exec_err[1]);
+		run_held(t, go[0], exec_err[1]);
 	}
 	close(go[0]);
 	close(exec_err[1]);
@@ -256,8 +259,26 @@ int target_wait(struct target *t, int timeout_ms)
 	return 1;
 }
 
+/* Whether the command exits within ms; reaps it when it does. */
+static bool reaped_within(struct target *t, int ms)
+{
+	struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, ms);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return false;
+	waitpid(t->tgid, &t->wait_status, 0);
+	t->exited = true;
+	return true;
+}
+
 void target_stop(struct target *t)
 {
+	char name[128];
+
 	if (t->kind != TARGET_COMMAND || t->exited)
 		return;
 	if (t->go_fd >= 0) {
@@ -266,9 +287,20 @@ void target_stop(struct target *t)
 		t->go_fd = -1;
 	} else {
 		kill(t->tgid, SIGTERM);
+		/* A stopped command acts on SIGTERM only once continued. */
+		kill(t->tgid, SIGCONT);
 	}
-	waitpid(t->tgid, &t->wait_status, 0);
-	t->exited = true;
+	if (reaped_within(t, TARGET_GRACE_MS))
+		return;
+	target_describe(t, name, sizeof(name));
+	fprintf(stderr, "%s: %s did not exit %d ms after SIGTERM: sending SIGKILL\n",
+		cli.prog, name, TARGET_GRACE_MS);
+	kill(t->tgid, SIGKILL);
+	if (reaped_within(t, TARGET_GRACE_MS))
+		return;
+	/* Uninterruptible in the kernel: leave it rather than hang. */
+	fprintf(stderr, "%s: %s is still there %d ms after SIGKILL: not waiting for it\n",
+		cli.prog, name, TARGET_GRACE_MS);
 }
 
 void target_describe(const struct target *t, char *buf, size_t len)

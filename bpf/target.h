@@ -20,6 +20,7 @@ struct target {
 	pid_t tgid;		/* -p, or the command's process */
 	char comm[TARGET_COMM_LEN];
 	char **argv;		/* the command */
+	bool stdout_to_stderr;	/* command: the report has stdout, so it gets fd 2 */
 	int pidfd;		/* readable once the process has exited; -1 for --comm */
 	int go_fd;		/* command: writing releases the held child */
 	int exec_err_fd;	/* command: the child's exec errno, EOF on success */
@@ -54,7 +55,14 @@ int target_release(struct target *t, char *err, size_t err_len);
  */
 int target_wait(struct target *t, int timeout_ms);
 
-/* A command still running when the probe stops gets SIGTERM and is reaped. */
+/* How long a command gets to exit after SIGTERM, then after SIGKILL. */
+#define TARGET_GRACE_MS 2000
+
+/*
+ * A command still running when the tool stops gets SIGTERM (and SIGCONT, in
+ * case it is stopped) and is reaped; one still there TARGET_GRACE_MS later
+ * gets SIGKILL, said on stderr; one that outlives that too is left, said.
+ */
 void target_stop(struct target *t);
 
 /* "pid 123", "comm nginx", "command ./x (pid 123)" for reports. */

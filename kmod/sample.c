@@ -17,10 +17,12 @@
 bool stacklab_sample(struct task_struct *task, struct pid_namespace *ns,
 		     pid_t tid, struct stacklab_sample *s)
 {
+	struct mm_struct *mm;
+	unsigned long sp;
 	char *c;
 
 	memset(s, 0, sizeof(*s));
-	if (!stacklab_may_read(task))
+	if (!stacklab_access(task, &mm, &sp))
 		return false;
 	s->tid = tid;
 	s->tgid = task_tgid_nr_ns(task, ns);
@@ -31,7 +33,7 @@ bool stacklab_sample(struct task_struct *task, struct pid_namespace *ns,
 			*c = '_';
 	s->kstack_size = THREAD_SIZE;
 	s->kstack_used = stacklab_kstack_used(task);
-	stacklab_ustack(task, s);
+	stacklab_ustack(task, mm, sp, s);
 	s->nvcsw = READ_ONCE(task->nvcsw);
 	s->nivcsw = READ_ONCE(task->nivcsw);
 	return s->kstack_used && s->tgid && !READ_ONCE(task->exit_state);

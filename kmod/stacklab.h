@@ -53,7 +53,9 @@ struct task_struct *stacklab_next_task(struct pid_namespace *ns,
 				       struct pid *target, pid_t *tid);
 
 /* access.c */
-bool stacklab_may_read(struct task_struct *task);
+struct mm_struct;
+bool stacklab_access(struct task_struct *task, struct mm_struct **mm,
+		     unsigned long *sp);
 
 /* ubounds.c */
 struct vm_area_struct;
@@ -68,7 +70,9 @@ bool stacklab_sample(struct task_struct *task, struct pid_namespace *ns,
 unsigned long stacklab_kstack_used(struct task_struct *task);
 
 /* ustack.c */
-void stacklab_ustack(struct task_struct *task, struct stacklab_sample *s);
+unsigned long stacklab_saved_user_sp(struct task_struct *task);
+void stacklab_ustack(struct task_struct *task, struct mm_struct *mm,
+		     unsigned long sp, struct stacklab_sample *s);
 
 /* tasks.c, summary.c */
 int stacklab_tasks_create(struct proc_dir_entry *dir);

@@ -10,14 +10,15 @@
  * the top of the kernel stack, so they are read like the stack itself
  * (see kstack.c): under RCU, through copy_from_kernel_nofault().
  *
- * The mm is pinned with get_task_mm() and the mapping looked up under the
- * mmap read lock, which also keeps the page tables of that mapping from
- * being freed.  Resident pages are counted from the page tables alone:
- * nothing is faulted in, and neither RSS nor fault counters move.  The
- * walk covers the thread's own stack only, never the rest of a big
- * mapping, and gives the lock up between two PMDs when a writer waits for
- * it (as smaps_rollup does), so that a reader never holds up mmap() or a
- * page fault that needs the write lock for longer than one PMD's walk.
+ * The mm is pinned by the access check (access.c), with the stack pointer
+ * read there, and the mapping looked up under the mmap read lock, which
+ * also keeps the page tables of that mapping from being freed.  Resident
+ * pages are counted from the page tables alone: nothing is faulted in, and
+ * neither RSS nor fault counters move.  The walk covers the thread's own
+ * stack only, never the rest of a big mapping, and gives the lock up
+ * between two PMDs when a writer waits for it (as smaps_rollup does), so
+ * that a reader never holds up mmap() or a page fault that needs the write
+ * lock for longer than one PMD's walk.
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -33,7 +34,7 @@
 #include "stacklab.h"
 
 /* The user stack pointer saved at @task's last kernel entry, or 0. */
-static unsigned long saved_user_sp(struct task_struct *task)
+unsigned long stacklab_saved_user_sp(struct task_struct *task)
 {
 	unsigned long sp = 0;
 
@@ -164,25 +165,23 @@ static unsigned long resident_bytes(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * Fill in @s's ustack_size, ustack_resident, ustack_used and ustack_exact;
- * they stay 0 for a kernel thread, a thread past exit_mm(), or a stack
- * pointer outside any mapping.  Only anonymous mappings (every thread
- * stack that glibc or the kernel makes) have their page tables walked; a
- * stack in a file or shared-memory mapping reports a resident size of 0.
- * Sleeps.
+ * Fill in @s's ustack_size, ustack_resident, ustack_used and ustack_exact
+ * from @task's @mm, pinned, and @sp, both from stacklab_access(); @mm is
+ * released here.  They stay 0 for a kernel thread, a thread past
+ * exit_mm() (@mm NULL), or a stack pointer outside any mapping.  Only
+ * anonymous mappings (every thread stack that glibc or the kernel makes)
+ * have their page tables walked; a stack in a file or shared-memory
+ * mapping reports a resident size of 0.  Sleeps.
  */
-void stacklab_ustack(struct task_struct *task, struct stacklab_sample *s)
+void stacklab_ustack(struct task_struct *task, struct mm_struct *mm,
+		     unsigned long sp, struct stacklab_sample *s)
 {
 	struct stacklab_ustack_bounds b;
 	bool locked = true, complete = true;
 	struct vm_area_struct *vma;
-	struct mm_struct *mm;
-	unsigned long sp;
 
-	mm = get_task_mm(task);
 	if (!mm)
 		return;
-	sp = saved_user_sp(task);
 	if (sp && !mmap_read_lock_killable(mm)) {
 		vma = vma_lookup(mm, sp);
 		if (vma) {

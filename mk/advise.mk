@@ -16,5 +16,16 @@ $(ADVISE_OBJS): $(B)/obj/user/advise/%.o: user/advise/%.c
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Iuser -MMD -c $< -o $@
 
+# The tests run it under ASan, LSan and UBSan: leaks on its error paths and
+# arithmetic that wraps fail them.
+FUT_ADVISE_SAN := $(B)/san/fut-advise
+TEST_BINS += $(FUT_ADVISE_SAN)
+
+$(FUT_ADVISE_SAN): $(ADVISE_SRCS) user/common/opts.c $(LIBFUT_SAN) $(wildcard user/advise/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (ASan, UBSan)"
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -o $@ $(filter %.c,$^) $(LIBFUT_SAN) \
+		$(LDLIBS_FUT) -ldw -lelf
+
 .PHONY: fut-advise
 fut-advise: $(FUT_ADVISE)

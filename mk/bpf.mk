@@ -26,6 +26,8 @@ $(B)/%.skel.h: $(B)/%.bpf.o
 	@echo "  SKEL    $@"
 	@$(BPFTOOL) gen skeleton $< name $(subst -,_,$(notdir $*)) > $@.tmp && mv $@.tmp $@
 
+# Every loader includes user/common/ helpers as "common/NAME.h".
+$(B)/bpf/%.o: override CFLAGS += -Iuser
 $(B)/bpf/%.o: bpf/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -38,10 +40,11 @@ PROBE_OBJS := $(addprefix $(B)/bpf/,stacklab-probe.o tracepoints.o target.o \
 BPF_BINS   += $(B)/bpf/stacklab-probe
 
 $(B)/bpf/stacklab-probe.o: $(B)/bpf/stacklab-probe.skel.h
-$(B)/bpf/stacklab-probe.o: override CFLAGS += -I$(B)/bpf -Iuser
+$(B)/bpf/stacklab-probe.o: override CFLAGS += -I$(B)/bpf
 
 # Durations are read as every tool reads them (user/common/opts.c).
-$(B)/bpf/stacklab-probe: $(PROBE_OBJS) $(B)/obj/user/common/opts.o
+$(B)/bpf/stacklab-probe: $(PROBE_OBJS) $(B)/obj/user/common/opts.o \
+			 $(B)/obj/user/common/json_text.o
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_BPF) -ljansson
 

@@ -5,7 +5,7 @@
 COMMON_SRCS := user/http/http_parse.c user/http/http_response.c \
 	       user/http/http_conn.c user/http/http_response_parse.c \
 	       user/workload/workload.c user/common/net.c user/common/opts.c \
-	       user/common/histogram.c
+	       user/common/histogram.c user/common/json_text.c
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/obj/%.o)
 
 $(COMMON_OBJS): $(B)/obj/%.o: %.c

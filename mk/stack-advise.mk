@@ -6,8 +6,8 @@ BPF_BINS += $(B)/bpf/stack-advise
 
 $(B)/bpf/stack-advise.o: $(B)/bpf/stack-advise.skel.h
 $(B)/bpf/stack-advise.o: override CFLAGS += -I$(B)/bpf
-$(B)/bpf/cli.o: override CFLAGS += -Iuser
 
-$(B)/bpf/stack-advise: $(STACK_ADVISE_OBJS) $(B)/obj/user/common/opts.o
+$(B)/bpf/stack-advise: $(STACK_ADVISE_OBJS) $(B)/obj/user/common/opts.o \
+		     $(B)/obj/user/common/json_text.o
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_BPF) -ldw -ljansson

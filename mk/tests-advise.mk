@@ -1,18 +1,29 @@
 # fut-advise tests: libfut programs that dump a profile and run
 # build/user/fut-advise on it, and fut-server profiled under loadgen.
 
-ADVISE_TESTS     := bad_profile hoist_loop no_oversize union_sizes
+ADVISE_TESTS     := bad_profile hoist_loop no_oversize union_sizes resident_saving
 ADVISE_TEST_BINS := $(addprefix $(B)/tests/advise/,$(ADVISE_TESTS))
 TEST_BINS  += $(ADVISE_TEST_BINS)
 # experiments/lib/memsnap.sh is copied by mk/experiments.mk.
 TEST_FILES += tests/advise/suite.host tests/advise/fut_server_box.sh \
 	      tests/advise/breakdown.sh
 
-$(ADVISE_TEST_BINS): $(LIBFUT_SAN) tests/advise/advise_test.h $(FUT_ADVISE)
+$(ADVISE_TEST_BINS): $(LIBFUT_SAN) tests/advise/advise_test.h $(FUT_ADVISE_SAN) \
+		     $(B)/tests/advise/self_union
 $(ADVISE_TEST_BINS): LDLIBS := $(LIBFUT_SAN) $(LDLIBS_FUT)
 
+# A struct whose DWARF is damaged after compiling: an anonymous union's
+# unnamed member made of that union's own type (self_union.awk).
+TEST_BINS += $(B)/tests/advise/self_union
+$(B)/tests/advise/self_union: tests/advise/self_union.c tests/advise/self_union.awk
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (DWARF damaged)"
+	@$(CC) -g -O0 -S -dA -o $@.s tests/advise/self_union.c
+	@awk -f tests/advise/self_union.awk $@.s >$@.bad.s
+	@$(CC) -o $@ $@.bad.s
+
 .PHONY: tests-advise
-tests-advise: $(ADVISE_TEST_BINS) $(FUT_ADVISE) $(B)/user/fut-server $(B)/user/loadgen \
+tests-advise: $(ADVISE_TEST_BINS) $(FUT_ADVISE) $(FUT_ADVISE_SAN) $(B)/user/fut-server $(B)/user/loadgen \
 	$(addprefix $(B)/,tests/advise/suite.host tests/advise/fut_server_box.sh \
 	tests/advise/breakdown.sh experiments/lib/listening.sh \
 	experiments/lib/memsnap.sh tests/lib/tap.sh tests/run-suite)

@@ -5,7 +5,8 @@
 PROBE_WORKLOADS := wl_pingpong wl_threads wl_uring_nops wl_syscalls wl_exit_after \
 		   wl_stacks
 PROBE_TESTS     := probe_usage probe_pingpong probe_threads probe_uring \
-		   probe_early_exit probe_churn probe_stacks probe_table
+		   probe_early_exit probe_churn probe_stacks probe_table \
+		   probe_command
 
 TEST_BINS  += $(addprefix $(B)/tests/probe/,$(PROBE_WORKLOADS) $(PROBE_TESTS))
 TEST_FILES += tests/probe/suite.host tests/probe/suite.vm

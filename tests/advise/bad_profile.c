@@ -120,8 +120,46 @@ TEST(huge_values_rejected_by_name)
 
 TEST(impossible_values_rejected_by_name)
 {
-	/* Entered by more tasks than entered at all, or than there were. */
+	/*
+	 * Entered by more tasks than entered at all, or than there were.  The
+	 * first leaked the slot's "mode" string (LSan, 7 bytes).
+	 */
 	expect_field_error(_metadata, "\"entered\": 11, \"boxed_allocs\": 0", "\"entered\" (11) is more than");
+}
+
+/* Below header + state, --breakdown's rounding row wrapped to 2^64 - 2048. */
+TEST(alloc_below_header_and_state_refused)
+{
+	char path[] = "/tmp/advise-alloc-XXXXXX", *out, *err;
+
+	ASSERT_LE(0, mkstemp(path));
+	write_file(path, "{\"libfut_profile\": 1, \"task_header_bytes\": 48, \"pointer_bytes\": 8,"
+		   " \"executors\": 1, \"types\": [{\"name\": \"t\", \"state_size\": 4000,"
+		   " \"task_bytes\": 4048, \"alloc_bytes\": 2000, \"spawns\": 1,"
+		   " \"instances\": 1, \"live\": 1, \"peak_live\": 1, \"slots\": []}]}");
+	EXPECT_EQ(1, run_advise(path, &out, &err));
+	EXPECT_NE(NULL, strstr(err, "types[0] (\"t\"): \"alloc_bytes\" (2000) is less than"))
+		TH_LOG("stderr: %s", err);
+	EXPECT_EQ(NULL, strstr(out, "18446744073709")) TH_LOG("stdout: %s", out);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+/* A union that contains itself (damaged DWARF) overflowed the stack. */
+TEST(self_referential_dwarf_refused)
+{
+	char path[] = "/tmp/advise-self-XXXXXX", args[256], *out, *err;
+
+	ASSERT_LE(0, mkstemp(path));
+	ASSERT_EQ(0, fut_prof_dump(path));
+	snprintf(args, sizeof(args), "%s --binary tests/advise/self_union", path);
+	EXPECT_EQ(1, run_advise(args, &out, &err));
+	EXPECT_NE(NULL, strstr(err, "struct self_union nests anonymous unions or structs more than"))
+		TH_LOG("stderr: %s", err);
+	free(out);
+	free(err);
+	unlink(path);
 }
 
 TEST(directory_and_fifo_refused)

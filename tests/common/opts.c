@@ -3,6 +3,7 @@
  * The shared parsers: every duration unit, every size suffix, and the bad
  * spellings each refuses, with the message it prints for them.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,17 @@ TEST(duration_str_round_trips)
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
 		EXPECT_EQ(values[i], dur(opts_duration_str(values[i], buf,
 							   sizeof(buf))));
+}
+
+/* stacklab-probe -d accepts 10^7 s: its wait must not wrap to negative. */
+TEST(timeout_ms_never_wraps)
+{
+	EXPECT_EQ(0, opts_timeout_ms(-1));
+	EXPECT_EQ(0, opts_timeout_ms(0));
+	EXPECT_EQ(1, opts_timeout_ms(0.0004));
+	EXPECT_EQ(1500, opts_timeout_ms(1.5));
+	EXPECT_EQ(INT_MAX, opts_timeout_ms(25 * 86400.0));
+	EXPECT_EQ(INT_MAX, opts_timeout_ms(1e7));
 }
 
 TEST(size_every_suffix)

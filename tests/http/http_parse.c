@@ -291,4 +291,42 @@ TEST(head_limits_are_431)
 	EXPECT_EQ(64, http_parse_request(exact, 64, &limits, &req));
 }
 
+/*
+ * A server answers at the first prefix that gets a status, and the status
+ * must be the one the whole head gets: the same bytes, one write or many,
+ * one status.  Every byte of an over-long head in turn is made a control
+ * byte, a bare CR, DEL or a byte no method has.
+ */
+TEST(status_does_not_depend_on_how_much_arrived)
+{
+	const struct http_limits limits = { .max_head_bytes = 64,
+					    .max_headers = 8,
+					    .max_body_bytes = 10 };
+	static const char bad[] = { 0x01, '\r', 0x7f, '@' };
+	char text[160];
+	struct http_request req;
+	size_t len, wrong = 0;
+
+	snprintf(text, sizeof(text), "GET /a HTTP/1.1\r\nHost: x\r\nX: %080d\r\n\r\n", 0);
+	len = strlen(text);
+	for (size_t pos = 0; pos < len; pos++) {
+		for (size_t b = 0; b < sizeof(bad); b++) {
+			char t[sizeof(text)];
+			ssize_t whole, first = 0;
+
+			if (text[pos] == '\n')
+				continue;
+			memcpy(t, text, len);
+			t[pos] = bad[b];
+			whole = http_parse_request(t, len, &limits, &req);
+			for (size_t n = 1; n <= len && !first; n++)
+				first = http_parse_request(t, n, &limits, &req);
+			if (first != whole && !wrong++)
+				TH_LOG("byte 0x%02x at %zu: %zd at the first prefix that has a status, %zd for the whole head",
+				       (unsigned char)bad[b], pos, first, whole);
+		}
+	}
+	EXPECT_EQ(0, wrong);
+}
+
 TEST_HARNESS_MAIN

@@ -6,6 +6,7 @@
  * threads that rename themselves under a name target, and when an
  * unrelated process reuses a followed child's PID.
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,27 +55,42 @@ TEST_F_TIMEOUT(slow, nine_thousand_children, 600)
 	probe_free(&r);
 }
 
-/* Run the workload while a name-targeted probe runs, then stop the probe. */
+/*
+ * Run the workload while a name-targeted probe runs, then stop the probe.
+ * The workload runs through a symlink named for this test process: its
+ * comm is then no other process's, not even another test's wl_stacks.
+ */
 static void run_under_comm(struct __test_metadata *_metadata,
 			   struct probe_run *r, const char *mode)
 {
-	const char *args[] = { "--json", "-i", "0.2", "--comm", "wl_stacks", NULL };
+	char dir[] = "/tmp/probe-churn-XXXXXX", real[PATH_MAX], link[PATH_MAX + 32];
+	char comm[16];
+	const char *args[] = { "--json", "-i", "0.2", "--comm", comm, NULL };
 	int st;
 	pid_t pid;
 
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_NE(NULL, realpath("tests/probe/wl_stacks", real));
+	snprintf(comm, sizeof(comm), "wls%d", (int)getpid());
+	snprintf(link, sizeof(link), "%s/%s", dir, comm);
+	ASSERT_EQ(0, symlink(real, link));
 	ASSERT_EQ(0, probe_start(r, args));
 	ASSERT_EQ(0, probe_wait_output(r, "\"interval\"", 60000))
 		TH_LOG("the probe never reported");
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		execl("tests/probe/wl_stacks", "wl_stacks", mode, "300", (char *)NULL);
+		execl(link, comm, mode, "300", (char *)NULL);
 		_exit(127);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	unlink(link);
+	rmdir(dir);
 	EXPECT_EQ(0, st);
-	/* Let the last exits reach the maps. */
-	usleep(300000);
+	/*
+	 * Every exit reached the maps before waitpid returned: the exit
+	 * tracepoint runs in the exiting task before it is reaped.
+	 */
 	ASSERT_EQ(0, kill(r->pid, SIGINT));
 	ASSERT_EQ(0, probe_finish(r));
 	ASSERT_EQ(0, r->status) TH_LOG("probe stderr: %s", r->err);
@@ -141,8 +157,8 @@ TEST(reused_pid_is_not_the_target)
 	int st;
 
 	ASSERT_EQ(0, probe_start(&r, args));
-	ASSERT_EQ(0, probe_wait_output(&r, "child ", 60000));
-	line = strstr(r.out, "child ");
+	ASSERT_EQ(0, probe_wait_command(&r, "child ", 60000));
+	line = strstr(r.err, "child ");
 	child = atoi(line + 6);
 	ASSERT_LT(0, child);
 	reuser = spawn_with_pid(child);

@@ -93,19 +93,30 @@ static void parse_reports(struct probe_run *r)
 	free(copy);
 }
 
-int probe_wait_output(struct probe_run *r, const char *needle, int timeout_ms)
+static int wait_for(int fd, char **buf, size_t *len, const char *needle,
+		    int timeout_ms)
 {
-	struct pollfd p = { r->out_fd, POLLIN, 0 };
+	struct pollfd p = { fd, POLLIN, 0 };
 
-	while (!r->out || !strstr(r->out, needle)) {
+	while (!*buf || !strstr(*buf, needle)) {
 		int n = poll(&p, 1, timeout_ms);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || drain(r->out_fd, &r->out, &r->out_len) <= 0)
+		if (n <= 0 || drain(fd, buf, len) <= 0)
 			return -1;
 	}
 	return 0;
+}
+
+int probe_wait_output(struct probe_run *r, const char *needle, int timeout_ms)
+{
+	return wait_for(r->out_fd, &r->out, &r->out_len, needle, timeout_ms);
+}
+
+int probe_wait_command(struct probe_run *r, const char *needle, int timeout_ms)
+{
+	return wait_for(r->err_fd, &r->err, &r->err_len, needle, timeout_ms);
 }
 
 int probe_finish(struct probe_run *r)

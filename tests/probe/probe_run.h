@@ -15,7 +15,7 @@ struct probe_run {
 	pid_t pid;
 	int out_fd, err_fd;
 	int status;		/* exit code, or 128 + signal */
-	char *out, *err;	/* everything it printed */
+	char *out, *err;	/* everything it printed (err: the command's stdout too) */
 	size_t out_len, err_len;
 	json_t *final;		/* the last {"type":"final"} line, or NULL */
 	int n_intervals;	/* {"type":"interval"} lines */
@@ -29,6 +29,12 @@ int probe_start(struct probe_run *r, const char *const args[]);
  * or after timeout_ms.
  */
 int probe_wait_output(struct probe_run *r, const char *needle, int timeout_ms);
+
+/*
+ * The same on its stderr, where a command it started writes its stdout
+ * (no -o): for the command's own lines.
+ */
+int probe_wait_command(struct probe_run *r, const char *needle, int timeout_ms);
 
 /* Read its output to EOF, reap it, parse the JSON lines.  0 or -1. */
 int probe_finish(struct probe_run *r);

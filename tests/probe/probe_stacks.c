@@ -35,10 +35,10 @@ static void run_mode(struct __test_metadata *_metadata, struct probe_run *r,
 	       probe_final_int(r, "stack_unmapped_bytes"));
 }
 
-/* The "resident N" line the workload printed. */
+/* The "resident N" line the workload printed (the probe passes it to stderr). */
 static long long resident_of(const struct probe_run *r)
 {
-	const char *p = r->out ? strstr(r->out, "resident ") : NULL;
+	const char *p = r->err ? strstr(r->err, "resident ") : NULL;
 
 	return p ? atoll(p + 9) : -1;
 }
@@ -83,7 +83,7 @@ static void expect_touched_is_resident(struct __test_metadata *_metadata,
 	resident = resident_of(&r);
 	touched = probe_final_int(&r, "stack_touched_bytes");
 	TH_LOG("%s: resident %lld, touched %lld", mode, resident, touched);
-	ASSERT_LT(0, resident) TH_LOG("stdout: %s", r.out);
+	ASSERT_LT(0, resident) TH_LOG("stderr: %s", r.err);
 	EXPECT_GE(touched, resident - page);
 	EXPECT_LE(touched, resident + page);
 	probe_free(&r);
@@ -114,8 +114,8 @@ TEST(reused_tid_is_another_thread)
 	struct probe_run r;
 
 	run_mode(_metadata, &r, "tidreuse");
-	p = r.out ? strstr(r.out, "tids ") : NULL;
-	ASSERT_NE(NULL, p) TH_LOG("stdout: %s", r.out);
+	p = r.err ? strstr(r.err, "tids ") : NULL;
+	ASSERT_NE(NULL, p) TH_LOG("stderr: %s", r.err);
 	tid = atoll(p + 5);
 	rows = json_object_get(r.final, "stack_touched_by_thread");
 	ASSERT_TRUE(json_is_array(rows));

@@ -260,22 +260,26 @@ static void *toucher(void *arg)
 	return NULL;
 }
 
-/* One thread, then another forced onto its TID through ns_last_pid. */
-static void tidreuse_once(void)
+/*
+ * One thread, then another forced onto its TID through ns_last_pid.  Each
+ * try's stacks are larger than any before: glibc reuses a cached stack at
+ * least as large, whose pages an earlier try already touched (no first
+ * touches, so no row).
+ */
+static void tidreuse_once(int try)
 {
 	pthread_attr_t attr;
 	pthread_t t;
 	FILE *f;
 
-	/* A fresh stack each time: glibc would reuse the first one's. */
 	if (pthread_attr_init(&attr) ||
-	    pthread_attr_setstacksize(&attr, 1 * MIB) ||
+	    pthread_attr_setstacksize(&attr, (1 + 2 * try) * MIB) ||
 	    pthread_create(&t, &attr, toucher, (void *)0) || pthread_join(t, NULL))
 		die("pthread_create");
 	f = fopen("/proc/sys/kernel/ns_last_pid", "w");
 	if (!f || fprintf(f, "%d", tids[0] - 1) < 0 || fclose(f))
 		die("/proc/sys/kernel/ns_last_pid");
-	pthread_attr_setstacksize(&attr, 2 * MIB);
+	pthread_attr_setstacksize(&attr, (2 + 2 * try) * MIB);
 	if (pthread_create(&t, &attr, toucher, (void *)1) || pthread_join(t, NULL))
 		die("pthread_create");
 	pthread_attr_destroy(&attr);
@@ -288,7 +292,7 @@ static void tidreuse_once(void)
 static int tidreuse_mode(void)
 {
 	for (int tries = 0; tries < 20; tries++) {
-		tidreuse_once();
+		tidreuse_once(tries);
 		if (tids[0] == tids[1])
 			break;
 	}

@@ -13,6 +13,13 @@
 
 #include "dwarf.h"
 
+/*
+ * Anonymous unions and structs nest a few deep in real code; a type that
+ * (through damaged DWARF) contains itself would recurse without end.
+ */
+#define DW_MAX_NESTING 32
+#define DW_ERR_NESTING (-2)
+
 /* Follow typedefs and qualifiers to the type that has a size. */
 static int peel(Dwarf_Die *die, Dwarf_Die *out)
 {
@@ -56,10 +63,15 @@ static char *type_name(Dwarf_Die *type)
 	return strdup(buf);
 }
 
-static int read_members(Dwarf_Die *agg, struct dw_member **out, size_t *nout);
+static int read_members(Dwarf_Die *agg, int depth, struct dw_member **out,
+			size_t *nout);
+static void free_members(struct dw_member *m, size_t n);
 
-static int read_member(Dwarf_Die *m, struct dw_member *dm)
+/* 0, -1 out of memory, DW_ERR_NESTING. */
+static int read_member(Dwarf_Die *m, int depth, struct dw_member *dm)
 {
+	int e;
+
 	Dwarf_Attribute at;
 	Dwarf_Die type, real;
 	Dwarf_Word off = 0, size = 0;
@@ -81,19 +93,24 @@ static int read_member(Dwarf_Die *m, struct dw_member *dm)
 	if (!n && (dwarf_tag(&real) == DW_TAG_union_type ||
 		   dwarf_tag(&real) == DW_TAG_structure_type)) {
 		dm->is_union = dwarf_tag(&real) == DW_TAG_union_type;
-		if (read_members(&real, &dm->sub, &dm->nsub))
-			return -1;
+		if (depth >= DW_MAX_NESTING)
+			return DW_ERR_NESTING;
+		e = read_members(&real, depth + 1, &dm->sub, &dm->nsub);
+		if (e)
+			return e;
 		for (size_t i = 0; i < dm->nsub; i++)
 			dm->sub[i].offset += off;
 	}
 	return 0;
 }
 
-static int read_members(Dwarf_Die *agg, struct dw_member **out, size_t *nout)
+static int read_members(Dwarf_Die *agg, int depth, struct dw_member **out,
+			size_t *nout)
 {
 	Dwarf_Die c;
 	size_t n = 0, cap = 0;
 	struct dw_member *v = NULL;
+	int e;
 
 	*out = NULL;
 	*nout = 0;
@@ -107,13 +124,18 @@ static int read_members(Dwarf_Die *agg, struct dw_member **out, size_t *nout)
 
 			cap = cap ? 2 * cap : 8;
 			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
+			if (!nv) {
+				free_members(v, n);
 				return -1;
+			}
 			v = nv;
 		}
 		memset(&v[n], 0, sizeof(v[n]));
-		if (read_member(&c, &v[n++]))
-			return -1;
+		e = read_member(&c, depth, &v[n++]);
+		if (e) {
+			free_members(v, n);
+			return e;
+		}
 	} while (dwarf_siblingof(&c, &c) == 0);
 	*out = v;
 	*nout = n;
@@ -125,6 +147,7 @@ static int add_struct(struct dw_info *di, Dwarf_Die *die, size_t *cap)
 	const char *name = dwarf_diename(die);
 	Dwarf_Word size;
 	struct dw_struct *s;
+	int e;
 
 	if (!name || dwarf_hasattr(die, DW_AT_declaration) ||
 	    dwarf_aggregate_size(die, &size) != 0)
@@ -145,8 +168,9 @@ static int add_struct(struct dw_info *di, Dwarf_Die *die, size_t *cap)
 	memset(s, 0, sizeof(*s));
 	s->name = strdup(name);
 	s->size = size;
-	if (read_members(die, &s->members, &s->nmembers))
-		return -1;
+	e = read_members(die, 0, &s->members, &s->nmembers);
+	if (e)
+		return e;
 	s->is_future = s->nmembers && s->members[0].offset == 0 &&
 		       !strcmp(s->members[0].type, "struct fut_hdr");
 	return 0;
@@ -177,9 +201,15 @@ int dw_load(const char *path, struct dw_info *di, char *err, size_t errlen)
 
 		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
 			do {
-				if (dwarf_tag(&c) == DW_TAG_structure_type &&
-				    add_struct(di, &c, &cap)) {
+				int e = dwarf_tag(&c) == DW_TAG_structure_type ?
+					add_struct(di, &c, &cap) : 0;
+
+				if (e == DW_ERR_NESTING)
+					snprintf(err, errlen, "%s: struct %s nests anonymous unions or structs more than %d deep (a type that contains itself?): its DWARF is damaged; rebuild it with -g",
+						 path, dwarf_diename(&c), DW_MAX_NESTING);
+				else if (e)
 					snprintf(err, errlen, "%s: out of memory reading DWARF", path);
+				if (e) {
 					ret = -1;
 					break;
 				}

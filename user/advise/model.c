@@ -23,6 +23,11 @@ const char *occ_source_name(enum occ_source s)
 	}
 }
 
+const char *saved_basis_name(enum saved_basis b)
+{
+	return b == SAVED_RESIDENT ? "resident" : "allocated";
+}
+
 /* How many slots of the whole profile hold this child type. */
 static unsigned int slots_with_child(const struct profile *p, const char *child)
 {
@@ -137,23 +142,28 @@ static void suggest_box(const struct profile *p, struct suggestion *g)
 	g->task_alloc_after = instance_bytes(p, t, after);
 	g->saved_per_task_issue = (int64_t)((s->size - p->pointer_bytes) *
 					    (1.0 - g->entered_share));
-	g->saved_per_task = (int64_t)g->task_alloc - (int64_t)g->task_alloc_after -
-			    (int64_t)box_bytes;
-	g->saved_at_peak = (int64_t)t->peak_live *
-			   ((int64_t)g->task_alloc - (int64_t)g->task_alloc_after) -
-			   (int64_t)g->peak_active * (int64_t)g->box_alloc;
-	g->allocs_per_task_after = t->instances ? (double)s->enters / t->instances : 0;
+	/*
+	 * A task saves what it stops keeping resident: its allocation, but
+	 * never more than the profile measured per task (the untouched pages
+	 * of a large inline state never were resident).  Without an RSS
+	 * figure for this type, the allocation (an upper bound).
+	 */
+	g->held_per_task = (int64_t)g->task_alloc;
+	g->saved_basis = SAVED_ALLOCATED;
 	if (g->measured_per_task != PROF_UNKNOWN) {
-		/* A task saves what it really held: its allocation, but never
-		 * more than was measured per task (untouched pages of a large
-		 * state are not resident). */
-		int64_t held = g->measured_per_task < (int64_t)g->task_alloc ?
-			       g->measured_per_task : (int64_t)g->task_alloc;
-
-		g->predicted_idle_per_task = g->measured_per_task - held +
+		g->saved_basis = SAVED_RESIDENT;
+		if (g->measured_per_task < g->held_per_task)
+			g->held_per_task = g->measured_per_task;
+		g->predicted_idle_per_task = g->measured_per_task - g->held_per_task +
 					     (int64_t)g->task_alloc_after;
 		g->predicted_per_task = g->predicted_idle_per_task + (int64_t)box_bytes;
 	}
+	g->saved_per_task = g->held_per_task - (int64_t)g->task_alloc_after -
+			    (int64_t)box_bytes;
+	g->saved_at_peak = (int64_t)t->peak_live *
+			   (g->held_per_task - (int64_t)g->task_alloc_after) -
+			   (int64_t)g->peak_active * (int64_t)g->box_alloc;
+	g->allocs_per_task_after = t->instances ? (double)s->enters / t->instances : 0;
 
 	if (g->occupancy >= ADVISE_KEEP_OCCUPANCY || g->saved_at_peak <= 0) {
 		g->kind = SUG_KEEP;
@@ -188,6 +198,9 @@ static void suggest_hoist(const struct profile *p, struct suggestion *g)
 	g->kind = SUG_HOIST;
 	/* Inline: every task carries the child; no box is allocated. */
 	g->task_alloc_after = instance_bytes(p, t, after);
+	/* Every task enters the child in the loop: all of it is resident. */
+	g->held_per_task = (int64_t)g->task_alloc;
+	g->saved_basis = SAVED_ALLOCATED;
 	g->saved_per_task_issue = 0;
 	g->saved_per_task = (int64_t)g->task_alloc + (int64_t)(g->occupancy * g->box_alloc) -
 			    (int64_t)g->task_alloc_after;

@@ -20,6 +20,12 @@
 
 enum sug_kind { SUG_BOX, SUG_HOIST, SUG_KEEP };
 
+/* What a saving counts: what a task keeps resident, or its allocation. */
+enum saved_basis {
+	SAVED_RESIDENT,		/* min(allocation, the profile's RSS per task) */
+	SAVED_ALLOCATED,	/* the allocation: no RSS figure for this type */
+};
+
 enum occ_source {
 	OCC_PEAK_ACTIVE,	/* the slot's own peak_active */
 	OCC_CHILD_PEAK,		/* the child type's peak_live (one slot only) */
@@ -41,7 +47,9 @@ struct suggestion {
 	uint64_t task_alloc, task_alloc_after;	/* one parent task, allocator-true */
 	uint64_t box_alloc;		/* one box of the child */
 	int64_t saved_per_task_issue;	/* (slot - pointer) * (1 - share) */
-	int64_t saved_per_task;		/* task_alloc - after - occupancy * box */
+	int64_t held_per_task;		/* of task_alloc, what is resident (basis) */
+	enum saved_basis saved_basis;
+	int64_t saved_per_task;		/* held - after - occupancy * box */
 	int64_t saved_at_peak;		/* at the profiled peak_live */
 	int64_t measured_per_task;	/* from the rss fields, or PROF_UNKNOWN */
 	int64_t predicted_per_task;	/* after the fix, at the peak, or PROF_UNKNOWN */
@@ -59,5 +67,6 @@ int advise(const struct profile *p, struct advice *a);
 void advice_free(struct advice *a);
 const char *sug_kind_name(enum sug_kind k);
 const char *occ_source_name(enum occ_source s);
+const char *saved_basis_name(enum saved_basis b);
 
 #endif

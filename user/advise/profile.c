@@ -156,16 +156,15 @@ static int load_slot(struct loader *l, json_t *js, const char *where,
 	    get_str(l, js, where, "mode", &mode))
 		return -1;
 	s->index = index;
-	if (s->entered > s->enters)
-		return fail(l, "%s: \"entered\" (%llu) is more than \"enters\" (%llu): every task that entered entered once at least",
-			    where, (unsigned long long)s->entered, (unsigned long long)s->enters);
-	if (!strcmp(mode, "inline") || !strcmp(mode, "boxed")) {
-		s->boxed = !strcmp(mode, "boxed");
-		free(mode);
-	} else {
+	s->boxed = !strcmp(mode, "boxed");
+	if (!s->boxed && strcmp(mode, "inline")) {
 		free(mode);
 		return fail(l, "%s: \"mode\" must be \"inline\" or \"boxed\"", where);
 	}
+	free(mode);
+	if (s->entered > s->enters)
+		return fail(l, "%s: \"entered\" (%llu) is more than \"enters\" (%llu): every task that entered entered once at least",
+			    where, (unsigned long long)s->entered, (unsigned long long)s->enters);
 	v = json_object_get(js, "box_alloc_ns");
 	s->box_alloc_ns = -1;
 	if (v && !json_is_null(v)) {
@@ -189,7 +188,8 @@ static int load_slot(struct loader *l, json_t *js, const char *where,
 	return 0;
 }
 
-static int load_type(struct loader *l, json_t *jt, size_t i, struct prof_type *t)
+static int load_type(struct loader *l, json_t *jt, size_t i, uint64_t header_bytes,
+		     struct prof_type *t)
 {
 	char where[96];
 	json_t *slots;
@@ -207,6 +207,12 @@ static int load_type(struct loader *l, json_t *jt, size_t i, struct prof_type *t
 	    get_opt_i64(l, jt, where, "alloc_bytes", &t->alloc_bytes))
 		return -1;
 	snprintf(where, sizeof(where), "types[%zu] (\"%s\")", i, t->name);
+	/* A task's allocation holds its header and its state. */
+	if (t->alloc_bytes != PROF_UNKNOWN &&
+	    (uint64_t)t->alloc_bytes < header_bytes + t->state_size)
+		return fail(l, "%s: \"alloc_bytes\" (%lld) is less than the top level's \"task_header_bytes\" + \"state_size\" (%llu + %llu) that a task's allocation holds: the profile is corrupt; write it again with fut_prof_dump",
+			    where, (long long)t->alloc_bytes,
+			    (unsigned long long)header_bytes, (unsigned long long)t->state_size);
 	slots = json_object_get(jt, "slots");
 	if (!json_is_array(slots))
 		return fail(l, "%s: \"slots\" must be an array", where);
@@ -297,7 +303,8 @@ int profile_load(const char *path, struct profile *p, char *err, size_t errlen)
 		goto out;
 	}
 	for (size_t i = 0; i < p->ntypes; i++)
-		if (load_type(&l, json_array_get(types, i), i, &p->types[i]))
+		if (load_type(&l, json_array_get(types, i), i, p->task_header_bytes,
+			      &p->types[i]))
 			goto out;
 	ret = 0;
 out:

@@ -42,7 +42,12 @@ static void text_sug(FILE *f, size_t i, const struct profile *p,
 	fprintf(f, "   per task:  %llu -> %llu bytes allocated, + %.4f x %llu-byte box\n",
 		(unsigned long long)g->task_alloc, (unsigned long long)g->task_alloc_after,
 		g->kind == SUG_HOIST ? 0.0 : g->occupancy, (unsigned long long)g->box_alloc);
-	fprintf(f, "   saved:     %lld bytes per task", (long long)g->saved_per_task);
+	if (g->saved_basis == SAVED_RESIDENT)
+		fprintf(f, "   resident:  %lld of the %llu-byte task (the profile's RSS per task: the rest was never touched)\n",
+			(long long)g->held_per_task, (unsigned long long)g->task_alloc);
+	fprintf(f, "   saved:     %lld bytes per task %s", (long long)g->saved_per_task,
+		g->saved_basis == SAVED_RESIDENT ? "resident" :
+		"allocated (no RSS figure for this type: an upper bound)");
 	if (g->kind == SUG_BOX)
 		fprintf(f, " (slot - pointer, times tasks that never enter: %lld)",
 			(long long)g->saved_per_task_issue);
@@ -230,6 +235,8 @@ int report_json(FILE *f, const char *path, const struct profile *p,
 		json_object_set_new(o, "task_alloc_bytes", json_integer(g->task_alloc));
 		json_object_set_new(o, "task_alloc_bytes_after", json_integer(g->task_alloc_after));
 		json_object_set_new(o, "box_alloc_bytes", json_integer(g->box_alloc));
+		json_object_set_new(o, "saved_basis", json_string(saved_basis_name(g->saved_basis)));
+		json_object_set_new(o, "held_bytes_per_task", json_integer(g->held_per_task));
 		json_object_set_new(o, "saved_per_task", json_integer(g->saved_per_task));
 		if (g->kind == SUG_BOX)
 			json_object_set_new(o, "saved_per_task_slot_formula",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,19 @@ bool opts_seconds(const char *prog, const char *flag, const char *text,
 		return false;
 	*out_s = (ns + OPTS_NSEC_PER_SEC - 1) / OPTS_NSEC_PER_SEC;
 	return true;
+}
+
+int opts_timeout_ms(double seconds)
+{
+	double ms = seconds * 1000;
+	int whole;
+
+	if (!(ms > 0))
+		return 0;
+	if (ms >= INT_MAX)
+		return INT_MAX;
+	whole = (int)ms;
+	return whole + (whole < ms);
 }
 
 char *opts_duration_str(uint64_t ns, char *buf, size_t len)

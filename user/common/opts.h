@@ -75,6 +75,12 @@ bool opts_seconds(const char *prog, const char *flag, const char *text,
  */
 char *opts_duration_str(uint64_t ns, char *buf, size_t len);
 
+/*
+ * poll()'s timeout for a wait of seconds: rounded up to a whole ms, at
+ * least 0 and at most INT_MAX (about 24.8 days: a longer wait polls again).
+ */
+int opts_timeout_ms(double seconds);
+
 /* The stacklab release every tool reports (the repository's VERSION). */
 const char *opts_version(void);
 

@@ -262,6 +262,40 @@ static void parse_connection(const char *v, size_t n, bool *close,
 	}
 }
 
+/*
+ * Whether the start of a line already shows an error, whatever follows: a
+ * control byte, or in a request line a method with a byte no method has.
+ * A CR at the end of what is shown may begin the line's CRLF: not judged.
+ * Errors found only at a line's end (a bad field name, a bad version) wait
+ * for its end; one that ends past the head limit is a 431.
+ */
+static bool shows_error(const char *p, size_t n, bool request_line)
+{
+	size_t i = 0;
+
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (has_control(p, n))
+		return true;
+	if (!request_line)
+		return false;
+	while (i < n && is_tchar(p[i]))
+		i++;
+	return i < n && p[i] != ' ';
+}
+
+/*
+ * The end of what may be judged of a line starting at start: the bytes
+ * received, but none past the head limit, so that a status never depends
+ * on how much arrived at once.
+ */
+static size_t within(size_t start, size_t len, const struct http_limits *limits)
+{
+	size_t end = len < limits->max_head_bytes ? len : limits->max_head_bytes;
+
+	return end > start ? end : start;
+}
+
 ssize_t http_parse_request(const char *buf, size_t len,
 			   const struct http_limits *limits,
 			   struct http_request *req)
@@ -275,31 +309,23 @@ ssize_t http_parse_request(const char *buf, size_t len,
 	memset(req, 0, sizeof(*req));
 	for (;;) {
 		if (!next_line(buf, len, &pos, &line, &line_len)) {
-			size_t tail = len - pos;
-
-			if (len >= limits->max_head_bytes)
-				return -431;
 			/* Garbage is refused at once, not at a limit or timeout. */
-			if (tail && buf[len - 1] == '\r')
-				tail--;
-			if (has_control(buf + pos, tail))
+			if (shows_error(buf + pos, within(pos, len, limits) - pos,
+					!have_request_line))
 				return -400;
-			/*
-			 * So is an unfinished request line with a bad method;
-			 * a CR at the end may be the start of an empty line.
-			 */
-			if (!have_request_line) {
-				size_t i = pos;
-
-				while (i < pos + tail && is_tchar(buf[i]))
-					i++;
-				if (i < pos + tail && buf[i] != ' ')
-					return -400;
-			}
-			return 0;
+			return len >= limits->max_head_bytes ? -431 : 0;
 		}
-		if (pos > limits->max_head_bytes)
-			return -431;
+		/*
+		 * A line that ends past the limit: 431, unless what it shows
+		 * within the limit is already an error (as when it arrives
+		 * in pieces).
+		 */
+		if (pos > limits->max_head_bytes) {
+			size_t start = line - buf;
+
+			return shows_error(line, within(start, len, limits) - start,
+					   !have_request_line) ? -400 : -431;
+		}
 		if (has_control(line, line_len))
 			return -400;
 
