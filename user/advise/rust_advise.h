@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* fut-advise --binary BIN | --pid PID without a profile: a Rust program. */
+#ifndef ADVISE_RUST_ADVISE_H
+#define ADVISE_RUST_ADVISE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* binary NULL: /proc/PID/exe.  pid 0: static only.  The exit status. */
+int rust_advise_main(const char *prog, const char *binary, pid_t pid, bool json);
+
+#endif
