@@ -4,7 +4,8 @@
 // holding HEAVY bytes.  --heavy says how that state is held: `inline` awaits
 // the heavy async fn in place, `boxed` awaits Box::pin of it, `local` holds
 // the scratch as a local of the connection's own future.  Prints the port it
-// listens on (127.0.0.1, --port 0 for any), then serves until killed.
+// listens on (as "census-server: listening on 127.0.0.1:PORT"; --port 0
+// for any), then serves until killed.
 use std::io;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -99,7 +100,7 @@ fn main() {
     .expect("census-server: runtime");
     rt.block_on(async move {
         let l = TcpListener::bind(("127.0.0.1", port)).await.expect("census-server: bind");
-        println!("listening on port {}", l.local_addr().unwrap().port());
+        println!("census-server: listening on {}", l.local_addr().unwrap());
         serve(l, mode).await
     });
 }
