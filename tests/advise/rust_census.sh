@@ -21,8 +21,8 @@ tmp=$(mktemp -d)
 srv= cli= other=
 trap 'exec 3>&-; kill $cli $srv $other 2>/dev/null; rm -rf "$tmp"' EXIT
 # Each await's line, from the source: what fut-advise must name.
-# jq_true FILTER FILE: the filter yields true.
-jq_true() { jq -e "$@" >/dev/null; }
+# jq_true FILTER FILE: the filter yields true (an empty file yields nothing).
+jq_true() { [ "$(jq "$@")" = true ]; }
 line_of() { grep -n -- "$1" "$SRC" | head -1 | cut -d: -f1; }
 READ=$(line_of 's.read(&mut buf).await')
 L_INLINE=$(line_of '    heavy(&mut s).await')
