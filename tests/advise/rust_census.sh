@@ -4,8 +4,9 @@
 # inside the heavy branch: exactly 10 tasks at the heavy await and 990 at
 # the read; after 100 idle ones close, 900 and 890.  The same on a 2-worker
 # runtime.  The inline build gets "box the heavy await" at its line with a
-# saving; the boxed build gets no suggestion; a heavy local held across an
-# await is found.  Errors: not a tokio program, no such process, no
+# saving within 10% of what boxing measures (RSS growth per connection,
+# inline less boxed); the boxed build gets no suggestion; a heavy local
+# held across an await is found.  Errors: not a tokio program, no such process, no
 # permission.  Run from the build tree.
 . tests/lib/tap.sh
 . experiments/lib/listening.sh
@@ -35,6 +36,7 @@ start() {
 	"$R/census-server" --heavy "$1" --threads "$2" >"$tmp/srv.out" 2>&1 &
 	srv=$!
 	port=$(listening_port "$tmp/srv.out") || { echo "# census-server did not start" >&2; return 1; }
+	rss0=$(rss_kb $srv)
 	rm -f "$tmp/cmd"
 	mkfifo "$tmp/cmd"
 	: >"$tmp/cli.out"
@@ -42,13 +44,15 @@ start() {
 	cli=$!
 	exec 3>"$tmp/cmd"
 	for _ in $(seq 600); do
-		grep -q ready "$tmp/cli.out" && return 0
+		grep -q ready "$tmp/cli.out" && rss1=$(rss_kb $srv) && return 0
 		kill -0 $cli 2>/dev/null || break
 		sleep 0.1
 	done
 	echo "# census-client: $(cat "$tmp/cli.out")" >&2
 	return 1
 }
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 stop() {
 	exec 3>&-
@@ -75,6 +79,7 @@ counts() {
 	tap_check "$1, $2 threads: $f live/read/heavy = $got, want $N $((N - HEAVY)) $HEAVY" \
 		test "$got" = "$N $((N - HEAVY)) $HEAVY"
 	cp "$tmp/c.json" "$tmp/$1-$2.json"
+	echo $(((rss1 - rss0) * 1024 / N)) >"$tmp/$1-$2.rss"
 	echo "close $CLOSE" >&3
 	# The server drops a task once it has read the EOF: wait for it.
 	for _ in $(seq 100); do
@@ -88,7 +93,7 @@ counts() {
 	stop
 }
 
-tap_plan 14
+tap_plan 15
 echo "# awaits: read at $READ, heavy inline at $L_INLINE, boxed at $L_BOXED, local at $L_LOCAL"
 counts inline 0 "$L_INLINE"
 counts inline 2 "$L_INLINE"
@@ -105,6 +110,11 @@ tap_check "inline: its fix is Box::pin(heavy(..)).await" \
 tap_check "inline: saves bytes at the census's occupancy, 10 of 1000 holding" \
 	jq_true '.suggestions[0] | .holding == 10 and .live == 1000 and .saved_bytes > 0 and
 		.saved_per_task_bytes > 0 and .bytes_per_task_after < .bytes_per_task_now' "$j"
+# What boxing measures: the RSS growth per connection, inline less boxed.
+pred=$(jq '.suggestions[0].saved_per_task_bytes' "$j")
+meas=$(($(cat "$tmp/inline-0.rss") - $(cat "$tmp/boxed-0.rss")))
+tap_check "inline: the predicted saving ($pred bytes a task) within 10% of the measured ($meas: RSS per connection inline $(cat "$tmp/inline-0.rss"), boxed $(cat "$tmp/boxed-0.rss"))" \
+	awk -v m="$meas" -v p="$pred" 'BEGIN { d = m - p; if (d < 0) d = -d; exit !(p > 0 && d <= 0.10 * p) }'
 tap_check "boxed: no suggestion" test "$(jq '.suggestions | length' "$tmp/boxed-0.json")" = 0
 
 start local 0 && census
