@@ -275,7 +275,8 @@ int rs_advise(const struct rs_prog *p, const struct rs_census *c, struct rs_advi
 		rs_advice_free(a);
 		return -1;
 	}
-	qsort(a->sug, a->n, sizeof(*a->sug), cmp_sug);
+	if (a->n)
+		qsort(a->sug, a->n, sizeof(*a->sug), cmp_sug);
 	return 0;
 }
 
