@@ -48,6 +48,7 @@ struct cand {
 
 struct ctx {
 	pid_t pid;
+	uint64_t bias;	/* the binary's load bias: link-time + bias = mapped */
 	const struct rs_prog *p;
 	struct rs_census *c;
 	int err;		/* errno of a failed read that ends the census */
@@ -340,10 +341,22 @@ static void count(struct ctx *x, int g, uint64_t addr, int depth)
 			ptr = rd_word(x, addr + h->offset + h->child_off, 8, &ok);
 			if (!ok || !ptr)
 				continue;
-			if (h->child >= 0)
+			if (h->child >= 0) {
 				count(x, h->child, ptr + h->box_inner, depth + 1);
-			else
-				x->c->boxes_unknown++;
+			} else {
+				/* A dyn Future: its type from its vtable. */
+				const struct rs_dyn_vt *d = NULL;
+				uint64_t vt = 0;
+
+				if (h->dyn && h->vt_off)
+					vt = rd_word(x, addr + h->offset + h->vt_off, 8, &ok);
+				if (vt > x->bias)
+					d = rs_dyn_vt_find(x->p, vt - x->bias);
+				if (d)
+					count(x, d->gen, ptr + d->inner, depth + 1);
+				else
+					x->c->boxes_unknown++;
+			}
 		}
 	}
 }
@@ -425,6 +438,7 @@ int rs_census_run(pid_t pid, const struct rs_prog *p, struct rs_census *c,
 		goto out;
 	}
 	fv.bias = bias;
+	x.bias = bias;
 	if (each_chunk(&x, r, nr, exe_data, vt_chunk, &fv)) {
 		vt = fv.v;
 		read_error(&x, err, errlen);

@@ -31,8 +31,8 @@ struct die_ref {
 };
 
 struct walk {
-	struct die_ref *gens, *cells, *polls;
-	size_t ngens, ncells, npolls, cgens, ccells, cpolls;
+	struct die_ref *gens, *cells, *polls, *vts;	/* vts: off is the type's */
+	size_t ngens, ncells, npolls, nvts, cgens, ccells, cpolls, cvts;
 	char tokio_file[512];
 	int oom;
 };
@@ -61,6 +61,25 @@ static int is_gen_name(const char *n)
 	return n && (!strncmp(n, "{async_fn_env#", 14) || !strncmp(n, "{async_block_env#", 17));
 }
 
+#define FUTURE_VTABLE "as core::future::future::Future>::{vtable}"
+
+/* "<T as core::future::future::Future>::{vtable}": its address, and T
+ * (the vtable type's DW_AT_containing_type). */
+static void dyn_vtable(Dwarf_Die *v, struct walk *w)
+{
+	Dwarf_Attribute at;
+	Dwarf_Die vt, t;
+	Dwarf_Op *ops;
+	size_t nops;
+
+	if (!dwarf_attr(v, DW_AT_location, &at) || dwarf_getlocation(&at, &ops, &nops) ||
+	    nops != 1 || ops[0].atom != DW_OP_addr ||
+	    !dwarf_attr(v, DW_AT_type, &at) || !dwarf_formref_die(&at, &vt) ||
+	    !dwarf_attr(&vt, DW_AT_containing_type, &at) || !dwarf_formref_die(&at, &t))
+		return;
+	w->oom |= push(&w->vts, &w->nvts, &w->cvts, dwarf_dieoffset(&t), "", ops[0].number);
+}
+
 static void walk_ns(Dwarf_Die *parent, const char *path, struct walk *w)
 {
 	Dwarf_Die c;
@@ -82,6 +101,8 @@ static void walk_ns(Dwarf_Die *parent, const char *path, struct walk *w)
 				w->oom |= push(&w->gens, &w->ngens, &w->cgens, dwarf_dieoffset(&c), q, 0);
 			else if (!strncmp(n, "Cell<", 5) && !strcmp(path, NS_TASK_CORE))
 				w->oom |= push(&w->cells, &w->ncells, &w->ccells, dwarf_dieoffset(&c), n, 0);
+		} else if (tag == DW_TAG_variable && strstr(n, FUTURE_VTABLE)) {
+			dyn_vtable(&c, w);
 		} else if (tag == DW_TAG_subprogram && !strncmp(n, "poll<", 5) &&
 			   !strcmp(path, NS_TASK_RAW)) {
 			Dwarf_Addr lo;
@@ -234,8 +255,17 @@ static int boxed(const struct walk *w, Dwarf_Die *t, struct rs_held *h)
 			if (dwarf_siblingof(&c, &c) != 0)
 				return -1;
 		n = dwarf_diename(&cur);
-		if (n && !strncmp(n, "*const dyn ", 11))
-			h->dyn = 1;
+		/* A fat pointer: a Box<dyn T> or *const (dyn T + Send) with
+		 * members pointer and vtable. */
+		if (n && !h->dyn && strstr(n, "dyn ")) {
+			Dwarf_Die vtt;
+			uint64_t vo;
+
+			if (member(&cur, "vtable", &vo, &vtt) == 0) {
+				h->dyn = 1;
+				h->vt_off = off + vo;
+			}
+		}
 		off += udata(&c, DW_AT_data_member_location, 0);
 		if (die_type(&c, &cur))
 			return -1;
@@ -446,6 +476,7 @@ void rs_free(struct rs_prog *p)
 		free(p->tasks[i].name);
 	free(p->gens);
 	free(p->tasks);
+	free(p->dyn_vts);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -509,6 +540,40 @@ static int load_dies(Dwarf *dw, struct rs_prog *p, struct walk *w)
 	return 0;
 }
 
+static int cmp_vt(const void *a, const void *b)
+{
+	const struct rs_dyn_vt *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The dyn Future vtables whose type is one of the machines. */
+static int dyn_vts(Dwarf *dw, struct rs_prog *p, const struct walk *w)
+{
+	p->dyn_vts = calloc(w->nvts ? w->nvts : 1, sizeof(*p->dyn_vts));
+	if (!p->dyn_vts)
+		return -1;
+	for (size_t i = 0; i < w->nvts; i++) {
+		struct rs_dyn_vt *d = &p->dyn_vts[p->ndyn_vts];
+		Dwarf_Die t;
+
+		if (!dwarf_offdie(dw, w->vts[i].off, &t))
+			continue;
+		d->addr = w->vts[i].addr;
+		d->gen = inline_gen(w, &t, &d->inner);
+		p->ndyn_vts += d->gen >= 0;
+	}
+	qsort(p->dyn_vts, p->ndyn_vts, sizeof(*p->dyn_vts), cmp_vt);
+	return 0;
+}
+
+const struct rs_dyn_vt *rs_dyn_vt_find(const struct rs_prog *p, uint64_t addr)
+{
+	struct rs_dyn_vt key = { .addr = addr };
+
+	return p->ndyn_vts ? bsearch(&key, p->dyn_vts, p->ndyn_vts, sizeof(key), cmp_vt) : NULL;
+}
+
 int rs_load(const char *path, struct rs_prog *p, char *err, size_t errlen)
 {
 	struct walk w = { 0 };
@@ -570,6 +635,8 @@ int rs_load(const char *path, struct rs_prog *p, char *err, size_t errlen)
 		}
 		free(first);
 	}
+	if (dyn_vts(dw, p, &w))
+		goto oom;
 	/* Drop machines without a variant part (nstates == 0) would shift
 	 * indices; they keep no states and are skipped when printed. */
 	if (w.ncells) {
@@ -614,6 +681,7 @@ out:
 	free_refs(w.gens, w.ngens);
 	free_refs(w.cells, w.ncells);
 	free_refs(w.polls, w.npolls);
+	free_refs(w.vts, w.nvts);
 	dwarf_end(dw);
 	close(fd);
 	return ret;

@@ -27,6 +27,7 @@ struct rs_held {
 				 * child at the pointer + box_inner */
 	uint64_t box_inner;
 	int dyn;		/* BOXED: a dyn Future, type known only at run time */
+	uint64_t vt_off;	/* dyn: its vtable pointer at offset + vt_off */
 };
 
 struct rs_state {
@@ -68,11 +69,21 @@ struct rs_task {
 	uint64_t poll_addr;	/* raw::poll<T, S>, link-time address; 0 unknown */
 };
 
+/* A `dyn Future` vtable rustc named in the DWARF ("<T as Future>::{vtable}"):
+ * a boxed dyn child whose vtable is this is a T. */
+struct rs_dyn_vt {
+	uint64_t addr;		/* link-time */
+	int gen;
+	uint64_t inner;		/* the machine at the pointer + inner */
+};
+
 struct rs_prog {
 	struct rs_gen *gens;
 	size_t ngens;
 	struct rs_task *tasks;
 	size_t ntasks;
+	struct rs_dyn_vt *dyn_vts;	/* sorted by addr */
+	size_t ndyn_vts;
 	char tokio_version[32];	/* from the path of tokio's sources, "" if none */
 	int tokio_layout_ok;	/* 0: tokio found but its Cell not understood */
 };
@@ -81,6 +92,8 @@ struct rs_prog {
  * one-line message in err: no such file, not ELF, no DWARF, no async fn. */
 int rs_load(const char *path, struct rs_prog *p, char *err, size_t errlen);
 void rs_free(struct rs_prog *p);
+/* The machine behind a dyn Future vtable (link-time address), or NULL. */
+const struct rs_dyn_vt *rs_dyn_vt_find(const struct rs_prog *p, uint64_t addr);
 /* A generator's state for a discriminant value, or NULL. */
 const struct rs_state *rs_state_of(const struct rs_gen *g, uint64_t discr);
 /* The fn name of an async fn's machine ("heavy"), else its full name. */

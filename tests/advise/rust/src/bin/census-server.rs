@@ -2,11 +2,14 @@
 // "p" answers "pong\n" (the task goes back to its read), "h" enters the
 // heavy branch, which answers "heavy\n" and then waits for one more read
 // holding HEAVY bytes.  --heavy says how that state is held: `inline` awaits
-// the heavy async fn in place, `boxed` awaits Box::pin of it, `local` holds
-// the scratch as a local of the connection's own future.  Prints the port it
-// listens on (as "census-server: listening on 127.0.0.1:PORT"; --port 0
-// for any), then serves until killed.
+// the heavy async fn in place, `boxed` awaits Box::pin of it, `dyn` awaits
+// it as a Pin<Box<dyn Future>>, `local` holds the scratch as a local of the
+// connection's own future.  Prints the port it listens on (as
+// "census-server: listening on 127.0.0.1:PORT"; --port 0 for any), then
+// serves until killed.
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -48,6 +51,11 @@ conn!(conn_boxed, s, {
     Box::pin(heavy(&mut s)).await?;
 });
 
+conn!(conn_dyn, s, {
+    let child: Pin<Box<dyn Future<Output = io::Result<()>> + Send + '_>> = Box::pin(heavy(&mut s));
+    child.await?;
+});
+
 conn!(conn_local, s, {
     let mut scratch = [0u8; HEAVY];
     s.write_all(b"heavy\n").await?;
@@ -67,13 +75,14 @@ async fn serve(l: TcpListener, mode: String) {
         match mode.as_str() {
             "boxed" => tokio::spawn(conn_boxed(s)),
             "local" => tokio::spawn(conn_local(s)),
+            "dyn" => tokio::spawn(conn_dyn(s)),
             _ => tokio::spawn(conn_inline(s)),
         };
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: census-server [--port N] [--threads N] [--heavy inline|boxed|local]");
+    eprintln!("usage: census-server [--port N] [--threads N] [--heavy inline|boxed|dyn|local]");
     std::process::exit(2);
 }
 
@@ -85,7 +94,7 @@ fn main() {
         match a.as_str() {
             "--port" => port = v.parse().unwrap_or_else(|_| usage()),
             "--threads" => threads = v.parse().unwrap_or_else(|_| usage()),
-            "--heavy" if ["inline", "boxed", "local"].contains(&v.as_str()) => mode = v,
+            "--heavy" if ["inline", "boxed", "dyn", "local"].contains(&v.as_str()) => mode = v,
             _ => usage(),
         }
     }
