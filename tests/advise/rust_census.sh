@@ -4,10 +4,11 @@
 # inside the heavy branch: exactly 10 tasks at the heavy await and 990 at
 # the read; after 100 idle ones close, 900 and 890.  The same on a 2-worker
 # runtime, and with the heavy child boxed, plain or as a dyn Future (its
-# type from its vtable).  The inline build gets "box the heavy await" at
-# its line with a saving within 10% of what boxing measures (RSS growth per
-# connection, inline less boxed); the boxed build gets no suggestion; a
-# heavy local held across an await is found.  Errors: not a tokio program, no such process, no
+# type from its vtable), and with a task cell aligned to 128 bytes.  The
+# inline build gets "box the heavy await" at its line with a saving within
+# 10% of what boxing measures (RSS growth per connection, inline less
+# boxed); the boxed build gets no suggestion; a heavy local held across an
+# await is found.  Errors: not a tokio program, no such process, no
 # permission.  Run from the build tree.
 . tests/lib/tap.sh
 . experiments/lib/listening.sh
@@ -30,6 +31,7 @@ READ=$(line_of 's.read(&mut buf).await')
 L_INLINE=$(line_of '    heavy(&mut s).await')
 L_BOXED=$(line_of 'Box::pin(heavy(&mut s)).await')
 L_DYN=$(line_of 'child.await')
+L_ALIGNED=$(grep -n 'scratch.0).await' "$SRC" | head -1 | cut -d: -f1)
 L_LOCAL=$(grep -n 's.write_all(b"heavy\\n").await?;' "$SRC" | tail -1 | cut -d: -f1)
 
 # start MODE THREADS: the server and N connections parked; $srv, $cli.
@@ -95,13 +97,15 @@ counts() {
 	stop
 }
 
-tap_plan 18
+tap_plan 20
 echo "# awaits: read at $READ, heavy inline at $L_INLINE, boxed at $L_BOXED, local at $L_LOCAL"
 counts inline 0 "$L_INLINE"
 counts inline 2 "$L_INLINE"
 counts boxed 0 "$L_BOXED"
 # A Pin<Box<dyn Future>> child: its type from its vtable.
 counts dyn 0 "$L_DYN"
+# A cell aligned past 16 bytes sits inside its malloc chunk.
+counts aligned 0 "$L_ALIGNED"
 tap_check "dyn: the heavy children behind the dyn box counted (census_server::heavy: $(jq '.futures[] | select(.name == "census_server::heavy") | .live' "$tmp/dyn-0.json"))" \
 	jq_true '(.futures[] | select(.name == "census_server::heavy") | .live == 10) and .census.boxes_unknown == 0' "$tmp/dyn-0.json"
 j="$tmp/inline-0.json"

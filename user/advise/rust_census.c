@@ -291,10 +291,18 @@ static bool alive(struct ctx *x, struct cand *cd)
 	csize = chunk & ~CHUNK_FLAGS;
 	if (!ok || csize < t->size + 8)
 		return false;
-	/* An mmapped chunk is whole pages; a heap chunk is the cell rounded
+	/* An mmapped chunk ends on a page: its prev_size word is the offset
+	 * of the chunk in its mapping (non-zero when the cell is aligned past
+	 * 16, as posix_memalign places it).  A heap chunk is the cell rounded
 	 * up to 16 bytes (plus malloc's minimum), never much more. */
-	if (chunk & CHUNK_MMAPPED ? csize % 4096 || csize > t->size + 8192 : csize > t->size + 64)
+	if (chunk & CHUNK_MMAPPED) {
+		uint64_t lead = rd_word(x, cd->addr - 16, 8, &ok);
+
+		if (!ok || (lead + csize) % 4096 || csize > t->size + 8192)
+			return false;
+	} else if (csize > t->size + 64) {
 		return false;
+	}
 	cd->prev = rd_word(x, cd->addr + t->prev_off, 8, &ok);
 	if (!ok)
 		return false;

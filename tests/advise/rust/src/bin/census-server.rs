@@ -4,7 +4,7 @@
 // holding HEAVY bytes.  --heavy says how that state is held: `inline` awaits
 // the heavy async fn in place, `boxed` awaits Box::pin of it, `dyn` awaits
 // it as a Pin<Box<dyn Future>>, `local` holds the scratch as a local of the
-// connection's own future.  Prints the port it listens on (as
+// connection's own future, `aligned` too, 128-byte aligned.  Prints the port it listens on (as
 // "census-server: listening on 127.0.0.1:PORT"; --port 0 for any), then
 // serves until killed.
 use std::future::Future;
@@ -56,6 +56,18 @@ conn!(conn_dyn, s, {
     child.await?;
 });
 
+// A 128-byte aligned scratch: the task's cell is aligned so too, and
+// malloc places it inside its chunk (posix_memalign).
+#[repr(align(128))]
+struct Aligned([u8; HEAVY]);
+
+conn!(conn_aligned, s, {
+    let mut scratch = Aligned([0u8; HEAVY]);
+    s.write_all(b"heavy\n").await?;
+    let n = s.read(&mut scratch.0).await?;
+    s.write_all(&scratch.0[..n.min(1)]).await?;
+});
+
 conn!(conn_local, s, {
     let mut scratch = [0u8; HEAVY];
     s.write_all(b"heavy\n").await?;
@@ -76,13 +88,14 @@ async fn serve(l: TcpListener, mode: String) {
             "boxed" => tokio::spawn(conn_boxed(s)),
             "local" => tokio::spawn(conn_local(s)),
             "dyn" => tokio::spawn(conn_dyn(s)),
+            "aligned" => tokio::spawn(conn_aligned(s)),
             _ => tokio::spawn(conn_inline(s)),
         };
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: census-server [--port N] [--threads N] [--heavy inline|boxed|dyn|local]");
+    eprintln!("usage: census-server [--port N] [--threads N] [--heavy inline|boxed|dyn|local|aligned]");
     std::process::exit(2);
 }
 
@@ -94,7 +107,7 @@ fn main() {
         match a.as_str() {
             "--port" => port = v.parse().unwrap_or_else(|_| usage()),
             "--threads" => threads = v.parse().unwrap_or_else(|_| usage()),
-            "--heavy" if ["inline", "boxed", "dyn", "local"].contains(&v.as_str()) => mode = v,
+            "--heavy" if ["inline", "boxed", "dyn", "local", "aligned"].contains(&v.as_str()) => mode = v,
             _ => usage(),
         }
     }
