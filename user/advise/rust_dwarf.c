@@ -610,12 +610,15 @@ int rs_load(const char *path, struct rs_prog *p, char *err, size_t errlen)
 				first[w.gens[i].idx] = w.gens[i];
 		for (size_t i = 0; i < p->ngens; i++) {
 			const char *n = first[i].name;
-			size_t l = strlen(n);
 
-			/* An async fn is named by its fn: drop the env's name. */
-			if (l > 18 && !strcmp(n + l - 18, "::{async_fn_env#0}"))
-				p->gens[i].name = strndup(n, l - 18);
-			else
+			const char *env = strstr(n, "::{async_fn_env#0}");
+
+			/* An async fn is named by its fn (and its generic
+			 * arguments): drop the env's name. */
+			if (env && (!env[18] || env[18] == '<') && asprintf(&p->gens[i].name,
+			    "%.*s%s", (int)(env - n), n, env + 18) < 0)
+				p->gens[i].name = NULL;
+			else if (!env || (env[18] && env[18] != '<'))
 				p->gens[i].name = strdup(n);
 			p->gens[i].task = -1;
 			if (!p->gens[i].name) {
@@ -697,10 +700,12 @@ const struct rs_state *rs_state_of(const struct rs_gen *g, uint64_t discr)
 
 const char *rs_short_name(const struct rs_gen *g, char *buf, size_t len)
 {
-	const char *c = strrchr(g->name, ':');
+	size_t end = strcspn(g->name, "<");
+	const char *c;
 
-	if (strchr(g->name, '{') || !c)
+	if (strchr(g->name, '{'))
 		return g->name;
-	snprintf(buf, len, "%s", c + 1);
-	return buf;
+	snprintf(buf, len, "%.*s", (int)end, g->name);
+	c = strrchr(buf, ':');
+	return c ? c + 1 : buf;
 }
