@@ -9,7 +9,11 @@ USER_BINS += $(FUT_ADVISE)
 
 $(FUT_ADVISE): $(ADVISE_OBJS) $(B)/obj/user/common/opts.o $(LIBFUT)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT) -ldw -lelf
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT) -ldw $(LDLIBS_BPF)
+
+# --uprobes: bpf/rust-poll.bpf.c's skeleton (mk/bpf.mk builds it).
+$(B)/obj/user/advise/rust_uprobes.o: $(B)/bpf/rust-poll.skel.h
+$(B)/obj/user/advise/rust_uprobes.o: CFLAGS += -I$(B)/bpf
 
 $(ADVISE_OBJS): $(B)/obj/user/advise/%.o: user/advise/%.c
 	@mkdir -p $(dir $@)

@@ -8,8 +8,9 @@
 # inline build gets "box the heavy await" at its line with a saving within
 # 10% of what boxing measures (RSS growth per connection, inline less
 # boxed); the boxed build gets no suggestion; a heavy local held across an
-# await is found.  Errors: not a tokio program, no such process, no
-# permission.  Run from the build tree.
+# await is found.  --uprobes counts the tasks that entered each state while
+# it watched.  Errors: not a tokio program, no such process, no permission.
+# Run from the build tree.
 . tests/lib/tap.sh
 . experiments/lib/listening.sh
 R=cargo-advise/release
@@ -97,7 +98,7 @@ counts() {
 	stop
 }
 
-tap_plan 20
+tap_plan 21
 echo "# awaits: read at $READ, heavy inline at $L_INLINE, boxed at $L_BOXED, local at $L_LOCAL"
 counts inline 0 "$L_INLINE"
 counts inline 2 "$L_INLINE"
@@ -131,6 +132,25 @@ start local 0 && census
 tap_check "local: the heavy local is found (\`scratch\` held across line $L_LOCAL)" test \
 	"$(jq -r '[.suggestions[] | select(.what == "local")][0] | "\(.value) \(.line) \(.holding)"' "$tmp/c.json")" = \
 	"scratch $L_LOCAL $HEAVY"
+stop
+# --uprobes: 100 idle connections; while it watches, 10 of them enter the
+# heavy branch.  Entered: the read state 100 (the 10 were polled there, the
+# 90 wait there), the heavy await 10.
+HEAVY=0 N=100
+start inline 0
+user/fut-advise --pid $srv --uprobes 3s --json >"$tmp/up.json" 2>"$tmp/up.err" &
+fa=$!
+for _ in $(seq 100); do grep -q watching "$tmp/up.err" && break; sleep 0.1; done
+echo "heavy 10" >&3
+wait $fa
+st=$?
+got="$(jq -r '.futures[] | select(.name == "census_server::conn_inline") | .states[] |
+	select(.line == '"$READ"' or .line == '"$L_INLINE"') | "\(.entered)"' "$tmp/up.json" | tr '\n' ' ')"
+tap_check "--uprobes: entered read/heavy = $got, want 100 10 (exit $st)" \
+	test "$got" = "100 10 "
+stop
+HEAVY=10 N=1000
+start local 0
 # No permission: process_vm_readv needs ptrace access to the process.
 setpriv --reuid=65534 --regid=65534 --clear-groups user/fut-advise --pid $srv \
 	>/dev/null 2>"$tmp/err"

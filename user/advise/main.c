@@ -20,7 +20,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " PROFILE [--binary PATH [--breakdown]] [--json]\n"
-"       " PROG " --binary PATH | --pid PID [--json]     (a Rust program)\n"
+"       " PROG " --binary PATH | --pid PID [--uprobes DUR] [--json]   (Rust)\n"
 "\n"
 "Reads a libfut profile (fut_prof_dump, fut-server --profile, FUT_PROFILE=)\n"
 "and ranks suggestions: box a large inline slot few tasks hold at once,\n"
@@ -36,6 +36,8 @@ static void usage(FILE *f)
 "  -p, --pid PID       without PROFILE: a running Rust (tokio) program, read\n"
 "                      while it runs: its tasks per async fn and await\n"
 "                      (the binary is /proc/PID/exe unless --binary)\n"
+"  -u, --uprobes DUR   with --pid: first watch its tasks' polls for DUR (BPF\n"
+"                      uprobes; root): each state's tasks entered\n"
 "  -j, --json          one JSON object instead of text\n"
 "  -h, --help          this text\n"
 "  -V, --version       the stacklab release\n"
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "uprobes", required_argument, NULL, 'u' },
 		{ "breakdown", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -68,7 +71,7 @@ int main(int argc, char **argv)
 	struct profile p;
 	struct advice a;
 	bool json = false, breakdown = false;
-	uint64_t pid = 0;
+	uint64_t pid = 0, uprobes_ns = 0;
 	char err[512];
 	int c, ret = 0;
 
@@ -80,6 +83,11 @@ int main(int argc, char **argv)
 			if (!opts_uint(PROG, "--pid", optarg, 1, INT32_MAX, &pid))
 				return 2;
 			break;
+		case 'u':
+			if (!opts_duration(PROG, "--uprobes", optarg, OPTS_MSEC(10),
+					   OPTS_SEC(3600), &uprobes_ns))
+				return 2;
+			break;
 		case 'k': breakdown = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': opts_print_version(PROG); return 0;
@@ -88,8 +96,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (uprobes_ns && !pid) {
+		fprintf(stderr, PROG ": --uprobes watches a running program: give --pid PID\n");
+		return 2;
+	}
 	if (optind == argc && (binary || pid) && !breakdown)
-		return rust_advise_main(PROG, binary, (pid_t)pid, json);
+		return rust_advise_main(PROG, binary, (pid_t)pid, uprobes_ns, json);
 	if (pid) {
 		fprintf(stderr, PROG ": --pid reads a Rust program: give no PROFILE with it\n");
 		return 2;

@@ -8,9 +8,12 @@
 
 #include "rust_advise.h"
 #include "rust_report.h"
+#include "rust_uprobes.h"
 
-int rust_advise_main(const char *prog, const char *binary, pid_t pid, bool json)
+int rust_advise_main(const char *prog, const char *binary, pid_t pid, uint64_t uprobes_ns,
+		     bool json)
 {
+	struct rs_entered e = { 0 };
 	char exe[64], err[768];
 	struct rs_census c, *cp = NULL;
 	struct rs_advice a;
@@ -33,11 +36,17 @@ int rust_advise_main(const char *prog, const char *binary, pid_t pid, bool json)
 		return 1;
 	}
 	if (pid) {
-		if (rs_census_run(pid, &p, &c, err, sizeof(err))) {
+		/* The watch first, then the census at its end: a task that
+		 * entered a state and waits there is counted in it. */
+		if ((uprobes_ns && rs_uprobes_watch(pid, binary, &p, uprobes_ns, &e, err,
+						    sizeof(err))) ||
+		    rs_census_run(pid, &p, &c, uprobes_ns ? &e : NULL, err, sizeof(err))) {
 			fprintf(stderr, "%s: %s\n", prog, err);
+			rs_entered_free(&e);
 			rs_free(&p);
 			return 1;
 		}
+		rs_entered_free(&e);
 		cp = &c;
 	}
 	if (rs_advise(&p, cp, &a)) {

@@ -6,7 +6,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* binary NULL: /proc/PID/exe.  pid 0: static only.  The exit status. */
-int rust_advise_main(const char *prog, const char *binary, pid_t pid, bool json);
+#include <stdint.h>
+
+/* binary NULL: /proc/PID/exe.  pid 0: static only.  uprobes_ns: watch the
+ * polls that long first (0: no).  The exit status. */
+int rust_advise_main(const char *prog, const char *binary, pid_t pid, uint64_t uprobes_ns,
+		     bool json);
 
 #endif

@@ -14,6 +14,7 @@
  * point at the original, never at the copy). */
 #include <elf.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,8 +370,74 @@ static void count(struct ctx *x, int g, uint64_t addr, int depth)
 	}
 }
 
+int rs_entered_add(struct rs_entered *e, uint64_t header, uint64_t discr, uint32_t type)
+{
+	if (e->n == e->cap) {
+		size_t c = e->cap ? e->cap * 2 : 1024;
+		struct rs_entry *v = realloc(e->v, c * sizeof(*v));
+
+		if (!v)
+			return -1;
+		e->v = v;
+		e->cap = c;
+	}
+	e->v[e->n++] = (struct rs_entry){ header, discr, type };
+	return 0;
+}
+
+void rs_entered_free(struct rs_entered *e)
+{
+	free(e->v);
+	memset(e, 0, sizeof(*e));
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct rs_entry *x = a, *y = b;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->discr != y->discr)
+		return x->discr < y->discr ? -1 : 1;
+	return x->header < y->header ? -1 : x->header > y->header;
+}
+
+/* Distinct tasks per (task type, root state). */
+static int count_entered(const struct rs_prog *p, struct rs_census *c, struct rs_entered *e)
+{
+	c->state_entered = calloc(p->ngens + 1, sizeof(*c->state_entered));
+	if (!c->state_entered)
+		return -1;
+	for (size_t t = 0; t < p->ntasks; t++) {
+		int g = p->tasks[t].gen;
+
+		if (g >= 0 && !c->state_entered[g] &&
+		    !(c->state_entered[g] = calloc(p->gens[g].nstates + 1, sizeof(uint64_t))))
+			return -1;
+	}
+	if (e->n)
+		qsort(e->v, e->n, sizeof(*e->v), cmp_entry);
+	for (size_t i = 0; i < e->n; i++) {
+		const struct rs_entry *x = &e->v[i];
+		const struct rs_state *s;
+		int g;
+
+		if (i && !cmp_entry(x, &e->v[i - 1]))
+			continue;
+		if (x->type >= p->ntasks || (g = p->tasks[x->type].gen) < 0 ||
+		    !(s = rs_state_of(&p->gens[g], x->discr)))
+			continue;
+		c->state_entered[g][s - p->gens[g].states]++;
+	}
+	return 0;
+}
+
 void rs_census_free(struct rs_census *c)
 {
+	if (c->state_entered)
+		for (size_t i = 0; c->gen_live && c->state_live && c->state_live[i]; i++)
+			free(c->state_entered[i]);
+	free(c->state_entered);
 	if (c->state_live)
 		for (size_t i = 0; c->gen_live && c->state_live[i]; i++)
 			free(c->state_live[i]);
@@ -406,7 +473,7 @@ static void read_error(struct ctx *x, char *err, size_t errlen)
 }
 
 int rs_census_run(pid_t pid, const struct rs_prog *p, struct rs_census *c,
-		  char *err, size_t errlen)
+		  struct rs_entered *e, char *err, size_t errlen)
 {
 	struct ctx x = { .pid = pid, .p = p, .c = c };
 	struct region *r = NULL;
@@ -439,6 +506,8 @@ int rs_census_run(pid_t pid, const struct rs_prog *p, struct rs_census *c,
 	if (read_maps(pid, &r, &nr, err, errlen))
 		goto out;
 	if (load_bias(&x, r, nr, &bias)) {
+		if (!x.err && kill(pid, 0) && errno == ESRCH)
+			x.err = ESRCH;
 		if (x.err)
 			read_error(&x, err, errlen);
 		else
@@ -496,11 +565,27 @@ int rs_census_run(pid_t pid, const struct rs_prog *p, struct rs_census *c,
 			continue;
 		}
 		c->task_live[cd[i].task]++;
-		if (t->gen >= 0)
-			count(&x, t->gen, cd[i].addr + t->future_off + t->future_inner, 0);
+		if (t->gen < 0)
+			continue;
+		count(&x, t->gen, cd[i].addr + t->future_off + t->future_inner, 0);
+		if (e) {
+			const struct rs_gen *g = &p->gens[t->gen];
+			bool ok;
+			uint64_t d = rd_word(&x, cd[i].addr + t->future_off + t->future_inner +
+					     g->discr_off, g->discr_size, &ok);
+
+			if (ok && rs_entered_add(e, cd[i].addr, d, (uint32_t)cd[i].task)) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+		}
 	}
 	if (x.err) {
 		read_error(&x, err, errlen);
+		goto out;
+	}
+	if (e && count_entered(p, c, e)) {
+		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	ret = 0;

@@ -38,11 +38,13 @@ static json_t *json_state(const struct rs_prog *p, const struct rs_census *c, in
 			"value", h->name, "kind", kind_name(h->kind), "future", fut,
 			"bytes", (json_int_t)h->size, "dyn", h->dyn));
 	}
-	o = json_pack("{s:s, s:s, s:i, s:I, s:o, s:n, s:o, s:o}",
+	o = json_pack("{s:s, s:s, s:i, s:I, s:o, s:o, s:o, s:o}",
 		"state", s->name, "file", s->file, "line", s->line,
 		"bytes", (json_int_t)s->bytes,
 		"live", live_or_null(c, c ? c->state_live[g][i] : 0),
-		"entered", "children", kids, "held", held);
+		"entered", c && c->state_entered && c->state_entered[g] ?
+			   json_integer((json_int_t)c->state_entered[g][i]) : json_null(),
+		"children", kids, "held", held);
 	return o;
 }
 
@@ -133,6 +135,8 @@ static void tree(FILE *f, const struct rs_prog *p, const struct rs_census *c, in
 			(unsigned long long)s->bytes);
 		if (c)
 			fprintf(f, "  live %llu", (unsigned long long)c->state_live[g][i]);
+		if (c && c->state_entered && c->state_entered[g])
+			fprintf(f, "  entered %llu", (unsigned long long)c->state_entered[g][i]);
 		fputc('\n', f);
 		for (size_t k = 0; k < s->nheld; k++) {
 			const struct rs_held *h = &s->held[k];

@@ -2,7 +2,8 @@
 // --heavy of them and "p" on the rest, and waits for each answer, so every
 // server task is parked where the census should find it.  Prints "ready",
 // then reads commands on stdin: "close N" closes N of the "p" connections
-// and prints "closed"; end of input exits.
+// and prints "closed"; "heavy N" sends "h" on N more of them, waits for
+// their answers and prints "heavied"; end of input exits.
 use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 
@@ -31,8 +32,19 @@ fn main() {
     }
     println!("ready");
     std::io::stdout().flush().unwrap();
+    let mut heavied = k;
     for line in std::io::stdin().lock().lines() {
         let line = line.unwrap_or_default();
+        if let Some(m) = line.strip_prefix("heavy ") {
+            let m: usize = m.trim().parse().unwrap_or(0);
+            for s in conns.iter_mut().skip(heavied).take(m) {
+                s.write_all(b"h").expect("census-client: write");
+                s.read_exact(&mut [0u8; 6]).expect("census-client: answer");
+            }
+            heavied += m;
+            println!("heavied");
+            std::io::stdout().flush().unwrap();
+        }
         if let Some(m) = line.strip_prefix("close ") {
             let m: usize = m.trim().parse().unwrap_or(0);
             for _ in 0..m.min(conns.len() - k) {
