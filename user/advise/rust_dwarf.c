@@ -709,3 +709,14 @@ const char *rs_short_name(const struct rs_gen *g, char *buf, size_t len)
 	c = strrchr(buf, ':');
 	return c ? c + 1 : buf;
 }
+
+int rs_is_inline_child(const struct rs_prog *p, int g)
+{
+	for (size_t i = 0; i < p->ngens; i++)
+		for (size_t j = 0; j < p->gens[i].nstates; j++)
+			for (size_t k = 0; k < p->gens[i].states[j].nheld; k++)
+				if (p->gens[i].states[j].held[k].kind == RS_INLINE &&
+				    p->gens[i].states[j].held[k].child == g)
+					return 1;
+	return 0;
+}

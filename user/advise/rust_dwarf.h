@@ -96,6 +96,8 @@ void rs_free(struct rs_prog *p);
 const struct rs_dyn_vt *rs_dyn_vt_find(const struct rs_prog *p, uint64_t addr);
 /* A generator's state for a discriminant value, or NULL. */
 const struct rs_state *rs_state_of(const struct rs_gen *g, uint64_t discr);
+/* Does another machine hold g in place? (Else g is a root of a tree.) */
+int rs_is_inline_child(const struct rs_prog *p, int g);
 /* The fn name of an async fn's machine ("heavy"), else its full name. */
 const char *rs_short_name(const struct rs_gen *g, char *buf, size_t len);
 

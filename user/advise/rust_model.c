@@ -226,17 +226,6 @@ static int cmp_sug(const void *a, const void *b)
 	return 0;
 }
 
-static int is_inline_child(const struct rs_prog *p, int g)
-{
-	for (size_t i = 0; i < p->ngens; i++)
-		for (size_t j = 0; j < p->gens[i].nstates; j++)
-			for (size_t k = 0; k < p->gens[i].states[j].nheld; k++)
-				if (p->gens[i].states[j].held[k].kind == RS_INLINE &&
-				    p->gens[i].states[j].held[k].child == g)
-					return 1;
-	return 0;
-}
-
 int rs_advise(const struct rs_prog *p, const struct rs_census *c, struct rs_advice *a)
 {
 	struct walk w = { .p = p, .c = c, .a = a };
@@ -263,7 +252,7 @@ int rs_advise(const struct rs_prog *p, const struct rs_census *c, struct rs_advi
 	}
 	if (!p->ntasks)
 		for (size_t g = 0; g < p->ngens; g++) {
-			if (!p->gens[g].nstates || is_inline_child(p, (int)g))
+			if (!p->gens[g].nstates || rs_is_inline_child(p, (int)g))
 				continue;
 			w.task = -1 - (int)g;
 			w.task_bytes = p->gens[g].size;

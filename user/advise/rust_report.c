@@ -183,6 +183,15 @@ void rs_report_text(FILE *f, const char *bin, const struct rs_prog *p,
 		tree(f, p, c, k->gen, 0);
 		shown++;
 	}
+	/* Without tokio tasks: the tree of every machine no other holds in
+	 * place, the program's own (a library's are listed below). */
+	for (size_t g = 0; !p->ntasks && g < p->ngens; g++) {
+		if (!p->gens[g].nstates || rs_is_inline_child(p, (int)g) ||
+		    (p->gens[g].file && p->gens[g].file[0] == '/'))
+			continue;
+		fputc('\n', f);
+		tree(f, p, c, (int)g, 0);
+	}
 	fprintf(f, "\n%zu suggestion%s\n", a->n, a->n == 1 ? "" : "s");
 	for (size_t i = 0; i < a->n; i++) {
 		const struct rs_sug *s = &a->sug[i];
