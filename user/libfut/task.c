@@ -125,7 +125,7 @@ void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
 
 struct fut_handle fut_spawn_commit(void *state, bool detached)
 {
-	struct fut_task *t = (struct fut_task *)state - 1;
+	struct fut_task *t = task_of_state(state);
 	struct fut_exec *ex = fut__tls_exec;
 
 	if (detached)
