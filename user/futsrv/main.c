@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 
 	rt = fut_runtime_start(threads, &exec_opts, futsrv_exec_setup, ctxs);
 	if (!rt) {
-		fprintf(stderr, PROG ": cannot start %llu executors: %s\n",
+		fprintf(stderr, PROG ": cannot start %llu executors: %s (each takes an io_uring, its buffers and descriptors: use fewer --threads, or raise ulimit -l and -n)\n",
 			(unsigned long long)threads, strerror(errno));
 		return 1;
 	}
