@@ -243,7 +243,8 @@ int main(int argc, char **argv)
 	if (!stack_fits())
 		return 2;
 
-	nofile = net_fit_max_conns(PROG, &corosrv_cfg.max_conns, max_conns_given);
+	nofile = net_fit_max_conns(PROG, &corosrv_cfg.max_conns, max_conns_given,
+				   threads);
 	net_warn_somaxconn(PROG);
 	ctxs = calloc(threads, sizeof(*ctxs));
 	if (!ctxs || !open_listeners(ctxs, threads, addr, port, nofile))

@@ -255,7 +255,8 @@ int main(int argc, char **argv)
 			profile, strerror(-rc));
 		return 1;
 	}
-	nofile = net_fit_max_conns(PROG, &futsrv_cfg.max_conns, max_conns_given);
+	nofile = net_fit_max_conns(PROG, &futsrv_cfg.max_conns, max_conns_given,
+				   threads);
 	net_warn_somaxconn(PROG);
 
 	ctxs = calloc(threads, sizeof(*ctxs));
