@@ -107,6 +107,10 @@ static void wake_reaches_target(struct __test_metadata *_metadata,
 	if (!(fut_exec_features(ex) & FUT_FEAT_DEFER_TASKRUN))
 		SKIP(fut_exec_destroy(ex); return, "no DEFER_TASKRUN ring");
 	EXPECT_EQ(msg_ring, !!(fut_exec_features(ex) & FUT_FEAT_MSG_RING));
+	/* A nap first: the executor's eventfd read is in the kernel by then
+	 * (a read submitted after the write would complete at once). */
+	FUT_SPAWN(ex, &fut_sleep_type, true, fut_sleep_init, 1000000);
+	ASSERT_EQ(0, fut_exec_run(ex));
 	t = FUT_SPAWN(ex, &target_type, false, target_init, &sh);
 	y = FUT_SPAWN(ex, &yielder_type, false, yielder_init, &sh);
 	ASSERT_EQ(0, pthread_create(&th, NULL, waker_main, &sh));
@@ -139,9 +143,16 @@ TEST(eventfd_wake_while_a_task_yields)
 }
 
 /* A task that yields until a blocking job's result is in: it livelocked
- * while the result waited in the kernel.  The watchdog ends a hang. */
+ * while the result waited in the kernel.  The job ends only once the
+ * spinner spins (after a nap: everything queued is submitted by then), so
+ * its result comes while the executor only polls.  The watchdog ends a
+ * hang. */
+static int spinning;
+
 static intptr_t quick_job(void *arg)
 {
+	while (!__atomic_load_n(&spinning, __ATOMIC_ACQUIRE))
+		sched_yield();
 	return (intptr_t)arg + 1;
 }
 
@@ -169,23 +180,29 @@ static void poller_init(struct poller *p, int *have)
 	p->have = have;
 }
 
+#define SPINNER_BRANCHES(B, U) B(inline, fut_sleep, nap)
 struct spinner {
 	struct fut_hdr hdr;
 	int *have;
 	struct fut_handle dog;
+	intptr_t r;
+	FUT_BRANCHES(SPINNER_BRANCHES);
 };
 static intptr_t spinner_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct spinner *self = (void *)h;
 
 	FUT_BEGIN;
+	FUT_AWAIT(nap, self->r, fut_sleep_init, 1000000);
+	__atomic_store_n(&spinning, 1, __ATOMIC_RELEASE);
 	while (!*self->have)
 		FUT_YIELD();
 	fut_cancel(self->dog);
 	return 0;
 	FUT_END;
 }
-static struct fut_type spinner_type = FUT_TYPE_DESC(spinner, spinner_poll, NULL);
+static struct fut_type spinner_type =
+	FUT_TYPE_DESC(spinner, spinner_poll, NULL, SPINNER_BRANCHES);
 static void spinner_init(struct spinner *s, int *have, struct fut_handle dog)
 {
 	s->have = have;
