@@ -6,7 +6,7 @@ FUT_TESTS := exec_basic await_slots cancel timers million io_basic \
 	     profile_json runtime_reuseport slab_return self_wake child_release \
 	     link_timeout cancel_unpolled join_twice prof_types timer_saturate \
 	     buf_share box_enomem slab_poison accept_einval notify buf_wake_one \
-	     await_check remote_wake spawn_blocking
+	     await_check remote_wake spawn_blocking remote_yield
 
 FUT_TEST_BINS := $(addprefix $(B)/tests/fut/,$(FUT_TESTS))
 TEST_BINS  += $(FUT_TEST_BINS)
@@ -20,7 +20,7 @@ $(FUT_TEST_BINS): LDLIBS := $(LIBFUT_SAN) $(LDLIBS_FUT)
 # into them (not coroutines: their stack switches are not TSan's).  TSan
 # does not see what the kernel carries between threads (a MSG_RING CQE),
 # so libfut and the tests publish through atomics and mutexes that it does.
-FUT_TSAN_TESTS := remote_wake spawn_blocking
+FUT_TSAN_TESTS := remote_wake spawn_blocking remote_yield
 FUT_TSAN_BINS := $(addprefix $(B)/tests/fut/tsan/,$(FUT_TSAN_TESTS))
 FUT_TSAN_LIBSRCS := $(filter-out user/libfut/coro%,$(LIBFUT_SRCS))
 TEST_BINS += $(FUT_TSAN_BINS)

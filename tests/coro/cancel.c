@@ -3,7 +3,8 @@
  * completion awaited, then the body runs on to its end with every call
  * failing -ECANCELED, so its cleanup (here: closing its fd, freeing its
  * buffer) runs; a joiner gets -ECANCELED.  A coroutine cancelled before
- * it first ran runs its body the same way. */
+ * it first ran runs its body the same way, as its own task (coro_self),
+ * also when the executor is destroyed before it ever ran. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -97,6 +98,57 @@ TEST_F(cancel, before_it_ran)
 	EXPECT_TRUE(b.cleaned_up);
 	EXPECT_EQ(-1, fcntl(self->pair[1], F_GETFD));
 	EXPECT_TRUE(coro_exec_is_clean(self->ex));
+}
+
+/* What a body cancelled before it ran sees of itself. */
+struct selfseen {
+	struct fut_handle self;
+	bool cancelled, ran;
+};
+
+static intptr_t self_reporter(void *arg)
+{
+	struct selfseen *s = arg;
+
+	s->ran = true;
+	s->cancelled = coro_cancelled();
+	s->self = coro_self();
+	return 3;
+}
+
+TEST_F(cancel, before_it_ran_it_still_is_its_task)
+{
+	struct coro_opts o = coro_test_opts(variant->kind, "early-self");
+	struct selfseen s = { { 0, 0 }, false, false };
+	struct fut_handle h;
+	intptr_t r;
+
+	ASSERT_EQ(0, coro_spawn(self->ex, &o, self_reporter, &s, false, &h));
+	ASSERT_EQ(0, fut_cancel(h));
+	ASSERT_EQ(0, fut_exec_run(self->ex));
+	EXPECT_TRUE(s.ran);
+	EXPECT_TRUE(s.cancelled);
+	EXPECT_EQ(h.idx, s.self.idx);
+	EXPECT_EQ(h.gen, s.self.gen);
+	ASSERT_EQ(0, fut_join_now(h, &r));
+	EXPECT_EQ(-ECANCELED, r);
+	EXPECT_TRUE(coro_exec_is_clean(self->ex));
+}
+
+TEST_F(cancel, destroyed_before_it_ran)
+{
+	struct coro_opts o = coro_test_opts(variant->kind, "never-ran");
+	struct selfseen s = { { 0, 0 }, false, false };
+	struct fut_handle h;
+
+	ASSERT_EQ(0, coro_spawn(self->ex, &o, self_reporter, &s, true, &h));
+	fut_exec_destroy(self->ex);
+	self->ex = fut_exec_create(NULL);	/* for the teardown */
+	ASSERT_NE(NULL, self->ex);
+	EXPECT_TRUE(s.ran);
+	EXPECT_TRUE(s.cancelled);
+	EXPECT_EQ(h.idx, s.self.idx);
+	EXPECT_EQ(h.gen, s.self.gen);
 }
 
 TEST_HARNESS_MAIN

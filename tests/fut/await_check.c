@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A slot/field mismatch that compiles: a poll function written for one
  * state struct under a descriptor made from another struct's branches.
- * The first await aborts, naming the type and the field. */
+ * The first await aborts, naming the type and the field.  An await inside
+ * a switch of the body's own aborts at its resume, naming the type and
+ * the line (it used to skip the rest of the body and return 0). */
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +42,26 @@ static void aa_init(void *s)
 static struct fut_type aa_type = FUT_TYPE_DESC(aa, aa_poll, NULL, AA_BRANCHES);
 /* Wrong: bb's branches (nap is slot 0 there), aa's poll function. */
 static struct fut_type bb_type = FUT_TYPE_DESC(bb, aa_poll, NULL, BB_BRANCHES);
+
+/* The await sits in a switch of the body's own. */
+enum { SW_POLL_FIRST_LINE = __LINE__ };
+static intptr_t sw_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct aa *self = (void *)h;
+
+	FUT_BEGIN;
+	switch (self->r) {
+	case 0:
+		FUT_AWAIT(nap, self->r, fut_sleep_init, 1000);
+		break;
+	default:
+		break;
+	}
+	return 7;
+	FUT_END;
+}
+enum { SW_POLL_LAST_LINE = __LINE__ };
+static struct fut_type sw_type = FUT_TYPE_DESC(aa, sw_poll, NULL, AA_BRANCHES);
 
 /* Runs a task of type in a child; its stderr in err, its wait status. */
 static int run_child(struct fut_type *type, char *err, size_t len)
@@ -90,6 +113,26 @@ TEST(other_structs_descriptor_aborts_naming_type_and_field)
 	EXPECT_NE(NULL, strstr(err, "FUT_AWAIT(nap) in a future of type bb"))
 		TH_LOG("stderr: %s", err);
 	EXPECT_NE(NULL, strstr(err, "slot 1 is 'io'")) TH_LOG("stderr: %s", err);
+}
+
+TEST(await_in_own_switch_aborts_naming_type_and_line)
+{
+	char err[4096], *at;
+	int status = run_child(&sw_type, err, sizeof(err));
+	long line;
+
+	ASSERT_TRUE(WIFSIGNALED(status))
+		TH_LOG("the body went on (exit %d), stderr: %s",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, err);
+	EXPECT_EQ(SIGABRT, WTERMSIG(status));
+	at = strstr(err, "await_check.c:");
+	ASSERT_NE(NULL, at) TH_LOG("stderr: %s", err);
+	line = strtol(at + strlen("await_check.c:"), NULL, 10);
+	EXPECT_LT(SW_POLL_FIRST_LINE, line) TH_LOG("stderr: %s", err);
+	EXPECT_GT(SW_POLL_LAST_LINE, line) TH_LOG("stderr: %s", err);
+	EXPECT_NE(NULL, strstr(err, "a future of type aa resumed"))
+		TH_LOG("stderr: %s", err);
+	EXPECT_NE(NULL, strstr(err, "switch statement")) TH_LOG("stderr: %s", err);
 }
 
 TEST_HARNESS_MAIN

@@ -1,6 +1,7 @@
 #!/bin/sh
 # FUT_AWAIT on a field that is not a branch, a branch mode that is neither
-# inline nor boxed, and the old await form must not compile, and the
+# inline nor boxed, the old await form, and an init function of another
+# child type (inline or boxed branch) must not compile, and the
 # compiler's message must name the problem; the same source without them
 # compiles (so a failure is the case's, not a missing header's).  Run from
 # the build tree; the headers come from the source tree above it.
@@ -29,7 +30,7 @@ must_fail() {
 }
 
 [ -f "$src/user/libfut/fut.h" ] || { echo "# no $src/user/libfut/fut.h (set STACKLAB_SRC)" >&2; exit 1; }
-tap_plan 5
+tap_plan 7
 tap_check "the source compiles as is" build
 tap_check "await on a field that does not exist" \
 	must_fail CASE_NOT_A_FIELD "struct fut_branches_of_PARENT_BRANCHES' has no member named 'naps'"
@@ -39,4 +40,8 @@ tap_check "a branch mode that is neither inline nor boxed" \
 	must_fail CASE_WRONG_MODE "fut_mode_is_inline_or_boxed_not__boxd"
 tap_check "the old FUT_AWAIT(mode, slot, field, ...) form" \
 	must_fail CASE_OLD_FORM "inline"
+tap_check "an init of another child type on an inline branch" \
+	must_fail CASE_WRONG_INIT "passing argument 1 of 'fut_recv_init' from incompatible pointer type"
+tap_check "an init of another child type on a boxed branch" \
+	must_fail CASE_WRONG_INIT_BOXED "passing argument 1 of 'fut_sleep_init' from incompatible pointer type"
 tap_exit

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The profile: JSON with the documented keys, written on demand, on a
- * signal (from the executor loop) and at exit. */
+ * signal (from the executor loop, also while a task keeps yielding) and
+ * at exit. */
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -216,6 +217,61 @@ TEST(dump_on_signal_from_the_executor_loop)
 	ASSERT_NE(NULL, root) TH_LOG("no profile written on SIGUSR1: %s", err.text);
 	EXPECT_NE(NULL, find_type(root, "owner"));
 	json_decref(root);
+	fut_exec_destroy(ex);
+	unlink(path);
+}
+
+/* Raises the signal, then yields until the profile is there, at most two
+ * run budgets of the executor (1024 polls each) after the signal.  A nap
+ * first: the executor's eventfd read is in the kernel by then (a read
+ * submitted after the write would complete at once). */
+#define SPIN_DUMP_BRANCHES(B, U) B(inline, fut_sleep, nap)
+struct spin_dump {
+	struct fut_hdr hdr;
+	const char *path;
+	long polls;
+	intptr_t r;
+	FUT_BRANCHES(SPIN_DUMP_BRANCHES);
+};
+static intptr_t spin_dump_poll(struct fut_hdr *h, struct fut_task *task)
+{
+	struct spin_dump *self = (void *)h;
+
+	FUT_BEGIN;
+	FUT_AWAIT(nap, self->r, fut_sleep_init, 1000000);
+	raise(SIGUSR1);	/* the handler's eventfd write is done on return */
+	while (access(self->path, F_OK)) {
+		if (++self->polls > 2 * 1024 + 2)
+			return -1;
+		FUT_YIELD();
+	}
+	return 0;
+	FUT_END;
+}
+static struct fut_type spin_dump_type =
+	FUT_TYPE_DESC(spin_dump, spin_dump_poll, NULL, SPIN_DUMP_BRANCHES);
+static void spin_dump_init(struct spin_dump *s, const char *path)
+{
+	s->path = path;
+}
+
+TEST(dump_on_signal_while_a_task_yields)
+{
+	char path[] = "/tmp/futprof-spin-XXXXXX";
+	struct fut_exec *ex = test_exec(0);
+	struct fut_handle h;
+	intptr_t r = 1;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	unlink(path);
+	ASSERT_NE(NULL, ex);
+	ASSERT_EQ(0, fut_prof_enable(path, SIGUSR1));
+	h = FUT_SPAWN(ex, &spin_dump_type, false, spin_dump_init, path);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_EQ(0, fut_join_now(h, &r));
+	EXPECT_EQ(0, r) TH_LOG("no profile after %d polls of a yielding task", 2 * 1024 + 2);
 	fut_exec_destroy(ex);
 	unlink(path);
 }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Several cores: two executors on two threads, each accepting on its own
  * SO_REUSEPORT listener of one port; blocking clients from the main thread
- * are all served; stop ends both executors and frees everything. */
+ * are all served; stop ends both executors and frees everything.  When
+ * one executor cannot be set up, the start fails with its cause (a
+ * listener of that executor would be bound with nobody accepting). */
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "kselftest_harness.h"
 #include "tcp_echo.h"
@@ -81,6 +84,49 @@ TEST(two_executors_reuseport)
 		EXPECT_EQ(0, a.st[i].last_err);
 		close(a.lfd[i]);
 	}
+}
+
+/* The executors that did start: each waits a minute unless stopped. */
+static void setup_sleeper(struct fut_exec *ex, unsigned int i, void *p)
+{
+	(void)i;
+	__atomic_fetch_add((int *)p, 1, __ATOMIC_RELAXED);
+	FUT_SPAWN(ex, &fut_sleep_type, true, fut_sleep_init, 60ull * 1000000000);
+}
+
+TEST(an_executor_that_cannot_start_fails_the_start)
+{
+	struct rlimit old, lim;
+	struct fut_runtime *rt;
+	int lowest, first_free, err, set_up = 0;
+
+	/*
+	 * Four descriptors free at most: an executor takes three (its ring,
+	 * its eventfd and the runtime's dup of it), so of four at least two
+	 * cannot start.
+	 */
+	first_free = dup(0);
+	ASSERT_LE(0, first_free);
+	close(first_free);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	lim = old;
+	lim.rlim_cur = first_free + 4;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &lim));
+	rt = fut_runtime_start(4, NULL, setup_sleeper, &set_up);
+	err = errno;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	EXPECT_EQ(NULL, rt) TH_LOG("started with %d of 4 executors set up", set_up);
+	if (rt) {
+		fut_runtime_stop(rt);
+		fut_runtime_join(rt);
+		return;
+	}
+	EXPECT_EQ(EMFILE, err) TH_LOG("errno %d (%s)", err, strerror(err));
+	EXPECT_GT(4, set_up);
+	/* Every descriptor the executors took is back. */
+	lowest = dup(0);
+	EXPECT_EQ(first_free, lowest);
+	close(lowest);
 }
 
 TEST_HARNESS_MAIN

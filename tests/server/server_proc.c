@@ -83,22 +83,43 @@ bool server_start(struct server_proc *srv, const char *const *extra)
 	return true;
 }
 
-int server_stop(struct server_proc *srv, unsigned int timeout_s)
+/* What the exited server wrote after its first line, up to cap - 1 bytes. */
+static void read_rest(int fd, char *out, size_t cap)
 {
-	int status;
+	size_t len = 0;
+	ssize_t n;
+
+	if (!out || !cap)
+		return;
+	while (len < cap - 1 && (n = read(fd, out + len, cap - 1 - len)) > 0)
+		len += n;
+	out[len] = '\0';
+}
+
+int server_stop_report(struct server_proc *srv, unsigned int timeout_s,
+		       char *out, size_t cap)
+{
+	int status, ret = -1;
 
 	kill(srv->pid, SIGTERM);
 	for (unsigned int ms = 0; ms < timeout_s * 1000; ms += 10) {
 		if (waitpid(srv->pid, &status, WNOHANG) == srv->pid) {
-			close(srv->stdout_fd);
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			ret = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			goto out;
 		}
 		usleep(10000);
 	}
 	kill(srv->pid, SIGKILL);
 	waitpid(srv->pid, &status, 0);
+out:
+	read_rest(srv->stdout_fd, out, cap);
 	close(srv->stdout_fd);
-	return -1;
+	return ret;
+}
+
+int server_stop(struct server_proc *srv, unsigned int timeout_s)
+{
+	return server_stop_report(srv, timeout_s, NULL, 0);
 }
 
 int client_connect(uint16_t port, unsigned int recv_timeout_s)

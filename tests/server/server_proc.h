@@ -26,6 +26,10 @@ bool server_start(struct server_proc *srv, const char *const *extra);
 
 /* SIGTERM, wait up to timeout_s; the exit status, or -1 if killed. */
 int server_stop(struct server_proc *srv, unsigned int timeout_s);
+/* The same, and what the server wrote to stdout after its first line
+ * (its "stopped: ..." report) in out, NUL terminated. */
+int server_stop_report(struct server_proc *srv, unsigned int timeout_s,
+		       char *out, size_t cap);
 
 /* A blocking TCP connection to 127.0.0.1:port with a receive timeout. */
 int client_connect(uint16_t port, unsigned int recv_timeout_s);

@@ -89,13 +89,14 @@ uint64_t net_raise_nofile(uint64_t want)
 	return lim.rlim_cur;
 }
 
-uint64_t net_fit_max_conns(const char *prog, uint64_t *max_conns, bool given)
+uint64_t net_fit_max_conns(const char *prog, uint64_t *max_conns, bool given,
+			   uint64_t executors)
 {
-	uint64_t nofile = net_raise_nofile(*max_conns + NET_SPARE_FDS);
-	uint64_t fit = nofile > 2 * NET_SPARE_FDS ? nofile - NET_SPARE_FDS :
-						     NET_SPARE_FDS;
+	uint64_t spare = NET_SPARE_FDS + executors * NET_FDS_PER_EXECUTOR;
+	uint64_t nofile = net_raise_nofile(*max_conns + spare);
+	uint64_t fit = nofile > 2 * spare ? nofile - spare : spare;
 
-	if (nofile >= *max_conns + NET_SPARE_FDS)
+	if (nofile >= *max_conns + spare)
 		return nofile;
 	if (given)
 		fprintf(stderr,

@@ -29,12 +29,18 @@ uint64_t net_raise_nofile(uint64_t want);
 
 /*
  * Fit *max_conns to the descriptors RLIMIT_NOFILE allows (raising it
- * first): a server's connections plus NET_SPARE_FDS for its listeners,
- * rings and stdio.  Warns, prefixed with prog, only when the user asked
- * for more (given).  Returns the descriptor limit now in force.
+ * first): a server's connections plus a reserve, NET_SPARE_FDS for stdio
+ * and the like and NET_FDS_PER_EXECUTOR for each of its executors'
+ * threads (a listener, a stop eventfd, an io_uring, its eventfd and the
+ * runtime's dup of it: 5, with room), so that a connection past
+ * *max_conns still gets a descriptor and its 503.  Warns, prefixed with
+ * prog, only when the user asked for more (given).  Returns the
+ * descriptor limit now in force.
  */
 #define NET_SPARE_FDS 64
-uint64_t net_fit_max_conns(const char *prog, uint64_t *max_conns, bool given);
+#define NET_FDS_PER_EXECUTOR 8
+uint64_t net_fit_max_conns(const char *prog, uint64_t *max_conns, bool given,
+			   uint64_t executors);
 
 /* Warn when net.core.somaxconn caps the accept queue below LISTEN_BACKLOG. */
 void net_warn_somaxconn(const char *prog);

@@ -243,7 +243,8 @@ int main(int argc, char **argv)
 	if (!stack_fits())
 		return 2;
 
-	nofile = net_fit_max_conns(PROG, &corosrv_cfg.max_conns, max_conns_given);
+	nofile = net_fit_max_conns(PROG, &corosrv_cfg.max_conns, max_conns_given,
+				   threads);
 	net_warn_somaxconn(PROG);
 	ctxs = calloc(threads, sizeof(*ctxs));
 	if (!ctxs || !open_listeners(ctxs, threads, addr, port, nofile))
@@ -259,7 +260,7 @@ int main(int argc, char **argv)
 
 	rt = fut_runtime_start(threads, NULL, corosrv_exec_setup, ctxs);
 	if (!rt) {
-		fprintf(stderr, PROG ": cannot start %llu executors: %s\n",
+		fprintf(stderr, PROG ": cannot start %llu executors: %s (each takes an io_uring, its buffers and descriptors: use fewer --threads, or raise ulimit -l and -n)\n",
 			(unsigned long long)threads, strerror(errno));
 		return 1;
 	}

@@ -82,6 +82,9 @@ void bufring_teardown(struct fut_exec *ex)
  * A woken waiter owes an arm; if it stops waiting instead (its timeout
  * fired, its future was dropped, it was released), bufring_unwait passes
  * the wake on so that the buffer is not left with nobody to take it.
+ * An arm on a socket without data takes no buffer either: the wake is
+ * passed on after the submission (bufring_kick from ring_poll), once a
+ * receive that found data has taken its buffer.
  */
 void bufring_wait(struct fut_exec *ex, struct fut_recver *r,
 		  struct fut_task *task)
@@ -91,6 +94,7 @@ void bufring_wait(struct fut_exec *ex, struct fut_recver *r,
 	r->op.task = task;
 	if (r->waiting_bufs == BUFW_WOKEN) {
 		/* Woken, but the buffer went elsewhere: keep its turn. */
+		b->woken--;
 		r->next_waiter = b->waiters;
 		b->waiters = r;
 		if (!b->waiters_tail)
@@ -106,19 +110,34 @@ void bufring_wait(struct fut_exec *ex, struct fut_recver *r,
 	r->waiting_bufs = BUFW_LISTED;
 }
 
-static void wake_one(struct bufring *b)
+/* One waiter for each free buffer no woken waiter is about to take. */
+static void wake_free(struct bufring *b)
 {
 	struct fut_recver *w;
 
-	if (b->out >= b->count || !(w = b->waiters))
-		return;
-	b->waiters = w->next_waiter;
-	if (!b->waiters)
-		b->waiters_tail = NULL;
-	w->next_waiter = NULL;
-	w->waiting_bufs = BUFW_WOKEN;
-	if (w->op.task)
-		task_wake(w->op.task);
+	while ((w = b->waiters) && b->count - b->out > b->woken) {
+		b->waiters = w->next_waiter;
+		if (!b->waiters)
+			b->waiters_tail = NULL;
+		w->next_waiter = NULL;
+		w->waiting_bufs = BUFW_WOKEN;
+		b->woken++;
+		if (w->op.task)
+			task_wake(w->op.task);
+	}
+}
+
+void bufring_kick(struct fut_exec *ex)
+{
+	if (ex->bufs.waiters)
+		wake_free(&ex->bufs);
+}
+
+void bufring_armed(struct fut_exec *ex, struct fut_recver *r)
+{
+	if (r->waiting_bufs == BUFW_WOKEN)
+		ex->bufs.woken--;
+	r->waiting_bufs = 0;
 }
 
 void bufring_unwait(struct fut_exec *ex, struct fut_recver *r)
@@ -128,7 +147,8 @@ void bufring_unwait(struct fut_exec *ex, struct fut_recver *r)
 
 	if (r->waiting_bufs == BUFW_WOKEN) {
 		r->waiting_bufs = 0;
-		wake_one(b);
+		b->woken--;
+		wake_free(b);
 		return;
 	}
 	if (r->waiting_bufs != BUFW_LISTED)
@@ -153,5 +173,5 @@ void bufring_put(struct fut_exec *ex, uint16_t bid)
 			      bid, b->mask, 0);
 	io_uring_buf_ring_advance(b->br, 1);
 	b->out--;
-	wake_one(b);
+	wake_free(b);
 }

@@ -16,6 +16,7 @@
 
 #include "coro_asan.h"
 #include "coro_internal.h"
+#include "internal.h"
 
 /* Boost.Context's C-callable switch (libboost_context). */
 typedef void *fcontext_t;
@@ -301,6 +302,10 @@ int coro_spawn(struct fut_exec *ex, const struct coro_opts *opts, coro_fn fn,
 		return -ENOMEM;
 	}
 	coro_guard_thread_init();
+	/* Set now, not at the first poll: a coroutine cancelled before it
+	 * ran runs its body from the drop function, and is its task there
+	 * too (coro_self, coro_on_executor). */
+	c->task = task_of_state(c);
 	c->stack = stack;
 	c->fn = fn;
 	c->arg = arg;

@@ -167,10 +167,10 @@ int fut_exec_run(struct fut_exec *ex)
 			break;
 		if (ex->rq_head) {
 			/* Look at the ring only if there is something to submit,
-			 * owed besides the eventfd read (always owed), or a
-			 * remote wake waiting. */
+			 * owed besides the eventfd read (always owed), or work
+			 * waiting: a remote wake, the eventfd's read done. */
 			if (ex->sqes_queued || ex->cqes_pending > 1 ||
-			    io_uring_cq_ready(&ex->ring))
+			    ring_work_waiting(ex))
 				ret = ring_poll(ex, 0);
 			else
 				ret = 0;

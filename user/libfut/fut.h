@@ -163,12 +163,25 @@ enum { fut_mode_is_inline_or_boxed_not__inline = 0,
  * FUT_BEGIN and FUT_END the body reads top-down; locals that live across a
  * suspension belong in *self (protothreads rules: no switch statement
  * around a suspension point).
+ *
+ * A suspension point's number is its line and a counter, never 0: a
+ * suspension inside a switch of the body's own puts its case label in
+ * that switch, so that FUT_BEGIN's finds no case for it on resume and
+ * takes its default, which aborts naming the type, the file and the line
+ * (instead of silently skipping the rest of the body).
  */
-#define FUT_BEGIN switch (self->hdr.resume) { case 0:;
+#define FUT_BEGIN                                                             \
+	switch (self->hdr.resume) {                                           \
+	default:                                                              \
+		fut__resume_lost(self->hdr.type, self->hdr.resume, __FILE__); \
+	case 0:;
 #define FUT_END } return 0;
+#define FUT__POINT (((uint32_t)__LINE__ << 8) | (__COUNTER__ & 0xffu))
+__attribute__((noreturn, cold)) void
+fut__resume_lost(const struct fut_type *type, uint32_t resume, const char *file);
 
 /* Suspend until someone wakes the task and cond holds. */
-#define FUT_WAIT_UNTIL(cond) FUT__WAIT_UNTIL(__COUNTER__ + 1, cond)
+#define FUT_WAIT_UNTIL(cond) FUT__WAIT_UNTIL(FUT__POINT, cond)
 #define FUT__WAIT_UNTIL(n, cond)                                              \
 	do {                                                                  \
 		self->hdr.resume = (n);                                       \
@@ -179,7 +192,7 @@ enum { fut_mode_is_inline_or_boxed_not__inline = 0,
 	} while (0)
 
 /* Let other tasks run, then continue. */
-#define FUT_YIELD() FUT__YIELD(__COUNTER__ + 1)
+#define FUT_YIELD() FUT__YIELD(FUT__POINT)
 #define FUT__YIELD(n)                                                         \
 	do {                                                                  \
 		self->hdr.resume = (n);                                       \
@@ -197,10 +210,12 @@ enum { fut_mode_is_inline_or_boxed_not__inline = 0,
  * completes; when the box cannot be allocated, init does not run and out is
  * -ENOMEM.  The first await at a site in a type checks that the type's
  * descriptor has this branch at this slot (a descriptor made from another
- * struct's list), and aborts naming the type and the field if not.
+ * struct's list), and aborts naming the type and the field if not.  init
+ * gets the child as a pointer to the branch's child type: an init of
+ * another type does not compile (incompatible pointer type).
  */
 #define FUT_AWAIT(field, out, init, ...)                                      \
-	FUT__AWAIT(__COUNTER__ + 1,                                           \
+	FUT__AWAIT(FUT__POINT,                                                \
 		   FUT__SLOT_OF(self->fut_branches[0].field),                  \
 		   FUT__BOXED_OF(self->fut_branches[0].field), field, out,     \
 		   init, ##__VA_ARGS__)
@@ -214,8 +229,10 @@ enum { fut_mode_is_inline_or_boxed_not__inline = 0,
 					 (slot), #field,                      \
 					 offsetof(__typeof__(*self), field),  \
 					 (boxed), __FILE__, __LINE__);        \
-		void *fut__c = fut__child_begin(task, &self->hdr, (slot),     \
-						(void *)&self->field, (boxed)); \
+		__typeof__(__builtin_choose_expr((boxed), self->field,        \
+						 &self->field)) fut__c =      \
+			fut__child_begin(task, &self->hdr, (slot),            \
+					 (void *)&self->field, (boxed));      \
 		if (fut__c) /* NULL: no memory for the box */                \
 			init(fut__c, ##__VA_ARGS__);                          \
 		self->hdr.resume = (n);                                       \

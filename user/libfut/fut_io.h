@@ -131,7 +131,9 @@ int fut_listen_tcp(const char *addr, uint16_t port, int backlog,
 		   bool reuseport);
 
 /* Runs n threads, each one executor: setup(ex, index, arg) spawns its
- * tasks, then the executor runs until it has none or fut_runtime_stop. */
+ * tasks, then the executor runs until it has none or fut_runtime_stop.
+ * Returns once all are set up; NULL with errno when one could not be (its
+ * cause: ENOMEM, EMFILE ...), the others stopped and joined. */
 struct fut_runtime;
 typedef void (*fut_setup_fn)(struct fut_exec *ex, unsigned int index,
 			     void *arg);

@@ -83,6 +83,12 @@ static inline struct fut_hdr *task_state(struct fut_task *t)
 	return (struct fut_hdr *)(t + 1);
 }
 
+/* The task whose root state fut_spawn_alloc returned. */
+static inline struct fut_task *task_of_state(void *state)
+{
+	return (struct fut_task *)state - 1;
+}
+
 struct task_ent {
 	struct fut_task *task;
 	uint32_t gen;
@@ -137,6 +143,7 @@ struct bufring {
 	char *mem;
 	uint32_t count, size, mask;
 	uint32_t out;		/* buffers the kernel handed us */
+	uint32_t woken;		/* waiters woken that owe an arm */
 	struct fut_recver *waiters, *waiters_tail;	/* FIFO */
 	int bgid;
 };
@@ -150,6 +157,12 @@ void bufring_put(struct fut_exec *ex, uint16_t bid);
 void bufring_wait(struct fut_exec *ex, struct fut_recver *r,
 		  struct fut_task *task);
 void bufring_unwait(struct fut_exec *ex, struct fut_recver *r);
+/* r arms a receive: a wake it was owed is used. */
+void bufring_armed(struct fut_exec *ex, struct fut_recver *r);
+/* Wake a waiter for each buffer free beyond those the woken will take:
+ * after a submission, as an armed receive on a socket without data took
+ * no buffer. */
+void bufring_kick(struct fut_exec *ex);
 
 /* --- the executor ---------------------------------------------------------*/
 struct fut_exec {
@@ -198,6 +211,13 @@ extern __thread struct fut_exec *fut__tls_exec;
 int ring_setup(struct fut_exec *ex, const struct fut_exec_opts *o);
 void ring_teardown(struct fut_exec *ex);
 struct io_uring_sqe *ring_sqe(struct fut_exec *ex);
+/*
+ * Completions to reap, or work the kernel holds until we enter it: with
+ * DEFER_TASKRUN (and COOP_TASKRUN) a completion another thread caused (a
+ * MSG_RING message, an eventfd read woken by a write) is queued as task
+ * work, not posted, and shows only as IORING_SQ_TASKRUN.
+ */
+bool ring_work_waiting(struct fut_exec *ex);
 /* Submit and reap; wait up to wait_ns (0: do not block). */
 int ring_poll(struct fut_exec *ex, uint64_t wait_ns);
 void op_arm(struct fut_task *t, struct fut_op *op, unsigned int kind,

@@ -264,7 +264,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 			/* No buffer to receive into: wait for one back. */
 			bufring_wait(ex, r, task);
 		} else {
-			r->waiting_bufs = 0;
+			bufring_armed(ex, r);
 			arm(ex, task, r);
 		}
 	}

@@ -8,9 +8,12 @@
 
 int ring_setup(struct fut_exec *ex, const struct fut_exec_opts *o)
 {
+	/* TASKRUN_FLAG: the kernel says in the SQ flags when work for us
+	 * waits (ring_work_waiting). */
 	static const unsigned int tries[] = {
-		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-		IORING_SETUP_COOP_TASKRUN,
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+			IORING_SETUP_TASKRUN_FLAG,
+		IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
 		0,
 	};
 	unsigned int entries = o && o->sq_entries ? o->sq_entries : 256;
@@ -184,6 +187,13 @@ static unsigned int reap(struct fut_exec *ex)
 	return n;
 }
 
+bool ring_work_waiting(struct fut_exec *ex)
+{
+	return io_uring_cq_ready(&ex->ring) ||
+	       (IO_URING_READ_ONCE(*ex->ring.sq.kflags) &
+		(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW));
+}
+
 static int cq_overflowed(struct fut_exec *ex)
 {
 	return IO_URING_READ_ONCE(*ex->ring.sq.kflags) & IORING_SQ_CQ_OVERFLOW;
@@ -217,5 +227,6 @@ int ring_poll(struct fut_exec *ex, uint64_t wait_ns)
 		if (!reap(ex))
 			break;
 	}
+	bufring_kick(ex);
 	return 0;
 }

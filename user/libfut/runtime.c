@@ -62,15 +62,18 @@ static void *rt_main(void *p)
 	struct rt_thread *th = p;
 	struct fut_runtime *rt = th->rt;
 	struct fut_exec *ex = fut_exec_create(rt->opts);
+	int wake_fd = ex ? dup(ex->notify_fd) : -1;
 
-	if (!ex) {
+	/* Without its wake fd, fut_runtime_stop could not end it. */
+	if (wake_fd < 0) {
 		th->ret = -errno;
+		fut_exec_destroy(ex);
 		sem_post(&rt->ready);
 		return NULL;
 	}
 	ex->ext_stop = &rt->stop;
 	rt->setup(ex, th->index, rt->arg);
-	__atomic_store_n(&th->wake_fd, dup(ex->notify_fd), __ATOMIC_RELEASE);
+	__atomic_store_n(&th->wake_fd, wake_fd, __ATOMIC_RELEASE);
 	sem_post(&rt->ready);
 	th->ret = fut_exec_run(ex);
 	fut_exec_destroy(ex);
@@ -116,11 +119,24 @@ struct fut_runtime *fut_runtime_start(unsigned int n,
 	/*
 	 * Back only once every executor is set up (its ring, its buffer
 	 * pool committed, its tasks spawned): what the caller does next,
-	 * such as saying it listens, sees the server as it will run.
+	 * such as saying it listens, sees the server as it will run.  One
+	 * that could not be set up fails the start, with its cause: its
+	 * share of the work (a SO_REUSEPORT listener the kernel sends
+	 * connections to) would have nobody to do it.
 	 */
 	for (unsigned int i = 0; i < n; i++)
 		while (sem_wait(&rt->ready) && errno == EINTR)
 			;
+	for (unsigned int i = 0; i < n; i++) {
+		int err = rt->th[i].ret;
+
+		if (!err)
+			continue;
+		fut_runtime_stop(rt);
+		fut_runtime_join(rt);
+		errno = -err;
+		return NULL;
+	}
 	return rt;
 }
 

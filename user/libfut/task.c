@@ -125,7 +125,7 @@ void *fut_spawn_alloc(struct fut_exec *ex, struct fut_type *type)
 
 struct fut_handle fut_spawn_commit(void *state, bool detached)
 {
-	struct fut_task *t = (struct fut_task *)state - 1;
+	struct fut_task *t = task_of_state(state);
 	struct fut_exec *ex = fut__tls_exec;
 
 	if (detached)
@@ -458,6 +458,19 @@ void fut__await_check(const struct fut_type **seen, const struct fut_type *type,
 	}
 	fut__await_site(type, slot, file, line);
 	__atomic_store_n(seen, type, __ATOMIC_RELAXED);
+}
+
+/* FUT_BEGIN's default: no case for the resume point in its switch. */
+void fut__resume_lost(const struct fut_type *type, uint32_t resume,
+		      const char *file)
+{
+	fprintf(stderr,
+		"libfut: %s:%u: a future of type %s resumed at a suspension point "
+		"inside a switch statement of its own body: its case label "
+		"belongs to that switch, so the resume cannot reach it; use if/else "
+		"around FUT_AWAIT, FUT_YIELD and FUT_WAIT_UNTIL\n",
+		file, resume >> 8, type->name);
+	abort();
 }
 
 /* --- join ------------------------------------------------------------------ */

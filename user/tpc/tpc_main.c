@@ -252,7 +252,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	nofile = net_fit_max_conns(PROG, &tpc_cfg.max_conns, max_conns_given);
+	/* No executors: a thread per connection holds only its socket. */
+	nofile = net_fit_max_conns(PROG, &tpc_cfg.max_conns, max_conns_given, 0);
 	net_warn_somaxconn(PROG);
 	listen_fd = net_listen_tcp(addr, port, false, err, sizeof(err));
 	if (listen_fd < 0) {

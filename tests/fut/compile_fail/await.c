@@ -28,10 +28,16 @@ static intptr_t parent_poll(struct fut_hdr *h, struct fut_task *task)
 	FUT_AWAIT(r, self->r, fut_sleep_init, 1000);
 #elif defined(CASE_OLD_FORM)
 	FUT_AWAIT(inline, 0, nap, self->r, fut_sleep_init, 1000);
+#elif defined(CASE_WRONG_INIT)
+	FUT_AWAIT(nap, self->r, fut_recv_init, 0, NULL, 0, 0, 0);
 #else
 	FUT_AWAIT(nap, self->r, fut_sleep_init, 1000);
 #endif
+#if defined(CASE_WRONG_INIT_BOXED)
+	FUT_AWAIT(join, self->r, fut_sleep_init, 1000);
+#else
 	FUT_AWAIT(join, self->r, fut_join_init, (struct fut_handle){ 0, 0 });
+#endif
 	return self->r;
 	FUT_END;
 }
