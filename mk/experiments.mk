@@ -1,7 +1,7 @@
 # Experiments and benchmarks that compare the servers.
 # Their scripts are copied into the build tree, so the VM has them too.
 
-TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh \
+TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh experiments/lib/stats.sh \
 	      experiments/lib/listening.sh
 
 .PHONY: bench-conns

@@ -186,35 +186,75 @@ static int grow(struct found *fd, size_t each)
 typedef int (*chunk_fn)(struct ctx *x, uint64_t addr, const uint64_t *w, size_t nw,
 			struct found *fd);
 
-/* Reads each region keep() selects in chunks and hands them to fn.  A
- * chunk unmapped since maps was read is skipped; -1 on a read error that
- * ends the census (x->err) or fn's -1. */
+/* The head of a run of glibc's mmapped chunks at a: each is its own pages
+ * (a large task's cell: every inline future past malloc's mmap threshold),
+ * so a cell that is a chunk's allocation sits in its first bytes.  The
+ * chunk's header is at a + lead (lead: posix_memalign's offset in the
+ * mapping, in its prev_size word), its size runs to a page end.  Returns
+ * the chunk's length from a, or 0 when the words are not such a header. */
+static uint64_t mapped_chunk_len(const uint64_t *w, size_t nw, uint64_t room)
+{
+	for (size_t i = 0; i + 1 < nw && i * 8 < 4096; i += 2) {
+		uint64_t size = w[i + 1] & ~CHUNK_FLAGS;
+
+		if (w[i] != i * 8 || !(w[i + 1] & CHUNK_MMAPPED))
+			continue;
+		if (size && (i * 8 + size) % 4096 == 0 && i * 8 + size <= room)
+			return i * 8 + size;
+		return 0;
+	}
+	return 0;
+}
+
+/* Reads [a, end) and hands it to fn: over a run of mmapped chunks only the
+ * first two pages of each (its header and cell), then the rest whole in
+ * SCAN_CHUNK pieces.  A piece unmapped since maps was read is skipped; -1
+ * on a read error that ends the census (x->err) or fn's -1. */
+static int scan_range(struct ctx *x, uint64_t a, uint64_t end, bool chunks,
+		      uint64_t *buf, chunk_fn fn, struct found *fd)
+{
+	while (chunks && end - a >= 8192) {
+		uint64_t len;
+
+		if (rd(x, a, buf, 8192))
+			return x->err ? -1 : 0;
+		len = mapped_chunk_len(buf, 8192 / 8, end - a);
+		if (!len)
+			break;
+		x->c->scanned_bytes += 8192;
+		if (fn(x, a, buf, 8192 / 8, fd))
+			return -1;
+		a += len;
+	}
+	for (; a < end; a += SCAN_CHUNK) {
+		size_t len = end - a < SCAN_CHUNK ? end - a : SCAN_CHUNK;
+
+		if (rd(x, a, buf, len)) {
+			if (x->err)
+				return -1;
+			continue;
+		}
+		x->c->scanned_bytes += len;
+		if (fn(x, a, buf, len / 8, fd))
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads each region keep() selects and hands it to fn; chunks: the
+ * regions may hold malloc's mmapped chunks (anonymous memory). */
 static int each_chunk(struct ctx *x, const struct region *r, size_t n,
-		      bool (*keep)(const struct region *), chunk_fn fn, struct found *fd)
+		      bool (*keep)(const struct region *), bool chunks, chunk_fn fn,
+		      struct found *fd)
 {
 	uint64_t *buf = malloc(SCAN_CHUNK);
-	int ret = -1;
+	int ret = 0;
 
 	if (!buf)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (!keep(&r[i]))
-			continue;
-		for (uint64_t a = r[i].start; a < r[i].end; a += SCAN_CHUNK) {
-			size_t len = r[i].end - a < SCAN_CHUNK ? r[i].end - a : SCAN_CHUNK;
-
-			if (rd(x, a, buf, len)) {
-				if (x->err)
-					goto out;
-				continue;
-			}
-			x->c->scanned_bytes += len;
-			if (fn(x, a, buf, len / 8, fd))
-				goto out;
-		}
-	}
-	ret = 0;
-out:
+	for (size_t i = 0; i < n && !ret; i++)
+		if (keep(&r[i]))
+			ret = scan_range(x, r[i].start, r[i].end, chunks, buf, fn, fd);
 	free(buf);
 	return ret;
 }
@@ -516,7 +556,7 @@ int rs_census_run(pid_t pid, const struct rs_prog *p, struct rs_census *c,
 	}
 	fv.bias = bias;
 	x.bias = bias;
-	if (each_chunk(&x, r, nr, exe_data, vt_chunk, &fv)) {
+	if (each_chunk(&x, r, nr, exe_data, false, vt_chunk, &fv)) {
 		vt = fv.v;
 		read_error(&x, err, errlen);
 		goto out;
@@ -528,7 +568,7 @@ int rs_census_run(pid_t pid, const struct rs_prog *p, struct rs_census *c,
 		fc.lo = vt[k].addr < fc.lo ? vt[k].addr : fc.lo;
 		fc.hi = vt[k].addr > fc.hi ? vt[k].addr : fc.hi;
 	}
-	if (each_chunk(&x, r, nr, anon_rw, cand_chunk, &fc)) {
+	if (each_chunk(&x, r, nr, anon_rw, true, cand_chunk, &fc)) {
 		cd = fc.v;
 		read_error(&x, err, errlen);
 		goto out;
