@@ -9,7 +9,11 @@ USER_BINS += $(FUT_ADVISE)
 
 $(FUT_ADVISE): $(ADVISE_OBJS) $(B)/obj/user/common/opts.o $(LIBFUT)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT) -ldw -lelf
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT) -ldw $(LDLIBS_BPF)
+
+# --uprobes: bpf/rust-poll.bpf.c's skeleton (mk/bpf.mk builds it).
+$(B)/obj/user/advise/rust_uprobes.o: $(B)/bpf/rust-poll.skel.h
+$(B)/obj/user/advise/rust_uprobes.o: override CFLAGS += -I$(B)/bpf
 
 $(ADVISE_OBJS): $(B)/obj/user/advise/%.o: user/advise/%.c
 	@mkdir -p $(dir $@)
@@ -21,11 +25,12 @@ $(ADVISE_OBJS): $(B)/obj/user/advise/%.o: user/advise/%.c
 FUT_ADVISE_SAN := $(B)/san/fut-advise
 TEST_BINS += $(FUT_ADVISE_SAN)
 
-$(FUT_ADVISE_SAN): $(ADVISE_SRCS) user/common/opts.c $(LIBFUT_SAN) $(wildcard user/advise/*.h)
+$(FUT_ADVISE_SAN): $(ADVISE_SRCS) user/common/opts.c $(LIBFUT_SAN) $(wildcard user/advise/*.h) \
+		  $(B)/bpf/rust-poll.skel.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (ASan, UBSan)"
-	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -o $@ $(filter %.c,$^) $(LIBFUT_SAN) \
-		$(LDLIBS_FUT) -ldw -lelf
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -I$(B)/bpf -o $@ $(filter %.c,$^) $(LIBFUT_SAN) \
+		$(LDLIBS_FUT) -ldw $(LDLIBS_BPF)
 
 .PHONY: fut-advise
 fut-advise: $(FUT_ADVISE)

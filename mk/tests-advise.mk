@@ -27,3 +27,32 @@ tests-advise: $(ADVISE_TEST_BINS) $(FUT_ADVISE) $(FUT_ADVISE_SAN) $(B)/user/fut-
 	$(addprefix $(B)/,tests/advise/suite.host tests/advise/fut_server_box.sh \
 	tests/advise/breakdown.sh experiments/lib/listening.sh \
 	experiments/lib/memsnap.sh tests/lib/tap.sh tests/run-suite)
+
+# fut-advise's Rust test programs (tests/advise/rust): built offline by
+# Debian's cargo and rustc (never a rustup toolchain that PATH may put
+# first) against Debian's tokio (librust-tokio-dev), with debug info; the
+# cargo target dir is under build/.
+
+CARGO := /usr/bin/cargo
+ADVISE_RUST_DIR  := tests/advise/rust
+ADVISE_RUST_OUT  := $(B)/cargo-advise/release
+ADVISE_RUST_BINS := $(addprefix $(ADVISE_RUST_OUT)/,sizes census-server census-client)
+ADVISE_RUST_SRCS := $(wildcard $(ADVISE_RUST_DIR)/Cargo.toml $(ADVISE_RUST_DIR)/Cargo.lock \
+		    $(ADVISE_RUST_DIR)/.cargo/config.toml $(ADVISE_RUST_DIR)/src/bin/*.rs)
+
+ifneq ($(wildcard $(CARGO)),)
+TEST_BINS += $(ADVISE_RUST_BINS)
+endif
+# The tests read the await lines they expect from the sources.
+ADVISE_RUST_TEST_FILES := tests/advise/rust_static.sh tests/advise/rust_census.sh \
+	tests/advise/rust/src/bin/census-server.rs tests/advise/rust/src/bin/sizes.rs
+TEST_FILES += $(ADVISE_RUST_TEST_FILES)
+
+$(ADVISE_RUST_BINS) &: $(ADVISE_RUST_SRCS)
+	@echo "  CARGO   $(ADVISE_RUST_OUT)/{sizes,census-server,census-client}"
+	@cd $(ADVISE_RUST_DIR) && RUSTC=/usr/bin/rustc $(CARGO) build --release --offline \
+		--quiet --target-dir $(TOP)/$(B)/cargo-advise
+	@touch $(ADVISE_RUST_BINS)
+
+tests-advise: $(if $(wildcard $(CARGO)),$(ADVISE_RUST_BINS)) \
+	$(addprefix $(B)/,$(ADVISE_RUST_TEST_FILES))
