@@ -47,6 +47,8 @@ $(foreach p,$(MAN_PAGES),$(if $(shell test -L $(p) && echo link),$(shell rm -f $
 # that "$(...)" in a manual stays text.  docs/man-tables.lua fits tables
 # to 80 columns; tbl's nokeep lets a table run on over a page end (else a
 # cell crossing one is a warning wherever the page breaks happen to fall).
+# A code block is indented 2 n, not pandoc's 7, so that a synopsis or
+# command of 71 characters still fits an 80-column terminal.
 PANDOC_MAN := pandoc -s -f markdown-tex_math_dollars-raw_tex-smart -t man \
 	      --lua-filter docs/man-headings.lua --lua-filter docs/man-tables.lua \
 	      -M footer='stacklab $(STACKLAB_VERSION)' -M header='stacklab'
@@ -59,7 +61,8 @@ $(MAN_DIR)/$(call man_page,$(1)): $(call man_source,$(1)) docs/man-headings.lua 
 	@command -v pandoc >/dev/null || { echo "man: pandoc is missing: run 'make deps'" >&2; exit 1; }
 	@mkdir -p $$(dir $$@)
 	@echo "  PANDOC  $$@"
-	@$(PANDOC_MAN) $$< | sed 's/^tab(@);$$$$/tab(@) nokeep;/' >$$@.tmp && mv $$@.tmp $$@
+	@$(PANDOC_MAN) $$< | sed -e 's/^tab(@);$$$$/tab(@) nokeep;/' \
+		-e '/^\.IP$$$$/{N;s/^\.IP\n\.nf$$$$/.IP\n.in -5n\n.nf/;}' >$$@.tmp && mv $$@.tmp $$@
 endef
 $(foreach m,$(MAN_SOURCES),$(eval $(call man_rule,$(m))))
 
