@@ -41,7 +41,7 @@ MAN_ALIAS_LINKS := $(foreach m,$(MAN_ALIASES),$(MAN_DIR)/$(call man_page,$(m)))
 # A page that used to be an alias is still a symlink in an old build tree,
 # as new as the page it points to, so make would never write the page:
 # remove such links before make compares times.
-$(foreach p,$(MAN_PAGES),$(if $(shell test -L $(p) && echo link),$(shell rm -f $(p))))
+MAN_OLD_LINKS_GONE := $(shell for p in $(MAN_PAGES); do [ ! -L $$p ] || rm -f $$p; done)
 
 # Pandoc's markdown for definition lists and pipe tables; no TeX math, so
 # that "$(...)" in a manual stays text.  docs/man-tables.lua fits tables
