@@ -1,8 +1,8 @@
 -- Pandoc filter: a stacklab manual as a man page.  The manual's first
 -- level-1 heading, "NAME(SECTION)", is the page's title; the level-2
 -- headings under it are the page's sections (NAME, SYNOPSIS, ...).  A
--- manual with more pages in it (user/README.md) goes on with more level-1
--- headings: those stay sections, and their level-2 headings subsections.
+-- manual with more pages in it (experiments/README.md) goes on with more
+-- level-1 headings: those stay sections, and their level-2 headings subsections.
 function Pandoc(doc)
   local blocks, title, more_pages = {}, nil, false
   for _, b in ipairs(doc.blocks) do

@@ -69,3 +69,11 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/doc $(DESTDIR)$(PREFIX)/share \
 		$(DESTDIR)$(PREFIX)/src $(DESTDIR)$(PREFIX)/lib; do \
 		[ -d $$d ] && rmdir --ignore-fail-on-non-empty $$d; done; true
+
+# What make install puts in place, by kind, one "KIND NAME" a line: the
+# docs test holds docs/design.md to exactly this list.
+.PHONY: list-installed
+list-installed:
+	@printf 'bin %s\n' $(notdir $(INSTALL_BINS))
+	@printf 'experiment %s\n' $(notdir $(INSTALL_SCRIPTS))
+	@printf 'man %s\n' $(notdir $(MAN_PAGES) $(MAN_ALIAS_LINKS))

@@ -11,19 +11,26 @@ MAN_SOURCES := stacklab.7:README.md \
 	       stacklab-probe.8:bpf/README.md \
 	       stacklab.ko.4:kmod/README.md \
 	       stacklab-user.7:user/README.md \
+	       libfut.3:user/libfut/README.md \
+	       stacklab-workload.7:user/workload/README.md \
+	       tpc-server.1:user/tpc/README.md \
+	       fut-server.1:user/futsrv/README.md \
+	       coro-server.1:user/corosrv/README.md \
+	       loadgen.1:user/loadgen/README.md \
+	       fut_bench.1:user/bench/fut_bench.md \
+	       segment_bench.1:user/bench/segment_bench.md \
 	       fut-advise.1:user/advise/README.md \
 	       stacklab-experiments.1:experiments/README.md \
 	       go-server.1:experiments/peers/go-server/README.md \
+	       go-grow.1:experiments/peers/go-grow/README.md \
 	       rust-server.1:experiments/peers/rust-server/README.md \
 	       stack-advise.8:bpf/stack-advise.md \
 	       stacklab-segment.7:docs/where-to-segment.md \
 	       stacklab-argument.7:docs/argument.md
 
-# ALIAS:PAGE, for the tools whose page is part of a larger manual.
-MAN_ALIASES := libfut.3:stacklab-user.7 tpc-server.1:stacklab-user.7 \
-	       fut-server.1:stacklab-user.7 loadgen.1:stacklab-user.7 \
-	       paired.1:stacklab-experiments.1 \
-	       bench-conns.1:stacklab-experiments.1 go-grow.1:go-server.1
+# ALIAS:PAGE, for the programs documented in a larger page.
+MAN_ALIASES := paired.1:stacklab-experiments.1 \
+	       bench-conns.1:stacklab-experiments.1
 
 man_page   = $(word 1,$(subst :, ,$(1)))
 man_source = $(word 2,$(subst :, ,$(1)))
@@ -31,10 +38,17 @@ man_source = $(word 2,$(subst :, ,$(1)))
 MAN_PAGES       := $(foreach m,$(MAN_SOURCES),$(MAN_DIR)/$(call man_page,$(m)))
 MAN_ALIAS_LINKS := $(foreach m,$(MAN_ALIASES),$(MAN_DIR)/$(call man_page,$(m)))
 
+# A page that used to be an alias is still a symlink in an old build tree,
+# as new as the page it points to, so make would never write the page:
+# remove such links before make compares times.
+MAN_OLD_LINKS_GONE := $(shell for p in $(MAN_PAGES); do [ ! -L $$p ] || rm -f $$p; done)
+
 # Pandoc's markdown for definition lists and pipe tables; no TeX math, so
 # that "$(...)" in a manual stays text.  docs/man-tables.lua fits tables
 # to 80 columns; tbl's nokeep lets a table run on over a page end (else a
 # cell crossing one is a warning wherever the page breaks happen to fall).
+# A code block is indented 2 n, not pandoc's 7, so that a synopsis or
+# command of 71 characters still fits an 80-column terminal.
 PANDOC_MAN := pandoc -s -f markdown-tex_math_dollars-raw_tex-smart -t man \
 	      --lua-filter docs/man-headings.lua --lua-filter docs/man-tables.lua \
 	      -M footer='stacklab $(STACKLAB_VERSION)' -M header='stacklab'
@@ -47,7 +61,8 @@ $(MAN_DIR)/$(call man_page,$(1)): $(call man_source,$(1)) docs/man-headings.lua 
 	@command -v pandoc >/dev/null || { echo "man: pandoc is missing: run 'make deps'" >&2; exit 1; }
 	@mkdir -p $$(dir $$@)
 	@echo "  PANDOC  $$@"
-	@$(PANDOC_MAN) $$< | sed 's/^tab(@);$$$$/tab(@) nokeep;/' >$$@.tmp && mv $$@.tmp $$@
+	@$(PANDOC_MAN) $$< | sed -e 's/^tab(@);$$$$/tab(@) nokeep;/' \
+		-e '/^\.IP$$$$/{N;s/^\.IP\n\.nf$$$$/.IP\n.in -5n\n.nf/;}' >$$@.tmp && mv $$@.tmp $$@
 endef
 $(foreach m,$(MAN_SOURCES),$(eval $(call man_rule,$(m))))
 

@@ -77,7 +77,7 @@ $(B)/user/bench/fut_bench: user/bench/fut_bench.c user/bench/pairs.c user/bench/
 	@$(CC) $(CFLAGS) -Iuser/libfut -Iuser -MMD -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS_FUT)
 
 # segment_bench: its split-stack half is built with -fsplit-stack, and it
-# links with gold (the hot split, user/README.md).
+# links with gold (the hot split, libfut(3) and segment_bench(1)).
 SEGMENT_BENCH := $(B)/user/bench/segment_bench
 USER_BINS     += $(SEGMENT_BENCH)
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* fut-advise: a libfut profile (user/README.md, "JSON format") in memory. */
+/* fut-advise: a libfut profile (libfut(3), "JSON format") in memory. */
 #ifndef ADVISE_PROFILE_H
 #define ADVISE_PROFILE_H
 

@@ -5,8 +5,8 @@
  * A future is a state struct whose first member is a struct fut_hdr; its
  * struct fut_type names it, gives its size, its poll function and its child
  * slots.  A task is a root future plus a small header, polled by the
- * single-threaded executor of the thread that spawned it.  user/README.md
- * is the manual.
+ * single-threaded executor of the thread that spawned it.  libfut(3)
+ * (user/libfut/README.md) is the manual.
  */
 #ifndef LIBFUT_FUT_H
 #define LIBFUT_FUT_H

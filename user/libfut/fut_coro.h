@@ -16,7 +16,7 @@
  *                     -fsplit-stack grows the chain; link with gold.  The
  *                     coro_* calls are split code: split code that calls
  *                     only them and other split code stays on its segment.
- * user/README.md is the manual.
+ * libfut(3) (user/libfut/README.md, COROUTINES) is the manual.
  */
 #ifndef LIBFUT_FUT_CORO_H
 #define LIBFUT_FUT_CORO_H

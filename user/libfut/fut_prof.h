@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 /* Merge every executor's counters (live and exited) and write the JSON
- * document described in user/README.md.  0 or -errno. */
+ * document described in libfut(3).  0 or -errno. */
 int fut_prof_dump(const char *path);
 int fut_prof_dump_file(FILE *f);
 /* Dump to path at exit, and when sig arrives if sig != 0 (the handler
