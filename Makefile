@@ -46,6 +46,7 @@ help:
 	@echo 'make bench-probe overhead of stacklab-probe on a syscall- and a switch-heavy workload'
 	@echo 'make bench-conns bytes per idle connection of each server, side by side'
 	@echo 'make bench-http requests/s, latency and CPU per request of each HTTP server against nginx'
+	@echo 'make bench-census time fut-advise --pid on 10000 live tokio tasks, and its cost to them'
 	@echo 'make man        the man pages, from the manuals (build/man/)'
 	@echo 'make install    binaries, module source and builds, man pages, experiments; PREFIX=/usr/local DESTDIR='
 	@echo 'make uninstall  remove what make install wrote (same PREFIX and DESTDIR)'

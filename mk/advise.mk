@@ -34,3 +34,10 @@ $(FUT_ADVISE_SAN): $(ADVISE_SRCS) user/common/opts.c $(LIBFUT_SAN) $(wildcard us
 
 .PHONY: fut-advise
 fut-advise: $(FUT_ADVISE)
+
+# fut-advise --pid's census of 10000 live tokio tasks, timed (a benchmark:
+# under the shared lock, alone).
+.PHONY: bench-census
+bench-census: deps
+	@$(MAKE) --no-print-directory user
+	@flock -o /tmp/stacklab-bench.lock experiments/bench-census

@@ -16,7 +16,8 @@ INST_KMODS = $(DESTDIR)$(PREFIX)/lib/stacklab/modules
 
 INSTALL_BINS = $(filter-out %.a %.o,$(USER_BINS) $(BPF_BINS))
 INSTALL_SCRIPTS := experiments/paired experiments/paired-agree \
-		   experiments/bench-conns experiments/bench-http
+		   experiments/bench-conns experiments/bench-http \
+		   experiments/bench-census
 INSTALL_SCRIPT_LIB := $(wildcard experiments/lib/*)
 INSTALL_DOCS := README.md docs/design.md
 # Every module built, one per kernel: build/kmod/KVERSION/stacklab.ko.
