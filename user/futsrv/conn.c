@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection future.  Built twice, with -DHEAVY_MODE=inline and
- * -DHEAVY_MODE=boxed: the one word in the heavy branch's declaration is
+ * The connection future.  Built twice, with -DCONN_HEAVY_inline and
+ * -DCONN_HEAVY_boxed: the one word in the heavy branch's declaration is
  * all that differs, as libfut intends.
  */
 #include <errno.h>
@@ -16,13 +16,25 @@
 #include "http/http_response.h"
 #include "workload/workload.h"
 
-#ifndef HEAVY_MODE
-#error "build with -DHEAVY_MODE=inline or -DHEAVY_MODE=boxed"
+/*
+ * Each build's names, spelled out so that grep finds them: the struct
+ * (fut-advise names it from DWARF) and the symbols serve.c calls.
+ */
+#if defined(CONN_HEAVY_inline)
+#define HEAVY_MODE inline
+#define CONN conn_inline
+#define conn_type conn_inline_type
+#define conn_init conn_inline_init
+#define conn_size conn_inline_size
+#elif defined(CONN_HEAVY_boxed)
+#define HEAVY_MODE boxed
+#define CONN conn_boxed
+#define conn_type conn_boxed_type
+#define conn_init conn_boxed_init
+#define conn_size conn_boxed_size
+#else
+#error "build with -DCONN_HEAVY_inline or -DCONN_HEAVY_boxed"
 #endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define CONN CAT(conn_, HEAVY_MODE)
 
 #define NS_PER_S 1000000000ULL
 /* What an erroring client may still send before we close on it. */
@@ -305,32 +317,33 @@ static void conn_drop(struct fut_hdr *h)
 	close(self->fd);
 }
 
-struct fut_type CAT(CONN, _type) = {
+/* Writable: conn_size() sets the inline heavy child's size at start. */
+static struct fut_slot conn_slots[FUT_NSLOTS(CONN_BRANCHES) + 1] =
+	FUT_SLOTS_INIT(CONN, CONN_BRANCHES);
+
+struct fut_type conn_type = {
 	.name = "http_conn",
 	.state_size = sizeof(struct CONN),
 	.poll = conn_poll,
 	.drop = conn_drop,
-	.slots = FUT_SLOTS(CONN, CONN_BRANCHES),
+	.slots = conn_slots,
 	.nslots = FUT_NSLOTS(CONN_BRANCHES),
 };
 
-void CAT(CONN, _init)(void *state, int fd)
+void conn_init(void *state, int fd)
 {
 	struct CONN *self = state;
 
 	self->fd = fd;
 }
 
-void CAT(CONN, _size)(size_t heavy_state_bytes)
+void conn_size(size_t heavy_state_bytes)
 {
-	/* Inline: the heavy child's whole state is part of every connection. */
-	/* The descriptors are a writable compound literal. */
-	struct fut_slot *heavy = (struct fut_slot *)&CAT(CONN, _type)
-		.slots[FUT_SLOT_INDEX(struct CONN, heavy)];
+	struct fut_slot *heavy = &conn_slots[FUT_SLOT_INDEX(struct CONN, heavy)];
 
+	/* Inline: the heavy child's whole state is part of every connection. */
 	if (heavy->boxed)
 		return;
 	heavy->size = heavy_state_bytes;
-	CAT(CONN, _type).state_size = offsetof(struct CONN, heavy) +
-				      heavy_state_bytes;
+	conn_type.state_size = offsetof(struct CONN, heavy) + heavy_state_bytes;
 }
