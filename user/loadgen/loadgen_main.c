@@ -130,7 +130,8 @@ int main(int argc, char **argv)
 	bool json = false, warmup = false;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:it:T:s:C:jqhV",
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":p:a:c:n:d:r:R:it:T:s:C:jqhV",
 				  long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -212,16 +213,13 @@ int main(int argc, char **argv)
 		case 'q': cfg.progress = false; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': opts_print_version(PROG); return 0;
-		default: usage(stderr); return 2;
+		default: return opts_bad_option(PROG, opt, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	if (optind < argc)
+		return opts_stray_argument(PROG, argv[optind]);
 	if (!port || !cfg.connections) {
-		fprintf(stderr, PROG ": --port and --connections are required\n");
-		usage(stderr);
+		fprintf(stderr, PROG ": --port and --connections are required; try '" PROG " --help'\n");
 		return 2;
 	}
 	if (!cfg.hold && !cfg.requests == !cfg.duration_s) {
