@@ -5,7 +5,7 @@ FUTSRV_OBJS := $(addprefix $(B)/obj/user/futsrv/,main.o serve.o heavy.o resp_poo
 	       conn_inline.o conn_boxed.o)
 FUTSRV_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o \
 		 http/http_response.o http/http_conn.o workload/workload.o \
-		 common/net.o common/opts.o)
+		 common/net.o common/opts.o common/server_cli.o)
 
 USER_BINS += $(B)/user/fut-server
 

@@ -14,17 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/server_cli.h"
 #include "http/http_parse.h"
 #include "libfut/fut_coro.h"
 
 struct corosrv_config {
+	struct server_opts srv;	/* shutdown_timeout_ns: then connections are cancelled */
 	enum coro_stack_kind stack;
-	size_t stack_size;
-	size_t heavy_bytes;
-	uint64_t max_conns;
-	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
-	uint64_t shutdown_timeout_ns;	/* then connections are cancelled */
-	struct http_limits limits;
 };
 
 /* Set once by main before the executors start; read-only after. */

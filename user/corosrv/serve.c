@@ -47,7 +47,7 @@ static bool conn_admit(struct corosrv_exec *ctx, int fd)
 {
 	uint64_t live = __atomic_add_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 
-	if (live > corosrv_cfg.max_conns || (uint64_t)fd >= ctx->table_len) {
+	if (live > corosrv_cfg.srv.max_conns || (uint64_t)fd >= ctx->table_len) {
 		__atomic_sub_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 		return false;
 	}
@@ -99,7 +99,7 @@ static intptr_t conn_main(void *fd_as_ptr)
 static void spawn_conn(struct corosrv_exec *ctx, int fd, time_t *warned)
 {
 	const struct coro_opts opts = { .stack = corosrv_cfg.stack,
-					.stack_size = corosrv_cfg.stack_size,
+					.stack_size = corosrv_cfg.srv.stack_size,
 					.name = "http_conn" };
 	struct fut_handle h;
 	int err;
@@ -157,7 +157,7 @@ static intptr_t stopper(void *arg)
 	for (uint64_t fd = 0; fd < ctx->table_len; fd++)
 		if (ctx->conns[fd].gen)
 			shutdown((int)fd, SHUT_RD);
-	deadline = fut_now_ns() + corosrv_cfg.shutdown_timeout_ns;
+	deadline = fut_now_ns() + corosrv_cfg.srv.shutdown_timeout_ns;
 	while (ctx->live && fut_now_ns() < deadline)
 		coro_sleep(10 * NS_PER_MS);
 	for (uint64_t fd = 0; fd < ctx->table_len && ctx->live; fd++)

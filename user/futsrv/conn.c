@@ -82,7 +82,7 @@ static uint64_t recv_timeout_ns(struct CONN *self)
 	uint64_t now;
 
 	if (!self->head_deadline)
-		return futsrv_cfg.idle_timeout_s * NS_PER_S;
+		return futsrv_cfg.srv.idle_timeout_s * NS_PER_S;
 	now = fut_now_ns();
 	return self->head_deadline > now ? self->head_deadline - now : 1;
 }
@@ -90,7 +90,7 @@ static uint64_t recv_timeout_ns(struct CONN *self)
 /* Parse the new bytes in place, or after the partial head kept before. */
 static void take_data(struct CONN *self)
 {
-	uint32_t cap = futsrv_cfg.limits.max_head_bytes + PARTIAL_EXTRA;
+	uint32_t cap = futsrv_cfg.srv.limits.max_head_bytes + PARTIAL_EXTRA;
 	uint32_t n = self->rx.data_len;
 
 	self->src_used = 0;
@@ -117,7 +117,7 @@ static bool keep_rest(struct CONN *self)
 	if (self->src == self->partial) {
 		memmove(self->partial, self->partial + self->src_used, rest);
 	} else if (rest) {
-		self->partial = malloc(futsrv_cfg.limits.max_head_bytes + PARTIAL_EXTRA);
+		self->partial = malloc(futsrv_cfg.srv.limits.max_head_bytes + PARTIAL_EXTRA);
 		if (!self->partial)
 			return false;
 		memcpy(self->partial, self->src + self->src_used, rest);
@@ -128,7 +128,7 @@ static bool keep_rest(struct CONN *self)
 		self->partial = NULL;
 	}
 	if (rest && !self->http.drain_left && !self->head_deadline)
-		self->head_deadline = fut_now_ns() + futsrv_cfg.idle_timeout_s * NS_PER_S;
+		self->head_deadline = fut_now_ns() + futsrv_cfg.srv.idle_timeout_s * NS_PER_S;
 	fut_recver_done(&self->rx);
 	return true;
 }
@@ -190,7 +190,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			}
 			step = http_conn_step(&self->http, self->src + self->src_used,
 					      self->src_len - self->src_used,
-					      &futsrv_cfg.limits, &used, &self->resp->req,
+					      &futsrv_cfg.srv.limits, &used, &self->resp->req,
 					      &status);
 			self->src_used += used;
 			if (step == HTTP_STEP_MORE)
@@ -208,7 +208,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			self->resp->keep_alive = self->resp->req.keep_alive;
 			if (workload_route(&self->resp->req) == ROUTE_HEAVY) {
 				FUT_AWAIT(heavy, self->r, heavy_init,
-					  futsrv_cfg.heavy_bytes, &self->resp->digest);
+					  futsrv_cfg.srv.heavy_bytes, &self->resp->digest);
 				if (self->r == -ENOMEM) {
 					/* No memory for the heavy branch's box:
 					 * this request fails, the server goes on. */
@@ -218,7 +218,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			}
 			self->resp->out_len = workload_respond(
 				workload_route(&self->resp->req), &self->resp->req,
-				futsrv_cfg.heavy_bytes, self->resp->digest,
+				futsrv_cfg.srv.heavy_bytes, self->resp->digest,
 				self->resp->out, sizeof(self->resp->out));
 			futsrv_count_request();
 			/*
@@ -235,7 +235,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 					  self->resp->out_len - self->resp->out_sent,
 					  MSG_NOSIGNAL | (self->resp->send_waits ? 0 : MSG_DONTWAIT),
 					  self->resp->send_waits ?
-						futsrv_cfg.idle_timeout_s * NS_PER_S : 0);
+						futsrv_cfg.srv.idle_timeout_s * NS_PER_S : 0);
 				if (self->r == -EAGAIN && !self->resp->send_waits) {
 					self->resp->send_waits = true;
 					self->r = 0;

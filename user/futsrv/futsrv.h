@@ -11,18 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/server_cli.h"
 #include "http/http_parse.h"
 #include "libfut/fut.h"
 #include "resp_pool.h"
 
 struct futsrv_config {
-	size_t heavy_bytes;
+	struct server_opts srv;
 	bool heavy_boxed;
-	uint64_t max_conns;
 	uint32_t response_buffers;	/* an executor's pool, at most */
-	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
-	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
-	struct http_limits limits;
 };
 
 /* Set once by main before the executors start; read-only after. */

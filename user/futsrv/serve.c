@@ -30,7 +30,7 @@ bool futsrv_conn_admit(struct futsrv_exec *ctx, int fd)
 {
 	uint64_t live = __atomic_add_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 
-	if (live > futsrv_cfg.max_conns || (uint64_t)fd >= ctx->table_len) {
+	if (live > futsrv_cfg.srv.max_conns || (uint64_t)fd >= ctx->table_len) {
 		__atomic_sub_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 		return false;
 	}
@@ -61,7 +61,7 @@ uint64_t futsrv_live_conns(void)
 
 size_t futsrv_size_types(void)
 {
-	heavy_fut_type.state_size = sizeof(struct heavy_fut) + futsrv_cfg.heavy_bytes;
+	heavy_fut_type.state_size = sizeof(struct heavy_fut) + futsrv_cfg.srv.heavy_bytes;
 	conn_inline_size(heavy_fut_type.state_size);
 	conn_boxed_size(heavy_fut_type.state_size);
 	return futsrv_cfg.heavy_boxed ? conn_boxed_type.state_size :
