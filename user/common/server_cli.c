@@ -191,30 +191,32 @@ void server_cli_parse(const struct server_cli *cli, int argc, char **argv,
 }
 
 bool server_listen(const char *prog, struct server_opts *o,
-		   unsigned int executors, struct server_listener *lis,
-		   uint64_t *nofile)
+		   unsigned int executors, struct server_listener *first,
+		   size_t stride)
 {
 	unsigned int n = executors ? executors : 1;
 	uint16_t port = o->port;
 	char err[256];
 
-	*nofile = net_fit_max_conns(prog, &o->max_conns, o->max_conns_given,
-				    executors);
+	o->nofile = net_fit_max_conns(prog, &o->max_conns, o->max_conns_given,
+				      executors);
 	net_warn_somaxconn(prog);
 	for (unsigned int i = 0; i < n; i++) {
-		lis[i].stop_fd = -1;
-		lis[i].listen_fd = net_listen_tcp(o->addr, port, n > 1, err,
-						  sizeof(err));
-		if (lis[i].listen_fd < 0) {
+		struct server_listener *lis = server_listener_at(first, stride, i);
+
+		lis->stop_fd = -1;
+		lis->listen_fd = net_listen_tcp(o->addr, port, n > 1, err,
+						sizeof(err));
+		if (lis->listen_fd < 0) {
 			fprintf(stderr, "%s: %s\n", prog, err);
 			return false;
 		}
 		/* --port 0: the others join the port the first one got. */
-		port = net_local_port(lis[i].listen_fd);
+		port = net_local_port(lis->listen_fd);
 		if (!executors)
 			continue;
-		lis[i].stop_fd = eventfd(0, EFD_CLOEXEC);
-		if (lis[i].stop_fd < 0) {
+		lis->stop_fd = eventfd(0, EFD_CLOEXEC);
+		if (lis->stop_fd < 0) {
 			fprintf(stderr, "%s: cannot make an eventfd: %s (raise ulimit -n)\n",
 				prog, strerror(errno));
 			return false;
@@ -223,17 +225,26 @@ bool server_listen(const char *prog, struct server_opts *o,
 	return true;
 }
 
-bool server_stop_executors(const struct server_listener *lis, unsigned int n)
+bool server_stop_executors(struct server_listener *first, size_t stride,
+			   unsigned int n)
 {
 	bool all = true;
 
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t one = 1;
+		int fd = server_listener_at(first, stride, i)->stop_fd;
 
-		if (write(lis[i].stop_fd, &one, sizeof(one)) != sizeof(one))
+		if (write(fd, &one, sizeof(one)) != sizeof(one))
 			all = false;
 	}
 	return all;
+}
+
+void server_close_stop_fds(struct server_listener *first, size_t stride,
+			   unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		close(server_listener_at(first, stride, i)->stop_fd);
 }
 
 void server_block_signals(sigset_t *set, int extra)
@@ -245,6 +256,13 @@ void server_block_signals(sigset_t *set, int extra)
 		sigaddset(set, extra);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+int server_out_of_memory(const char *prog)
+{
+	fprintf(stderr, "%s: out of memory for the connection table (an entry per descriptor ulimit -n allows)\n",
+		prog);
+	return 1;
 }
 
 void server_exec_start_failed(const char *prog, unsigned int threads, int err)

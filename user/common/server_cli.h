@@ -31,6 +31,7 @@ struct server_opts {
 	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
 	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
 	struct http_limits limits;	/* --max-header-bytes */
+	uint64_t nofile;		/* descriptors allowed: a connection table's length */
 };
 
 /* getopt_long values a server's own long-only options may use. */
@@ -60,25 +61,41 @@ struct server_cli {
 void server_cli_parse(const struct server_cli *cli, int argc, char **argv,
 		      struct server_opts *o);
 
-/* A listening socket and, for an executor, the eventfd that stops it. */
+/*
+ * A listening socket and, for an executor, the eventfd that stops it: the
+ * first member of an executor's struct (fut-server's, coro-server's).
+ */
 struct server_listener {
-	int listen_fd;
-	int stop_fd;			/* -1 without an executor */
+	int listen_fd;			/* SO_REUSEPORT when more than one */
+	int stop_fd;			/* eventfd: main writes it to stop; -1 without an executor */
 };
 
 /*
- * Fits o->max_conns to RLIMIT_NOFILE, then opens max(executors, 1)
- * listeners on o's address, all on the port the first one got
- * (SO_REUSEPORT when more than one), with a stop eventfd for each
- * executor.  *nofile: the descriptor limit now in force.  False after a
- * line on stderr.
+ * Fits o->max_conns to RLIMIT_NOFILE (o->nofile: the limit now in
+ * force), then opens max(executors, 1) listeners on o's address, all on
+ * the port the first one got, with a stop eventfd for each executor.
+ * The listeners are the first members of structs stride bytes apart from
+ * first (an array of executors).  False after a line on stderr.
  */
 bool server_listen(const char *prog, struct server_opts *o,
-		   unsigned int executors, struct server_listener *lis,
-		   uint64_t *nofile);
+		   unsigned int executors, struct server_listener *first,
+		   size_t stride);
 
-/* Writes every stop eventfd; false when one could not be written. */
-bool server_stop_executors(const struct server_listener *lis, unsigned int n);
+/* The listener of executor i, in the array server_listen() filled. */
+static inline struct server_listener *
+server_listener_at(struct server_listener *first, size_t stride, unsigned int i)
+{
+	return (struct server_listener *)((char *)first + i * stride);
+}
+
+/*
+ * Writes every executor's stop eventfd; false when one could not be
+ * written.  Closes them with server_close_stop_fds() after the join.
+ */
+bool server_stop_executors(struct server_listener *first, size_t stride,
+			   unsigned int n);
+void server_close_stop_fds(struct server_listener *first, size_t stride,
+			   unsigned int n);
 
 /*
  * SIGINT and SIGTERM (and extra, when not 0) blocked in this thread and
@@ -86,6 +103,9 @@ bool server_stop_executors(const struct server_listener *lis, unsigned int n);
  * a peer's close is an error return, not an exit.
  */
 void server_block_signals(sigset_t *set, int extra);
+
+/* No memory for a connection table: says so; returns 1, the exit status. */
+int server_out_of_memory(const char *prog);
 
 /* The executors could not start: the cause and what to change. */
 void server_exec_start_failed(const char *prog, unsigned int threads, int err);

@@ -28,11 +28,9 @@ extern struct corosrv_config corosrv_cfg;
 
 /* One per executor thread. */
 struct corosrv_exec {
-	int listen_fd;		/* SO_REUSEPORT: one per executor */
-	int stop_fd;		/* eventfd: main writes it to stop */
+	struct server_listener net;	/* first: server_listen() fills it */
 	struct fut_handle listener;
-	struct fut_handle *conns;	/* this executor's connections, by fd */
-	uint64_t table_len;
+	struct fut_handle *conns;	/* its connections, by fd: srv.nofile */
 	uint64_t live;
 };
 

@@ -96,10 +96,8 @@ static bool stack_fits(void)
 int main(int argc, char **argv)
 {
 	struct server_opts *o = &corosrv_cfg.srv;
-	struct server_listener *lis;
 	struct corosrv_exec *ctxs;
 	struct fut_runtime *rt;
-	uint64_t nofile;
 	sigset_t sigs;
 	int sig, rc;
 
@@ -109,19 +107,12 @@ int main(int argc, char **argv)
 		return 2;
 
 	ctxs = calloc(o->threads, sizeof(*ctxs));
-	lis = calloc(o->threads, sizeof(*lis));
-	if (!ctxs || !lis || !server_listen(PROG, o, o->threads, lis, &nofile))
+	if (!ctxs ||
+	    !server_listen(PROG, o, o->threads, &ctxs->net, sizeof(*ctxs)))
 		return 1;
-	for (unsigned int i = 0; i < o->threads; i++) {
-		ctxs[i].listen_fd = lis[i].listen_fd;
-		ctxs[i].stop_fd = lis[i].stop_fd;
-		ctxs[i].table_len = nofile;
-		ctxs[i].conns = calloc(nofile, sizeof(*ctxs[i].conns));
-		if (!ctxs[i].conns) {
-			fprintf(stderr, PROG ": out of memory for the connection table\n");
-			return 1;
-		}
-	}
+	for (unsigned int i = 0; i < o->threads; i++)
+		if (!(ctxs[i].conns = calloc(o->nofile, sizeof(*ctxs[i].conns))))
+			return server_out_of_memory(PROG);
 
 	/* Every thread inherits the mask: main takes SIGINT/SIGTERM. */
 	server_block_signals(&sigs, 0);
@@ -132,14 +123,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf(PROG ": listening on %s:%u (coroutines, %s stacks of %zu KiB, %u executor%s, heavy %zu KiB)\n",
-	       o->addr, net_local_port(lis[0].listen_fd),
+	       o->addr, net_local_port(ctxs->net.listen_fd),
 	       corosrv_cfg.stack == CORO_STACK_SPLIT ? "split" : "fixed",
 	       o->stack_size / 1024, o->threads, o->threads > 1 ? "s" : "",
 	       o->heavy_bytes / 1024);
 	fflush(stdout);
 
 	sigwait(&sigs, &sig);
-	if (!server_stop_executors(lis, o->threads))
+	if (!server_stop_executors(&ctxs->net, sizeof(*ctxs), o->threads))
 		fut_runtime_stop(rt);
 	if (!fut_runtime_join_within(rt, o->shutdown_timeout_ns, &rc)) {
 		/*
@@ -152,11 +143,9 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	server_print_stopped(PROG, corosrv_requests_served(), 0, rc);
-	for (unsigned int i = 0; i < o->threads; i++) {
-		close(lis[i].stop_fd);
+	server_close_stop_fds(&ctxs->net, sizeof(*ctxs), o->threads);
+	for (unsigned int i = 0; i < o->threads; i++)
 		free(ctxs[i].conns);
-	}
-	free(lis);
 	free(ctxs);
 	return rc ? 1 : 0;
 }

@@ -27,16 +27,14 @@ extern struct futsrv_config futsrv_cfg;
 
 /* One per executor thread. */
 struct futsrv_exec {
-	int listen_fd;		/* SO_REUSEPORT: one per executor */
-	int stop_fd;		/* eventfd: main writes it to stop */
+	struct server_listener net;	/* first: server_listen() fills it */
 	/*
 	 * Set by the stopper, on this executor's thread: a connection then
 	 * finishes the request in flight and serves none behind it.
 	 */
 	bool stopping;
 	struct fut_handle listener;
-	unsigned char *open_fds;	/* this executor's connections, by fd */
-	uint64_t table_len;
+	unsigned char *open_fds;	/* its connections, by fd: srv.nofile */
 	struct resp_pool resp_pool;	/* requests in flight */
 };
 

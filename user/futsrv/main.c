@@ -124,11 +124,9 @@ static void print_stats(const struct futsrv_exec *ctxs, unsigned int n)
 int main(int argc, char **argv)
 {
 	struct server_opts *o = &futsrv_cfg.srv;
-	struct server_listener *lis;
 	struct futsrv_exec *ctxs;
 	struct fut_runtime *rt;
 	size_t conn_state;
-	uint64_t nofile;
 	sigset_t sigs;
 	int sig, rc;
 
@@ -142,19 +140,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ctxs = calloc(o->threads, sizeof(*ctxs));
-	lis = calloc(o->threads, sizeof(*lis));
-	if (!ctxs || !lis || !server_listen(PROG, o, o->threads, lis, &nofile))
+	if (!ctxs ||
+	    !server_listen(PROG, o, o->threads, &ctxs->net, sizeof(*ctxs)))
 		return 1;
-	for (unsigned int i = 0; i < o->threads; i++) {
-		ctxs[i].listen_fd = lis[i].listen_fd;
-		ctxs[i].stop_fd = lis[i].stop_fd;
-		ctxs[i].table_len = nofile;
-		ctxs[i].open_fds = calloc(nofile, 1);
-		if (!ctxs[i].open_fds) {
-			fprintf(stderr, PROG ": out of memory for the connection table\n");
-			return 1;
-		}
-	}
+	for (unsigned int i = 0; i < o->threads; i++)
+		if (!(ctxs[i].open_fds = calloc(o->nofile, 1)))
+			return server_out_of_memory(PROG);
 	conn_state = futsrv_size_types();
 	if (profile && fut_prof_enable(profile, SIGUSR1) < 0) {
 		fprintf(stderr, PROG ": --profile %s: cannot write there\n", profile);
@@ -185,14 +176,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf(PROG ": listening on %s:%u (futures, %u executor%s, heavy %s %zu KiB, %zu-byte connection state)\n",
-	       o->addr, net_local_port(lis[0].listen_fd), o->threads,
+	       o->addr, net_local_port(ctxs->net.listen_fd), o->threads,
 	       o->threads > 1 ? "s" : "", futsrv_cfg.heavy_boxed ? "boxed" : "inline",
 	       o->heavy_bytes / 1024, conn_state);
 	fflush(stdout);
 
 	while (!sigwait(&sigs, &sig) && sig == SIGUSR2)
 		print_stats(ctxs, o->threads);
-	if (!server_stop_executors(lis, o->threads))
+	if (!server_stop_executors(&ctxs->net, sizeof(*ctxs), o->threads))
 		fut_runtime_stop(rt);
 	if (!fut_runtime_join_within(rt, o->shutdown_timeout_ns, &rc)) {
 		/*
@@ -208,12 +199,11 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	server_print_stopped(PROG, futsrv_requests_served(), 0, rc);
+	server_close_stop_fds(&ctxs->net, sizeof(*ctxs), o->threads);
 	for (unsigned int i = 0; i < o->threads; i++) {
-		close(lis[i].stop_fd);
 		free(ctxs[i].open_fds);
 		resp_pool_destroy(&ctxs[i].resp_pool);
 	}
-	free(lis);
 	free(ctxs);
 	return rc ? 1 : 0;
 }

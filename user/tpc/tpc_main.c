@@ -140,7 +140,6 @@ int main(int argc, char **argv)
 	struct server_listener lis;
 	pthread_t sig_thread;
 	pthread_attr_t attr;
-	uint64_t nofile;
 	sigset_t sigs;
 	size_t stack;
 
@@ -164,13 +163,11 @@ int main(int argc, char **argv)
 	}
 
 	/* No executors: a thread per connection holds only its socket. */
-	if (!server_listen(PROG, o, 0, &lis, &nofile))
+	if (!server_listen(PROG, o, 0, &lis, sizeof(lis)))
 		return 1;
 	listen_fd = lis.listen_fd;
-	if (!tpc_registry_init(nofile)) {
-		fprintf(stderr, PROG ": out of memory for the connection table\n");
-		return 1;
-	}
+	if (!tpc_registry_init(o->nofile))
+		return server_out_of_memory(PROG);
 
 	/* Every thread inherits the mask: only signal_thread takes them. */
 	server_block_signals(&sigs, 0);
