@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +24,100 @@ void cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s\nTry '%s --help' for more information.\n",
-		cli.usage, cli.prog);
+	fprintf(stderr, "; try '%s --help'\n", cli.prog);
 	exit(CLI_EXIT_USAGE);
+}
+
+static bool argp_option_end(const struct argp_option *o)
+{
+	return !o->name && !o->key && !o->doc && !o->group;
+}
+
+/* -h and -V as every stacklab tool has them, listed in --help. */
+static const struct argp_option std_options[] = {
+	{ "help", 'h', NULL, 0, "This help, with examples", -1 },
+	{ "version", 'V', NULL, 0, "The stacklab release", -1 },
+	{},
+};
+
+static error_t std_parse(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	(void)state;
+	if (key != 'V')
+		return ARGP_ERR_UNKNOWN;
+	printf("%s\n", argp_program_version);
+	exit(0);
+}
+
+static const struct argp std_argp = { std_options, std_parse, NULL, NULL,
+				      NULL, NULL, NULL };
+
+/*
+ * argp reports a bad flag through getopt, on two lines of its own wording
+ * ("invalid option", "Try ... --help"), and has no -h: a first pass with
+ * getopt_long over the same options says either once, our way, and
+ * answers -h before argp sees it.
+ */
+error_t cli_argp_parse(const struct argp *tool, int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &std_argp, 0, NULL, 0 }, {} };
+	struct argp top = *tool;
+	const struct argp *argp = &top;
+	size_t n = 0, cap = 3;
+	struct option *longs;
+	char *shorts, *s;
+	int key = 0, opt;
+
+	/* The tools have no children of their own: ours is the only one. */
+	top.children = children;
+	for (const struct argp_option *o = argp->options; !argp_option_end(o); o++)
+		cap++;
+	longs = calloc(cap, sizeof(*longs));
+	s = shorts = malloc(3 + 3 * cap);
+	if (!longs || !shorts) {
+		fprintf(stderr, "%s: out of memory\n", cli.prog);
+		exit(1);
+	}
+	s += sprintf(s, "+:hV");
+	longs[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longs[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+	for (const struct argp_option *o = argp->options; !argp_option_end(o); o++) {
+		int has_arg = !o->arg ? no_argument :
+			      o->flags & OPTION_ARG_OPTIONAL ? optional_argument :
+			      required_argument;
+
+		if (!(o->flags & OPTION_ALIAS))
+			key = o->key;
+		if (!key && !o->name)
+			continue;	/* a group's heading */
+		if (o->name)
+			longs[n++] = (struct option){ o->name, has_arg, NULL, key };
+		if (key > 0 && key < 128 && isprint(key) && key != 'h') {
+			*s++ = key;
+			if (has_arg != no_argument)
+				*s++ = ':';
+			if (has_arg == optional_argument)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (opt == '?' || opt == ':')
+			exit(opts_bad_option(cli.prog, opt, argv));
+		if (opt == 'h') {
+			printf("%s\n\n", cli.usage);
+			argp_help(argp, stdout, ARGP_HELP_LONG | ARGP_HELP_DOC,
+				  (char *)cli.prog);
+			exit(0);
+		}
+	}
+	free(longs);
+	free(shorts);
+	optind = 1;
+	return argp_parse(argp, argc, argv, ARGP_IN_ORDER, NULL, NULL);
 }
 
 pid_t cli_parse_pid(const char *arg)
@@ -43,9 +136,10 @@ double cli_parse_seconds(const char *arg, const char *long_name, char short_name
 {
 	uint64_t ns;
 
+	(void)short_name;
+	/* opts_duration() has said what is wrong, on its one line. */
 	if (!opts_duration(cli.prog, long_name, arg, 1, OPTS_SEC(10000000), &ns))
-		cli_usage_error("-%c must be a positive number of seconds or a duration (500ms, 2s, 1m), not '%s'",
-				short_name, arg);
+		exit(CLI_EXIT_USAGE);
 	return (double)ns / OPTS_NSEC_PER_SEC;
 }
 

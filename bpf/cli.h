@@ -7,6 +7,7 @@
 #ifndef STACKLAB_BPF_CLI_H
 #define STACKLAB_BPF_CLI_H
 
+#include <argp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,7 +25,16 @@ struct cli {
 };
 extern struct cli cli;
 
-/* "PROG: MESSAGE", the usage line and a --help hint; exits 2. */
+/*
+ * argp_parse() by the stacklab convention: -h/--help prints cli.usage,
+ * argp's doc and options on stdout, exit 0; -V/--version is argp's
+ * (argp_program_version); an unknown flag or a missing value is one line
+ * naming it and "try 'PROG --help'", exit 2.  Stops at the first
+ * argument that is not an option, as ARGP_IN_ORDER does for a command.
+ */
+error_t cli_argp_parse(const struct argp *argp, int argc, char **argv);
+
+/* One line, "PROG: MESSAGE; try 'PROG --help'"; exits 2. */
 void __attribute__((noreturn, format(printf, 1, 2)))
 cli_usage_error(const char *fmt, ...);
 

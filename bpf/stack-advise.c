@@ -28,7 +28,8 @@
 #include "target.h"
 
 #define PROG "stack-advise"
-#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d DURATION] [-o FILE] [--json]"
+#define USAGE "usage: " PROG " (-p TGID | -- COMMAND [ARG]...) [-d DURATION]\n" \
+	"                    [-o FILE] [--json]"
 /* How often the target's mappings are copied for the symbolizer. */
 #define MAPS_EVERY_MS 20
 
@@ -49,16 +50,13 @@ static const char doc[] =
 "segment a deep frame few threads reach, shrink the stack size to what\n"
 "was used, keep a deep frame most threads reach.  Needs root.\n"
 "\n"
-"USAGE: stack-advise (-p TGID | -- COMMAND [ARG]...) [-d DURATION]\n"
-"                    [-o FILE] [--json]\n"
-"\n"
-"EXAMPLES:\n"
+"Examples:\n"
 "    stack-advise -p 1234 -d 10            # a running process, for 10 s\n"
 "    stack-advise -- ./tpc-server --port 0 # start it; report when it exits\n"
 "    stack-advise --json -d 5 -- ./a.out   # JSON, at most 5 s\n"
 "    stack-advise --json -o r.json -- ./a.out  # a.out's output on stdout\n"
 "\n"
-"OPTIONS:";
+"Options:";
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to watch (a TID means its process)", 0 },
@@ -291,7 +289,7 @@ int main(int argc, char **argv)
 	cli.prog = PROG;
 	cli.usage = USAGE;
 	argp_err_exit_status = CLI_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+	if (cli_argp_parse(&argp, argc, argv))
 		return CLI_EXIT_USAGE;
 	if (!env.out) {
 		env.out = stdout;
@@ -301,9 +299,8 @@ int main(int argc, char **argv)
 		return 1;
 	libbpf_set_print(cli_libbpf_print);
 	if (target_prepare(&env.target, err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s\n" USAGE "\n", err);
 		target_stop(&env.target);
-		return CLI_EXIT_USAGE;
+		cli_usage_error("%s", err);
 	}
 	skel = stack_advise__open();
 	if (!skel) {

@@ -29,7 +29,9 @@
 #include "tracepoints.h"
 
 #define PROG "stacklab-probe"
-#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION] [-i DURATION] [-o FILE] [--json] [--no-syscalls]"
+#define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...)\n" \
+	"                      [-d DURATION] [-i DURATION] [-o FILE] [--json]\n" \
+	"                      [--no-syscalls]"
 /* --comm's key: no short letter (-c is becoming "connections" across tools). */
 #define OPT_COMM 0x100
 /* After the target exits, let its last switches reach the maps. */
@@ -54,16 +56,13 @@ static const char doc[] =
 "created and exited, kernel stack bytes, user stack bytes reserved and\n"
 "touched, syscalls and io_uring traffic.  Needs root.\n"
 "\n"
-"USAGE: stacklab-probe (-p TGID | --comm COMM | -- COMMAND [ARG]...) [-d DURATION]\n"
-"                      [-i DURATION] [-o FILE] [--json] [--no-syscalls]\n"
-"\n"
-"EXAMPLES:\n"
+"Examples:\n"
 "    stacklab-probe -p 1234 -d 10       # process 1234 for 10 s\n"
 "    stacklab-probe --comm nginx -i 1   # every 'nginx', a report each second\n"
 "    stacklab-probe --json -- ./server  # start ./server, follow its tree\n"
 "    stacklab-probe --json -o r.json -- ./server  # its output on stdout\n"
 "\n"
-"OPTIONS:";
+"Options:";
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to measure (a TID means its process); its children too", 0 },
@@ -75,7 +74,6 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
 	{ "no-syscalls", 'S', NULL, 0, "Leave the syscall tracepoints off: no syscall, io_uring_enter or user-stack counts, but no slow path on every syscall of the machine", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
@@ -89,9 +87,6 @@ static void set_kind(enum target_kind kind)
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'h':
-		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
-		break;
 	case 'p':
 		set_kind(TARGET_PID);
 		env.target.tgid = cli_parse_pid(arg);
@@ -287,7 +282,7 @@ int main(int argc, char **argv)
 	cli.prog = PROG;
 	cli.usage = USAGE;
 	argp_err_exit_status = CLI_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+	if (cli_argp_parse(&argp, argc, argv))
 		return CLI_EXIT_USAGE;
 	if (!env.out) {
 		env.out = stdout;
@@ -298,9 +293,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(cli_libbpf_print);
 
 	if (target_prepare(&env.target, err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s\n" USAGE "\nTry '" PROG " --help' for more information.\n", err);
 		target_stop(&env.target);
-		return CLI_EXIT_USAGE;
+		cli_usage_error("%s", err);
 	}
 
 	skel = stacklab_probe__open();

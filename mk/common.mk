@@ -1,11 +1,12 @@
 # Objects go to build/obj/, binaries to build/user/NAME.
 # Code the servers and loadgen share: the HTTP subset, the workload, and
-# socket, option and histogram plumbing.
+# socket, option and histogram plumbing, and the servers' command line.
 
 COMMON_SRCS := user/http/http_parse.c user/http/http_response.c \
 	       user/http/http_conn.c user/http/http_response_parse.c \
 	       user/workload/workload.c user/common/net.c user/common/opts.c \
-	       user/common/histogram.c user/common/json_text.c
+	       user/common/histogram.c user/common/json_text.c \
+	       user/common/server_cli.c
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/obj/%.o)
 
 $(COMMON_OBJS): $(B)/obj/%.o: %.c

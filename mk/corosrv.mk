@@ -7,6 +7,7 @@ COROSRV_SPLIT_SRCS := user/corosrv/conn.c user/http/http_parse.c \
 		      user/http/http_response.c user/http/http_conn.c \
 		      user/workload/workload.c
 COROSRV_SRCS := user/corosrv/main.c user/corosrv/serve.c user/common/net.c \
+		user/common/server_cli.c \
 		user/common/opts.c
 COROSRV_OBJS := $(COROSRV_SRCS:%.c=$(B)/obj/%.o) \
 		$(COROSRV_SPLIT_SRCS:%.c=$(B)/obj/split/%.o)

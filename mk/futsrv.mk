@@ -5,7 +5,7 @@ FUTSRV_OBJS := $(addprefix $(B)/obj/user/futsrv/,main.o serve.o heavy.o resp_poo
 	       conn_inline.o conn_boxed.o)
 FUTSRV_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o \
 		 http/http_response.o http/http_conn.o workload/workload.o \
-		 common/net.o common/opts.o)
+		 common/net.o common/opts.o common/server_cli.o)
 
 USER_BINS += $(B)/user/fut-server
 
@@ -16,7 +16,7 @@ $(B)/user/fut-server: $(FUTSRV_OBJS) $(FUTSRV_COMMON) $(LIBFUT)
 $(B)/obj/user/futsrv/conn_%.o: user/futsrv/conn.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS) -Iuser -DHEAVY_MODE=$* -MMD -c $< -o $@
+	@$(CC) $(CFLAGS) -Iuser -DCONN_HEAVY_$* -MMD -c $< -o $@
 
 $(filter-out %/conn_inline.o %/conn_boxed.o,$(FUTSRV_OBJS)): $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -33,7 +33,7 @@ $(B)/san/fut-server: $(SAN_FUTSRV_SRCS) user/futsrv/conn.c $(LIBFUT_SAN) \
 		     $(wildcard user/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (ASan, UBSan)"
-	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -DHEAVY_MODE=inline -c user/futsrv/conn.c -o $@.inline.o
-	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -DHEAVY_MODE=boxed -c user/futsrv/conn.c -o $@.boxed.o
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -DCONN_HEAVY_inline -c user/futsrv/conn.c -o $@.inline.o
+	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -DCONN_HEAVY_boxed -c user/futsrv/conn.c -o $@.boxed.o
 	@$(CC) $(CFLAGS) $(SANFLAGS) -Iuser -o $@ $(SAN_FUTSRV_SRCS) $@.inline.o \
 		$@.boxed.o $(LIBFUT_SAN) $(LDLIBS_FUT)

@@ -2,7 +2,8 @@
 
 TPC_OBJS := $(addprefix $(B)/obj/user/tpc/,tpc_main.o tpc_conn.o tpc_registry.o)
 TPC_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o http/http_response.o \
-	      http/http_conn.o workload/workload.o common/net.o common/opts.o)
+	      http/http_conn.o workload/workload.o common/net.o common/opts.o \
+	      common/server_cli.o)
 
 USER_BINS += $(B)/user/tpc-server
 

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Every tool's command line by the one convention: a bad flag is exit 2
-# naming it; --help (examples) and --version; durations with units and
-# sizes with K/M/G taken, bad ones refused naming the flag; old spellings
-# still work and warn.  Run from build/.
+# Every installed tool's command line by the one convention: a bad flag or
+# a missing value is one line naming it and "try 'TOOL --help'", exit 2;
+# -h/--help (usage first, examples) and -V/--version; durations with
+# units and sizes with K/M/G taken, bad ones refused on one line naming the
+# flag; old spellings still work and warn.  Run from build/.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . experiments/lib/listening.sh
@@ -24,29 +25,67 @@ done
 rust_tools=
 [ -x peers/rust-server ] && rust_tools=" peers/rust-server"
 tools="$tools$go_tools$rust_tools"
-npeers=$(echo $go_tools $rust_tools | wc -w)
-tap_plan $((51 + 3 * npeers + 2 + 3))
+ntools=$(echo $tools | wc -w)
+tap_plan $((5 * ntools + 29 + 8))
 
-# exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN.
+# exit_says STATUS PATTERN CMD...: CMD exits STATUS and stderr has PATTERN;
+# a refusal (status 2) is said once: stderr is that one line.
 exit_says() {
 	_want=$1 _pat=$2
 	shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	_rc=$?
-	[ "$_rc" -eq "$_want" ] && grep -q -e "$_pat" "$tmp/err" && return 0
+	if [ "$_rc" -eq "$_want" ] && grep -q -e "$_pat" "$tmp/err" &&
+	   { [ "$_want" -ne 2 ] || [ "$(wc -l <"$tmp/err")" -eq 1 ]; }; then
+		return 0
+	fi
 	tap_diag "$*: exit $_rc, stderr: $(head -c 300 "$tmp/err")"
+	return 1
+}
+
+# helps NAME FLAG: TOOL FLAG prints its usage first and examples, on
+# stdout, nothing on stderr, exit 0.
+helps() {
+	"$1" "$2" >"$tmp/out" 2>"$tmp/err" </dev/null || return 1
+	head -n 1 "$tmp/out" | grep -q "^usage: $(basename "$1") " &&
+		grep -q '^Examples\?:' "$tmp/out" && [ ! -s "$tmp/err" ] && return 0
+	tap_diag "$1 $2: $(head -c 200 "$tmp/out") / $(head -c 200 "$tmp/err")"
 	return 1
 }
 
 for t in $tools; do
 	name=$(basename "$t")
-	tap_check "$name: an unknown flag is exit 2, naming it" \
-		exit_says 2 "bogus-flag" "$t" --bogus-flag
+	tap_check "$name: an unknown flag is one line naming it, exit 2" \
+		exit_says 2 "^$name: unknown option '--bogus-flag'; try '$name --help'\$" \
+		"$t" --bogus-flag
 	tap_check "$name: --version is '$name (stacklab) VERSION'" \
 		sh -c "test \"\$('$t' --version)\" = '$name (stacklab) $version'"
-	tap_check "$name: --help, exit 0, with examples" \
-		sh -c "'$t' --help | grep -qi 'example'"
+	tap_check "$name: -V is --version" \
+		sh -c "test \"\$('$t' -V)\" = '$name (stacklab) $version'"
+	tap_check "$name: --help: usage first, examples, exit 0" helps "$t" --help
+	tap_check "$name: -h is --help" helps "$t" -h
 done
+
+# A flag without its value: named on one line, as an unknown one is.
+tap_check "tpc-server --port (no value): one line naming it, exit 2" \
+	exit_says 2 "^tpc-server: missing value for option '--port'; try 'tpc-server --help'\$" \
+	user/tpc-server --port
+tap_check "loadgen --port 1 -c (no value): one line naming it, exit 2" \
+	exit_says 2 "^loadgen: missing value for option '-c'; try 'loadgen --help'\$" \
+	user/loadgen --port 1 -c
+tap_check "stack-advise -d (no value): one line naming it, exit 2" \
+	exit_says 2 "^stack-advise: missing value for option '-d'; try 'stack-advise --help'\$" \
+	bpf/stack-advise -d
+tap_check "coro-server --port 0 stray: one line naming it, exit 2" \
+	exit_says 2 "^coro-server: unexpected argument 'stray'; try 'coro-server --help'\$" \
+	user/coro-server --port 0 stray
+if [ -x peers/go-server ]; then
+	tap_check "go-server --port (no value): one line naming it, exit 2" \
+		exit_says 2 "^go-server: missing value for option '--port'; try 'go-server --help'\$" \
+		peers/go-server --port
+else
+	tap_skip "go-server --port (no value)" "go is not installed"
+fi
 
 # start ARGS...: a server in the background; its port in $port.
 start() {
@@ -163,6 +202,13 @@ tap_check "coro-server --stack split --stack-size 16K: serves" \
 	listens user/coro-server --port 0 --stack split --stack-size 16K
 tap_check "fut-server --heavy-bytes 1M --max-header-bytes 4K: serves" \
 	listens user/fut-server --port 0 --heavy-bytes 1M --max-header-bytes 4K
+
+# One cap on --heavy-bytes for every C server (docs/design.md).
+for t in tpc-server fut-server coro-server; do
+	tap_check "$t --heavy-bytes 2G: exit 2, out of range [1, 1G]" \
+		exit_says 2 "^$t: --heavy-bytes: '2G' is out of range \\[1, 1073741824\\]\$" \
+		user/$t --port 0 --heavy-bytes 2G
+done
 
 # Old spelling of --port.
 old_port() {

@@ -75,16 +75,17 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "b:p:jhV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":b:p:jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': binary = optarg; break;
 		case 'j': json = true; break;
 		case 'p':
-			if (!opts_uint(PROG, "--pid", optarg, 1, INT32_MAX, &pid))
+			if (!opts_uint(PROG, "pid", optarg, 1, INT32_MAX, &pid))
 				return 2;
 			break;
 		case 'u':
-			if (!opts_duration(PROG, "--uprobes", optarg, OPTS_MSEC(10),
+			if (!opts_duration(PROG, "uprobes", optarg, OPTS_MSEC(10),
 					   OPTS_SEC(3600), &uprobes_ns))
 				return 2;
 			break;
@@ -92,8 +93,7 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 'V': opts_print_version(PROG); return 0;
 		default:
-			fprintf(stderr, PROG ": see --help\n");
-			return 2;
+			return opts_bad_option(PROG, c, argv);
 		}
 	}
 	if (uprobes_ns && !pid) {

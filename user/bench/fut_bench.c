@@ -376,7 +376,8 @@ int main(int argc, char **argv)
 	double idle, blocked, sleep_b, tidle;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -399,14 +400,11 @@ int main(int argc, char **argv)
 			opts_print_version("fut_bench");
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return opts_bad_option("fut_bench", c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "fut_bench: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return 2;
-	}
+	if (optind < argc)
+		return opts_stray_argument("fut_bench", argv[optind]);
 	pin_cpu0();
 	spawn = run_fresh(spawn_only, 0, "spawn");
 	spawn_run_ns = run_fresh(spawn_run, 0, "spawn and run");

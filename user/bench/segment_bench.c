@@ -264,7 +264,8 @@ static bool parse(int argc, char **argv)
 	long v;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
 			exit(0);
@@ -273,10 +274,8 @@ static bool parse(int argc, char **argv)
 			opts_print_version(PROG);
 			exit(0);
 		}
-		if (opt != 'c' && opt != 'i') {
-			usage(stderr);
-			return false;
-		}
+		if (opt != 'c' && opt != 'i')
+			exit(opts_bad_option(PROG, opt, argv));
 		errno = 0;
 		v = strtol(optarg, &end, 10);
 		if (errno || *end || v < 1000) {
@@ -286,10 +285,8 @@ static bool parse(int argc, char **argv)
 		}
 		*(opt == 'c' ? &calls : &iters) = v;
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s' (see --help)\n", argv[optind]);
-		return false;
-	}
+	if (optind < argc)
+		exit(opts_stray_argument(PROG, argv[optind]));
 	return true;
 }
 

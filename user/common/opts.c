@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,42 @@ const char *opts_version(void)
 void opts_print_version(const char *prog)
 {
 	printf("%s (stacklab) %s\n", prog, STACKLAB_VERSION);
+}
+
+int opts_bad_option(const char *prog, int opt, char **argv)
+{
+	const char *typed = argv[optind - 1];
+	int len = (int)strcspn(typed, "=");
+	bool is_long = !strncmp(typed, "--", 2);
+	const char *what = opt == ':' ? "missing value for option" :
+			   "unknown option";
+
+	/*
+	 * getopt sets optopt to 0 for an unknown long option and to the
+	 * option's value for a known one it refused; for a short one
+	 * refused mid-cluster ("-xq"), argv[optind - 1] is the argument
+	 * before it: a short option is named by optopt.
+	 */
+	if (is_long && opt == '?' && optopt) {
+		if (typed[len] != '=')
+			is_long = false;
+		else
+			what = "no value taken by option";
+	}
+	if (is_long)
+		fprintf(stderr, "%s: %s '%.*s'; try '%s --help'\n", prog, what,
+			len, typed, prog);
+	else
+		fprintf(stderr, "%s: %s '-%c'; try '%s --help'\n", prog, what,
+			optopt, prog);
+	return 2;
+}
+
+int opts_stray_argument(const char *prog, const char *arg)
+{
+	fprintf(stderr, "%s: unexpected argument '%s'; try '%s --help'\n",
+		prog, arg, prog);
+	return 2;
 }
 
 void opts_deprecated(const char *prog, const char *old, const char *now)

@@ -35,6 +35,18 @@ enum opts_long {
 	"  -V, --version" pad "the stacklab release\n" \
 	"\n" OPTS_HELP_VALUES
 
+/*
+ * getopt_long() refused an option: it returned '?' (unknown) or ':' (no
+ * value; the optstring starts with ':' and opterr is 0, so that getopt
+ * says nothing itself).  Says so on one line naming the option as typed,
+ * "PROG: unknown option '--bogus'; try 'PROG --help'", and returns 2, the
+ * exit status of bad usage.
+ */
+int opts_bad_option(const char *prog, int opt, char **argv);
+
+/* A stray argument, said the same way; returns 2. */
+int opts_stray_argument(const char *prog, const char *arg);
+
 /* Durations are held in nanoseconds; these build them readably. */
 #define OPTS_NSEC_PER_USEC 1000ULL
 #define OPTS_NSEC_PER_MSEC 1000000ULL

@@ -27,7 +27,7 @@
 size_t corosrv_recv_buf_bytes(void)
 {
 	/* A whole head, plus room to receive while one is being finished. */
-	return corosrv_cfg.limits.max_head_bytes + 4096;
+	return corosrv_cfg.srv.limits.max_head_bytes + 4096;
 }
 
 /*
@@ -85,7 +85,7 @@ static intptr_t heavy_on_stack(char *scratch, size_t cap, void *arg)
 	(void)cap;
 	(void)arg;
 	return (intptr_t)workload_heavy_digest((unsigned char *)scratch,
-					       corosrv_cfg.heavy_bytes);
+					       corosrv_cfg.srv.heavy_bytes);
 }
 
 /*
@@ -137,7 +137,7 @@ __attribute__((noinline)) static intptr_t respond(void *arg)
 	struct respond_args *a = arg;
 
 	return (intptr_t)workload_respond(a->route, a->req,
-					  corosrv_cfg.heavy_bytes, a->digest,
+					  corosrv_cfg.srv.heavy_bytes, a->digest,
 					  a->out, a->cap);
 }
 
@@ -156,11 +156,11 @@ static bool answer(int fd, const struct http_request *req)
 	size_t n;
 
 	if (a.route == ROUTE_HEAVY)
-		a.digest = (uint64_t)with_stack_area(corosrv_cfg.heavy_bytes,
+		a.digest = (uint64_t)with_stack_area(corosrv_cfg.srv.heavy_bytes,
 						     heavy_on_stack, NULL);
 	n = (size_t)on_plain_stack(respond, &a);
 	corosrv_count_request();
-	return send_all(fd, out, n, corosrv_cfg.idle_timeout_s * NS_PER_S);
+	return send_all(fd, out, n, corosrv_cfg.srv.idle_timeout_s * NS_PER_S);
 }
 
 /*
@@ -220,7 +220,7 @@ struct conn_state {
 static intptr_t serve_in(char *buf, size_t cap, void *arg)
 {
 	struct conn_state *st = arg;
-	const uint64_t idle_ns = corosrv_cfg.idle_timeout_s * NS_PER_S;
+	const uint64_t idle_ns = corosrv_cfg.srv.idle_timeout_s * NS_PER_S;
 
 	if (st->len)
 		http_memcpy(buf, st->carried, st->len);
@@ -229,7 +229,7 @@ static intptr_t serve_in(char *buf, size_t cap, void *arg)
 		size_t used;
 		int status;
 		enum http_step step = http_conn_step(&st->http, buf, st->len,
-						     &corosrv_cfg.limits, &used,
+						     &corosrv_cfg.srv.limits, &used,
 						     &req, &status);
 
 		if (step == HTTP_STEP_ERROR) {
@@ -293,5 +293,5 @@ size_t corosrv_stack_need(void)
 	/* The first buffer, the one a long head moves to, the heavy array. */
 	return corosrv_stack_area_bytes(CONN_FIRST_BUF_BYTES) +
 	       corosrv_stack_area_bytes(corosrv_recv_buf_bytes()) +
-	       corosrv_stack_area_bytes(corosrv_cfg.heavy_bytes);
+	       corosrv_stack_area_bytes(corosrv_cfg.srv.heavy_bytes);
 }

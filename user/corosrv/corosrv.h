@@ -14,17 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/server_cli.h"
 #include "http/http_parse.h"
 #include "libfut/fut_coro.h"
 
 struct corosrv_config {
+	struct server_opts srv;	/* shutdown_timeout_ns: then connections are cancelled */
 	enum coro_stack_kind stack;
-	size_t stack_size;
-	size_t heavy_bytes;
-	uint64_t max_conns;
-	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
-	uint64_t shutdown_timeout_ns;	/* then connections are cancelled */
-	struct http_limits limits;
 };
 
 /* Set once by main before the executors start; read-only after. */
@@ -32,11 +28,9 @@ extern struct corosrv_config corosrv_cfg;
 
 /* One per executor thread. */
 struct corosrv_exec {
-	int listen_fd;		/* SO_REUSEPORT: one per executor */
-	int stop_fd;		/* eventfd: main writes it to stop */
+	struct server_listener net;	/* first: server_listen() fills it */
 	struct fut_handle listener;
-	struct fut_handle *conns;	/* this executor's connections, by fd */
-	uint64_t table_len;
+	struct fut_handle *conns;	/* its connections, by fd: srv.nofile */
 	uint64_t live;
 };
 

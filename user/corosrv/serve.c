@@ -47,7 +47,8 @@ static bool conn_admit(struct corosrv_exec *ctx, int fd)
 {
 	uint64_t live = __atomic_add_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 
-	if (live > corosrv_cfg.max_conns || (uint64_t)fd >= ctx->table_len) {
+	if (live > corosrv_cfg.srv.max_conns ||
+	    (uint64_t)fd >= corosrv_cfg.srv.nofile) {
 		__atomic_sub_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 		return false;
 	}
@@ -99,7 +100,7 @@ static intptr_t conn_main(void *fd_as_ptr)
 static void spawn_conn(struct corosrv_exec *ctx, int fd, time_t *warned)
 {
 	const struct coro_opts opts = { .stack = corosrv_cfg.stack,
-					.stack_size = corosrv_cfg.stack_size,
+					.stack_size = corosrv_cfg.srv.stack_size,
 					.name = "http_conn" };
 	struct fut_handle h;
 	int err;
@@ -126,7 +127,7 @@ static intptr_t listener(void *arg)
 	time_t warned = 0;
 
 	for (;;) {
-		intptr_t fd = coro_accept(ctx->listen_fd, 0);
+		intptr_t fd = coro_accept(ctx->net.listen_fd, 0);
 
 		if (fd >= 0) {
 			spawn_conn(ctx, (int)fd, &warned);
@@ -148,19 +149,19 @@ static intptr_t stopper(void *arg)
 	struct corosrv_exec *ctx = arg;
 	uint64_t count, deadline;
 
-	if (coro_read(ctx->stop_fd, &count, sizeof(count), 0) < 0)
+	if (coro_read(ctx->net.stop_fd, &count, sizeof(count), 0) < 0)
 		return -1;
 	__atomic_store_n(&corosrv__stopping, 1, __ATOMIC_RELAXED);
 	fut_cancel(ctx->listener);
-	close(ctx->listen_fd);
-	ctx->listen_fd = -1;
-	for (uint64_t fd = 0; fd < ctx->table_len; fd++)
+	close(ctx->net.listen_fd);
+	ctx->net.listen_fd = -1;
+	for (uint64_t fd = 0; fd < corosrv_cfg.srv.nofile; fd++)
 		if (ctx->conns[fd].gen)
 			shutdown((int)fd, SHUT_RD);
-	deadline = fut_now_ns() + corosrv_cfg.shutdown_timeout_ns;
+	deadline = fut_now_ns() + corosrv_cfg.srv.shutdown_timeout_ns;
 	while (ctx->live && fut_now_ns() < deadline)
 		coro_sleep(10 * NS_PER_MS);
-	for (uint64_t fd = 0; fd < ctx->table_len && ctx->live; fd++)
+	for (uint64_t fd = 0; fd < corosrv_cfg.srv.nofile && ctx->live; fd++)
 		if (ctx->conns[fd].gen)
 			fut_cancel(ctx->conns[fd]);
 	return 0;

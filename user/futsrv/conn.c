@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection future.  Built twice, with -DHEAVY_MODE=inline and
- * -DHEAVY_MODE=boxed: the one word in the heavy branch's declaration is
+ * The connection future.  Built twice, with -DCONN_HEAVY_inline and
+ * -DCONN_HEAVY_boxed: the one word in the heavy branch's declaration is
  * all that differs, as libfut intends.
  */
 #include <errno.h>
@@ -16,13 +16,25 @@
 #include "http/http_response.h"
 #include "workload/workload.h"
 
-#ifndef HEAVY_MODE
-#error "build with -DHEAVY_MODE=inline or -DHEAVY_MODE=boxed"
+/*
+ * Each build's names, spelled out so that grep finds them: the struct
+ * (fut-advise names it from DWARF) and the symbols serve.c calls.
+ */
+#if defined(CONN_HEAVY_inline)
+#define HEAVY_MODE inline
+#define CONN conn_inline
+#define conn_type conn_inline_type
+#define conn_init conn_inline_init
+#define conn_size conn_inline_size
+#elif defined(CONN_HEAVY_boxed)
+#define HEAVY_MODE boxed
+#define CONN conn_boxed
+#define conn_type conn_boxed_type
+#define conn_init conn_boxed_init
+#define conn_size conn_boxed_size
+#else
+#error "build with -DCONN_HEAVY_inline or -DCONN_HEAVY_boxed"
 #endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define CONN CAT(conn_, HEAVY_MODE)
 
 #define NS_PER_S 1000000000ULL
 /* What an erroring client may still send before we close on it. */
@@ -70,7 +82,7 @@ static uint64_t recv_timeout_ns(struct CONN *self)
 	uint64_t now;
 
 	if (!self->head_deadline)
-		return futsrv_cfg.idle_timeout_s * NS_PER_S;
+		return futsrv_cfg.srv.idle_timeout_s * NS_PER_S;
 	now = fut_now_ns();
 	return self->head_deadline > now ? self->head_deadline - now : 1;
 }
@@ -78,7 +90,7 @@ static uint64_t recv_timeout_ns(struct CONN *self)
 /* Parse the new bytes in place, or after the partial head kept before. */
 static void take_data(struct CONN *self)
 {
-	uint32_t cap = futsrv_cfg.limits.max_head_bytes + PARTIAL_EXTRA;
+	uint32_t cap = futsrv_cfg.srv.limits.max_head_bytes + PARTIAL_EXTRA;
 	uint32_t n = self->rx.data_len;
 
 	self->src_used = 0;
@@ -105,7 +117,7 @@ static bool keep_rest(struct CONN *self)
 	if (self->src == self->partial) {
 		memmove(self->partial, self->partial + self->src_used, rest);
 	} else if (rest) {
-		self->partial = malloc(futsrv_cfg.limits.max_head_bytes + PARTIAL_EXTRA);
+		self->partial = malloc(futsrv_cfg.srv.limits.max_head_bytes + PARTIAL_EXTRA);
 		if (!self->partial)
 			return false;
 		memcpy(self->partial, self->src + self->src_used, rest);
@@ -116,7 +128,7 @@ static bool keep_rest(struct CONN *self)
 		self->partial = NULL;
 	}
 	if (rest && !self->http.drain_left && !self->head_deadline)
-		self->head_deadline = fut_now_ns() + futsrv_cfg.idle_timeout_s * NS_PER_S;
+		self->head_deadline = fut_now_ns() + futsrv_cfg.srv.idle_timeout_s * NS_PER_S;
 	fut_recver_done(&self->rx);
 	return true;
 }
@@ -178,7 +190,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			}
 			step = http_conn_step(&self->http, self->src + self->src_used,
 					      self->src_len - self->src_used,
-					      &futsrv_cfg.limits, &used, &self->resp->req,
+					      &futsrv_cfg.srv.limits, &used, &self->resp->req,
 					      &status);
 			self->src_used += used;
 			if (step == HTTP_STEP_MORE)
@@ -196,7 +208,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			self->resp->keep_alive = self->resp->req.keep_alive;
 			if (workload_route(&self->resp->req) == ROUTE_HEAVY) {
 				FUT_AWAIT(heavy, self->r, heavy_init,
-					  futsrv_cfg.heavy_bytes, &self->resp->digest);
+					  futsrv_cfg.srv.heavy_bytes, &self->resp->digest);
 				if (self->r == -ENOMEM) {
 					/* No memory for the heavy branch's box:
 					 * this request fails, the server goes on. */
@@ -206,7 +218,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			}
 			self->resp->out_len = workload_respond(
 				workload_route(&self->resp->req), &self->resp->req,
-				futsrv_cfg.heavy_bytes, self->resp->digest,
+				futsrv_cfg.srv.heavy_bytes, self->resp->digest,
 				self->resp->out, sizeof(self->resp->out));
 			futsrv_count_request();
 			/*
@@ -223,7 +235,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 					  self->resp->out_len - self->resp->out_sent,
 					  MSG_NOSIGNAL | (self->resp->send_waits ? 0 : MSG_DONTWAIT),
 					  self->resp->send_waits ?
-						futsrv_cfg.idle_timeout_s * NS_PER_S : 0);
+						futsrv_cfg.srv.idle_timeout_s * NS_PER_S : 0);
 				if (self->r == -EAGAIN && !self->resp->send_waits) {
 					self->resp->send_waits = true;
 					self->r = 0;
@@ -305,32 +317,33 @@ static void conn_drop(struct fut_hdr *h)
 	close(self->fd);
 }
 
-struct fut_type CAT(CONN, _type) = {
+/* Writable: conn_size() sets the inline heavy child's size at start. */
+static struct fut_slot conn_slots[FUT_NSLOTS(CONN_BRANCHES) + 1] =
+	FUT_SLOTS_INIT(CONN, CONN_BRANCHES);
+
+struct fut_type conn_type = {
 	.name = "http_conn",
 	.state_size = sizeof(struct CONN),
 	.poll = conn_poll,
 	.drop = conn_drop,
-	.slots = FUT_SLOTS(CONN, CONN_BRANCHES),
+	.slots = conn_slots,
 	.nslots = FUT_NSLOTS(CONN_BRANCHES),
 };
 
-void CAT(CONN, _init)(void *state, int fd)
+void conn_init(void *state, int fd)
 {
 	struct CONN *self = state;
 
 	self->fd = fd;
 }
 
-void CAT(CONN, _size)(size_t heavy_state_bytes)
+void conn_size(size_t heavy_state_bytes)
 {
-	/* Inline: the heavy child's whole state is part of every connection. */
-	/* The descriptors are a writable compound literal. */
-	struct fut_slot *heavy = (struct fut_slot *)&CAT(CONN, _type)
-		.slots[FUT_SLOT_INDEX(struct CONN, heavy)];
+	struct fut_slot *heavy = &conn_slots[FUT_SLOT_INDEX(struct CONN, heavy)];
 
+	/* Inline: the heavy child's whole state is part of every connection. */
 	if (heavy->boxed)
 		return;
 	heavy->size = heavy_state_bytes;
-	CAT(CONN, _type).state_size = offsetof(struct CONN, heavy) +
-				      heavy_state_bytes;
+	conn_type.state_size = offsetof(struct CONN, heavy) + heavy_state_bytes;
 }

@@ -11,18 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/server_cli.h"
 #include "http/http_parse.h"
 #include "libfut/fut.h"
 #include "resp_pool.h"
 
 struct futsrv_config {
-	size_t heavy_bytes;
+	struct server_opts srv;
 	bool heavy_boxed;
-	uint64_t max_conns;
 	uint32_t response_buffers;	/* an executor's pool, at most */
-	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
-	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
-	struct http_limits limits;
 };
 
 /* Set once by main before the executors start; read-only after. */
@@ -30,16 +27,14 @@ extern struct futsrv_config futsrv_cfg;
 
 /* One per executor thread. */
 struct futsrv_exec {
-	int listen_fd;		/* SO_REUSEPORT: one per executor */
-	int stop_fd;		/* eventfd: main writes it to stop */
+	struct server_listener net;	/* first: server_listen() fills it */
 	/*
 	 * Set by the stopper, on this executor's thread: a connection then
 	 * finishes the request in flight and serves none behind it.
 	 */
 	bool stopping;
 	struct fut_handle listener;
-	unsigned char *open_fds;	/* this executor's connections, by fd */
-	uint64_t table_len;
+	unsigned char *open_fds;	/* its connections, by fd: srv.nofile */
 	struct resp_pool resp_pool;	/* requests in flight */
 };
 

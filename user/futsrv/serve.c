@@ -30,7 +30,8 @@ bool futsrv_conn_admit(struct futsrv_exec *ctx, int fd)
 {
 	uint64_t live = __atomic_add_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 
-	if (live > futsrv_cfg.max_conns || (uint64_t)fd >= ctx->table_len) {
+	if (live > futsrv_cfg.srv.max_conns ||
+	    (uint64_t)fd >= futsrv_cfg.srv.nofile) {
 		__atomic_sub_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 		return false;
 	}
@@ -61,7 +62,8 @@ uint64_t futsrv_live_conns(void)
 
 size_t futsrv_size_types(void)
 {
-	heavy_fut_type.state_size = sizeof(struct heavy_fut) + futsrv_cfg.heavy_bytes;
+	heavy_fut_type.state_size = sizeof(struct heavy_fut) +
+				    futsrv_cfg.srv.heavy_bytes;
 	conn_inline_size(heavy_fut_type.state_size);
 	conn_boxed_size(heavy_fut_type.state_size);
 	return futsrv_cfg.heavy_boxed ? conn_boxed_type.state_size :
@@ -121,7 +123,7 @@ static intptr_t listener_poll(struct fut_hdr *h, struct fut_task *task)
 	struct listener *self = (void *)h;
 
 	FUT_BEGIN;
-	fut_acceptor_init(&self->acc, self->ctx->listen_fd);
+	fut_acceptor_init(&self->acc, self->ctx->net.listen_fd);
 	for (;;) {
 		FUT_AWAIT(next, self->fd, fut_accept_next_init, &self->acc);
 		if (self->fd >= 0) {
@@ -166,14 +168,14 @@ static intptr_t stopper_poll(struct fut_hdr *h, struct fut_task *task)
 	struct futsrv_exec *ctx = self->ctx;
 
 	FUT_BEGIN;
-	FUT_AWAIT(io, self->r, fut_read_init, ctx->stop_fd,
+	FUT_AWAIT(io, self->r, fut_read_init, ctx->net.stop_fd,
 		  &self->count, sizeof(self->count), 0, 0);
 	/* The acceptor's IO is cancelled and awaited before it is freed. */
 	ctx->stopping = true;
 	fut_cancel(ctx->listener);
-	close(ctx->listen_fd);
-	ctx->listen_fd = -1;
-	for (uint64_t fd = 0; fd < ctx->table_len; fd++)
+	close(ctx->net.listen_fd);
+	ctx->net.listen_fd = -1;
+	for (uint64_t fd = 0; fd < futsrv_cfg.srv.nofile; fd++)
 		if (ctx->open_fds[fd])
 			shutdown(fd, SHUT_RD);
 	FUT_END;

@@ -91,8 +91,11 @@ struct fut_type {
 	  .nslots = FUT_NSLOTS(LIST) }
 /* The slot descriptors alone, for a struct fut_type written out by hand. */
 #define FUT_SLOTS(S, LIST)                                                    \
-	((struct fut_slot[FUT_NSLOTS(LIST) + 1]){                             \
-		FUT__EACH(FUT__DESC, S, FUT__FLAT(LIST)) })
+	((struct fut_slot[FUT_NSLOTS(LIST) + 1])FUT_SLOTS_INIT(S, LIST))
+/* Their initialiser, for an array of its own: one whose slot sizes the
+ * program sets at start (a child whose state size is known only then). */
+#define FUT_SLOTS_INIT(S, LIST)                                               \
+	{ FUT__EACH(FUT__DESC, S, FUT__FLAT(LIST)) }
 #define FUT_NSLOTS(LIST) FUT__NARG(FUT__FLAT(LIST))
 /* The slot index of a branch of struct S, a constant. */
 #define FUT_SLOT_INDEX(S, field) FUT__SLOT_OF(((S *)0)->fut_branches[0].field)

@@ -14,11 +14,11 @@ struct loadgen_config {
 	uint32_t connections;
 	uint64_t requests;	/* total; 0: run for duration_s */
 	double duration_s;	/* 0: run for requests; measured, after the warm-up */
-	double warmup_s;	/* load first, not counted (not with idle) */
+	double warmup_s;	/* load first, not counted (not with --idle) */
 	double heavy_ratio;	/* share of requests that are GET /heavy */
 	double rate;		/* open loop, requests/s; 0: closed loop */
-	bool idle;		/* one request per connection, then hold */
-	uint32_t idle_requests;	/* --idle: requests per connection first (0: 1) */
+	bool hold;		/* --idle: one request per connection, then hold them open */
+	uint32_t hold_requests;	/* --idle-requests: per connection first (0: 1) */
 	unsigned int timeout_s;	/* per request and per connect */
 	uint64_t seed;
 	int server_pid;		/* its CPU time over the measured phase; 0 none */

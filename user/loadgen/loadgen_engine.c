@@ -2,7 +2,7 @@
 /*
  * The loadgen engine: each connection is a small state machine stepped by
  * the CQEs of one io_uring.  A busy connection has a send and the recv
- * for its answer in flight; an idle one has nothing (or, in --idle mode,
+ * for its answer in flight; a ready one has nothing (or, in --idle mode,
  * a recv that notices the server closing it).  Errors on a busy
  * connection shut its socket down, so that its pending recv completes and
  * one path cleans up: no buffer is reused while the kernel may write it.
@@ -34,7 +34,7 @@ static const char req_heavy[] = REQ("/heavy");
 
 enum op { OP_CONNECT = 1, OP_SEND, OP_RECV, OP_TICK, OP_CANCEL };
 
-enum conn_state { CS_NEW, CS_CONNECTING, CS_IDLE, CS_BUSY, CS_CLOSED };
+enum conn_state { CS_NEW, CS_CONNECTING, CS_READY, CS_BUSY, CS_CLOSED };
 
 struct conn {
 	int fd;
@@ -45,7 +45,7 @@ struct conn {
 	uint32_t served;	/* --idle: responses so far */
 	bool watching;		/* --idle: a recv waits for the server to close */
 	bool warm;		/* the request in flight is a warm-up one */
-	bool tried;		/* its first connect is over (open or failed) */
+	bool first_connect_over;	/* open, or failed: it has tried once */
 	bool whole;		/* open through the whole measured phase so far */
 	uint32_t measured;	/* measured responses on it */
 	int failed;		/* error kind + 1 while shutting down */
@@ -70,9 +70,9 @@ struct engine {
 	 */
 	uint64_t *busy_since;
 	uint32_t *to_connect, connect_head, connect_count;
-	uint32_t *idle, idle_head, idle_count;	/* FIFO: least recently used first */
+	uint32_t *ready, ready_head, ready_count;	/* FIFO: least recently used first */
 	uint32_t connecting, open_now, settled;
-	uint32_t tried;		/* connections whose first connect is over */
+	uint32_t first_connects_over;	/* connections past their first connect */
 
 	uint64_t *backlog, backlog_head, backlog_count;
 	uint64_t backlog_measured;	/* of those, due in the measured phase */
@@ -150,7 +150,7 @@ static bool may_send(struct engine *e, uint64_t now)
 {
 	const struct loadgen_config *cfg = e->cfg;
 
-	if (stop_requested || cfg->idle)
+	if (stop_requested || cfg->hold)
 		return false;
 	if (cfg->rate > 0)
 		return !e->schedule_done;
@@ -193,7 +193,7 @@ static void begin_measure(struct engine *e)
 {
 	e->measuring = true;
 	for (uint32_t i = 0; i < e->cfg->connections; i++)
-		e->conns[i].whole = e->conns[i].state == CS_IDLE ||
+		e->conns[i].whole = e->conns[i].state == CS_READY ||
 				    e->conns[i].state == CS_BUSY;
 	if (e->cfg->server_pid) {
 		e->cpu_ok = loadgen_cpu_ticks(e->cfg->server_pid, &e->cpu_start) == 0;
@@ -266,35 +266,35 @@ static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
 }
 
 /*
- * Idle connections queue FIFO, so that the least recently used one takes
+ * Ready connections (open, nothing in flight) queue FIFO, so that the least recently used one takes
  * the next request: every connection carries load, the server sees each
  * one in its coldest state, and a connection it starves shows.  (A stack
  * would hand a few hot connections all of the work.)  A connection is
  * queued at most once: n slots.
  */
-static void idle_push(struct engine *e, uint32_t i)
+static void ready_push(struct engine *e, uint32_t i)
 {
-	e->idle[(e->idle_head + e->idle_count++) % e->cfg->connections] = i;
+	e->ready[(e->ready_head + e->ready_count++) % e->cfg->connections] = i;
 }
 
-static uint32_t idle_pop(struct engine *e)
+static uint32_t ready_pop(struct engine *e)
 {
-	uint32_t i = e->idle[e->idle_head];
+	uint32_t i = e->ready[e->ready_head];
 
-	e->idle_head = (e->idle_head + 1) % e->cfg->connections;
-	e->idle_count--;
+	e->ready_head = (e->ready_head + 1) % e->cfg->connections;
+	e->ready_count--;
 	return i;
 }
 
 /* A connection with nothing to do: give it work, or park it. */
-static void became_idle(struct engine *e, uint32_t i)
+static void became_ready(struct engine *e, uint32_t i)
 {
 	struct conn *c = &e->conns[i];
 	uint64_t now = now_ns();
 
-	c->state = CS_IDLE;
+	c->state = CS_READY;
 	e->busy_since[i] = 0;
-	if (e->cfg->idle) {
+	if (e->cfg->hold) {
 		if (!c->answered) {
 			send_request(e, i, now);
 			return;
@@ -307,7 +307,7 @@ static void became_idle(struct engine *e, uint32_t i)
 	}
 	if (!e->load_start_ns) {
 		/* Connect phase: the load starts when every connection has tried. */
-		idle_push(e, i);
+		ready_push(e, i);
 		return;
 	}
 	if (e->cfg->rate > 0 && e->backlog_count) {
@@ -323,15 +323,15 @@ static void became_idle(struct engine *e, uint32_t i)
 		send_request(e, i, now);
 		return;
 	}
-	idle_push(e, i);
+	ready_push(e, i);
 }
 
 /* A connection's first connect is over, either way. */
-static void tried(struct engine *e, struct conn *c)
+static void count_first_connect(struct engine *e, struct conn *c)
 {
-	if (!c->tried) {
-		c->tried = true;
-		e->tried++;
+	if (!c->first_connect_over) {
+		c->first_connect_over = true;
+		e->first_connects_over++;
 	}
 }
 
@@ -355,7 +355,7 @@ static void start_connects(struct engine *e)
 			e->st->errors[ERR_CONNECT]++;
 			c->state = CS_CLOSED;
 			e->settled++;
-			tried(e, c);
+			count_first_connect(e, c);
 			continue;
 		}
 		if (e->spread_sources) {
@@ -383,7 +383,7 @@ static void start_connects(struct engine *e)
 static void drop(struct engine *e, uint32_t i)
 {
 	struct conn *c = &e->conns[i];
-	bool was_open = c->state == CS_IDLE || c->state == CS_BUSY;
+	bool was_open = c->state == CS_READY || c->state == CS_BUSY;
 
 	close(c->fd);
 	c->fd = -1;
@@ -395,7 +395,7 @@ static void drop(struct engine *e, uint32_t i)
 		e->open_now--;
 	if (!e->measure_done)
 		c->whole = false;
-	if (e->cfg->idle || !may_send(e, now_ns())) {
+	if (e->cfg->hold || !may_send(e, now_ns())) {
 		e->settled += !c->answered;
 		c->answered = true;
 		return;
@@ -417,7 +417,7 @@ static void fail_busy(struct engine *e, uint32_t i, enum loadgen_error kind)
 	if (c->state == CS_BUSY) {
 		e->in_flight--;
 		e->in_flight_measured -= !c->warm;
-		if (e->cfg->idle && !c->answered) {
+		if (e->cfg->hold && !c->answered) {
 			c->answered = true;
 			e->settled++;
 		}
@@ -430,7 +430,7 @@ static void on_connect(struct engine *e, uint32_t i, int res)
 	struct conn *c = &e->conns[i];
 
 	e->connecting--;
-	tried(e, c);
+	count_first_connect(e, c);
 	if (res < 0) {
 		e->st->errors[ERR_CONNECT]++;
 		e->st->connect_errno = -res;
@@ -448,10 +448,10 @@ static void on_connect(struct engine *e, uint32_t i, int res)
 	e->st->connects++;
 	if (++e->open_now > e->st->peak_open)
 		e->st->peak_open = e->open_now;
-	/* --idle measures from the start: every first connection counts. */
-	if (e->cfg->idle)
+	/* --idle (hold mode) measures from the start: every first connection counts. */
+	if (e->cfg->hold)
 		c->whole = true;
-	became_idle(e, i);
+	became_ready(e, i);
 }
 
 static void complete(struct engine *e, uint32_t i, bool server_closes)
@@ -470,15 +470,15 @@ static void complete(struct engine *e, uint32_t i, bool server_closes)
 		e->last_done_ns = now;
 		c->measured++;
 	}
-	if (e->cfg->idle && !c->answered &&
-	    ++c->served >= (e->cfg->idle_requests ? e->cfg->idle_requests : 1)) {
+	if (e->cfg->hold && !c->answered &&
+	    ++c->served >= (e->cfg->hold_requests ? e->cfg->hold_requests : 1)) {
 		c->answered = true;
 		e->settled++;
 	}
 	if (server_closes)
 		drop(e, i);
 	else
-		became_idle(e, i);
+		became_ready(e, i);
 }
 
 static void on_recv(struct engine *e, uint32_t i, int res)
@@ -577,8 +577,8 @@ static void schedule_open_loop(struct engine *e, uint64_t now)
 		e->measured_scheduled += measured;
 		if (cfg->requests && e->measured_scheduled >= cfg->requests)
 			e->schedule_done = true;
-		if (e->idle_count) {
-			send_request(e, idle_pop(e), intended);
+		if (e->ready_count) {
+			send_request(e, ready_pop(e), intended);
 		} else if (e->backlog_count < BACKLOG_MAX) {
 			e->backlog[(e->backlog_head + e->backlog_count) % BACKLOG_MAX] =
 				intended;
@@ -609,19 +609,19 @@ static void start_load(struct engine *e, uint64_t now)
 		schedule_open_loop(e, now);
 		return;
 	}
-	while (e->idle_count && may_send(e, now))
-		send_request(e, idle_pop(e), now);
+	while (e->ready_count && may_send(e, now))
+		send_request(e, ready_pop(e), now);
 }
 
 static void check_phase(struct engine *e, uint64_t now)
 {
 	const struct loadgen_config *cfg = e->cfg;
 
-	if (e->tried < cfg->connections)
+	if (e->first_connects_over < cfg->connections)
 		return;
 	if (!e->st->connect_s)
 		e->st->connect_s = (now - e->start_ns) / 1e9 ?: 1e-9;
-	if (cfg->idle)
+	if (cfg->hold)
 		return;		/* measured from start to end */
 	if (!e->load_start_ns) {
 		if (stop_requested)
@@ -666,7 +666,7 @@ static void progress(struct engine *e, uint64_t now)
 
 	fprintf(stderr, "loadgen: %.0f s: %s%u open, %llu sent, %llu answered, %llu errors\n",
 		(now - e->start_ns) / 1e9,
-		e->cfg->idle ? "" : !e->load_start_ns ? "connecting, " :
+		e->cfg->hold ? "" : !e->load_start_ns ? "connecting, " :
 		warm ? "warm-up, " : "",
 		e->open_now,
 		(unsigned long long)(warm ? e->st->warmup_sent : e->st->sent),
@@ -680,7 +680,7 @@ static bool finished(struct engine *e, uint64_t now)
 {
 	if (stop_requested)
 		return true;
-	if (e->cfg->idle) {
+	if (e->cfg->hold) {
 		if (!e->announced && e->settled == e->cfg->connections) {
 			/* Scripts wait for this line before measuring. */
 			fprintf(stderr, "loadgen: idle: %u connections open\n",
@@ -777,9 +777,9 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 	e->conns = calloc(n, sizeof(*e->conns));
 	e->busy_since = calloc(n, sizeof(*e->busy_since));
 	e->to_connect = calloc(n, sizeof(*e->to_connect));
-	e->idle = calloc(n, sizeof(*e->idle));
+	e->ready = calloc(n, sizeof(*e->ready));
 	e->backlog = cfg->rate > 0 ? calloc(BACKLOG_MAX, sizeof(*e->backlog)) : NULL;
-	if (!e->conns || !e->busy_since || !e->to_connect || !e->idle ||
+	if (!e->conns || !e->busy_since || !e->to_connect || !e->ready ||
 	    (cfg->rate > 0 && !e->backlog)) {
 		fprintf(stderr, "loadgen: out of memory for %u connections\n", n);
 		return -ENOMEM;
@@ -859,7 +859,7 @@ static void engine_exit(struct engine *e)
 	free(e->conns);
 	free(e->busy_since);
 	free(e->to_connect);
-	free(e->idle);
+	free(e->ready);
 	free(e->backlog);
 }
 
@@ -884,7 +884,7 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 
 	e->start_ns = now_ns();
 	e->next_progress_ns = e->start_ns + 1000000000ULL;
-	if (cfg->idle) {
+	if (cfg->hold) {
 		/* No phases: sends go out as connections open, all measured. */
 		e->measure_start_ns = 0;
 		e->stop_ns = e->start_ns + (uint64_t)(cfg->duration_s * 1e9);

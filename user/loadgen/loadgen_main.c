@@ -130,7 +130,8 @@ int main(int argc, char **argv)
 	bool json = false, warmup = false;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "p:a:c:n:d:r:R:it:T:s:C:jqhV",
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":p:a:c:n:d:r:R:it:T:s:C:jqhV",
 				  long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -169,7 +170,7 @@ int main(int argc, char **argv)
 			opts_deprecated(PROG, "-i (idle)", "--idle");
 			/* fall through */
 		case OPT_IDLE:
-			cfg.idle = true;
+			cfg.hold = true;
 			break;
 		case OPT_WARMUP:
 			if (!opts_duration(PROG, "warmup", optarg, 0,
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
 		case OPT_IDLE_REQUESTS:
 			if (!opts_uint(PROG, "idle-requests", optarg, 1, 1000000, &value))
 				return 2;
-			cfg.idle_requests = value;
+			cfg.hold_requests = value;
 			break;
 		case 't':
 			opts_deprecated(PROG, "-t (timeout)", "-T or --timeout");
@@ -212,31 +213,28 @@ int main(int argc, char **argv)
 		case 'q': cfg.progress = false; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': opts_print_version(PROG); return 0;
-		default: usage(stderr); return 2;
+		default: return opts_bad_option(PROG, opt, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	if (optind < argc)
+		return opts_stray_argument(PROG, argv[optind]);
 	if (!port || !cfg.connections) {
-		fprintf(stderr, PROG ": --port and --connections are required\n");
-		usage(stderr);
+		fprintf(stderr, PROG ": --port and --connections are required; try '" PROG " --help'\n");
 		return 2;
 	}
-	if (!cfg.idle && !cfg.requests == !cfg.duration_s) {
+	if (!cfg.hold && !cfg.requests == !cfg.duration_s) {
 		fprintf(stderr, PROG ": give exactly one of --requests and --duration\n");
 		return 2;
 	}
-	if (cfg.idle_requests && !cfg.idle) {
+	if (cfg.hold_requests && !cfg.hold) {
 		fprintf(stderr, PROG ": --idle-requests goes with --idle\n");
 		return 2;
 	}
-	if (cfg.idle && (cfg.requests || cfg.rate > 0)) {
+	if (cfg.hold && (cfg.requests || cfg.rate > 0)) {
 		fprintf(stderr, PROG ": --idle sends --idle-requests per connection: no --requests or --rate\n");
 		return 2;
 	}
-	if (cfg.idle && warmup) {
+	if (cfg.hold && warmup) {
 		fprintf(stderr, PROG ": --warmup goes with a load (closed or open loop), not with --idle\n");
 		return 2;
 	}

@@ -45,7 +45,7 @@ static void print_ns(const char *name, uint64_t ns)
 
 static const char *mode(const struct loadgen_config *cfg)
 {
-	return cfg->idle ? "idle" : cfg->rate > 0 ? "open loop" : "closed loop";
+	return cfg->hold ? "idle" : cfg->rate > 0 ? "open loop" : "closed loop";
 }
 
 void loadgen_report_text(const struct loadgen_config *cfg,
@@ -84,7 +84,7 @@ void loadgen_report_text(const struct loadgen_config *cfg,
 	       (unsigned long long)stats->per_conn_min,
 	       (unsigned long long)stats->per_conn_median,
 	       (unsigned long long)stats->per_conn_max, stats->per_conn_n);
-	if (!cfg->idle)
+	if (!cfg->hold)
 		printf("  warm-up    %.2f s: %llu sent, %llu answered, %llu errors (not counted above)\n",
 		       cfg->warmup_s, (unsigned long long)stats->warmup_sent,
 		       (unsigned long long)stats->warmup_responses,

@@ -7,15 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/server_cli.h"
 #include "http/http_parse.h"
 
 struct tpc_config {
-	size_t heavy_bytes;		/* stack array of GET /heavy */
+	struct server_opts srv;		/* heavy_bytes: GET /heavy's stack array */
 	bool heavy_on_heap;		/* --heavy-on heap: malloc'd per request */
-	uint64_t max_conns;
-	unsigned int idle_timeout_s;	/* idle, or a head unfinished: 408 */
-	uint64_t shutdown_timeout_ns;	/* SIGTERM to exit, at most */
-	struct http_limits limits;
 };
 
 /* Set once by main before the first connection; read-only after. */

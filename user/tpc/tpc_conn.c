@@ -26,7 +26,7 @@ uint64_t tpc_requests_served(void)
 size_t tpc_recv_buf_bytes(void)
 {
 	/* A whole head, plus room to receive while one is being finished. */
-	return tpc_cfg.limits.max_head_bytes + 4096;
+	return tpc_cfg.srv.limits.max_head_bytes + 4096;
 }
 
 static bool send_all(int fd, const char *data, size_t len)
@@ -81,10 +81,10 @@ static bool answer(int fd, const struct http_request *req)
 	size_t n;
 
 	if (route == ROUTE_HEAVY && !tpc_cfg.heavy_on_heap)
-		digest = heavy_on_stack(tpc_cfg.heavy_bytes);
-	else if (route == ROUTE_HEAVY && !heavy_on_heap(tpc_cfg.heavy_bytes, &digest))
+		digest = heavy_on_stack(tpc_cfg.srv.heavy_bytes);
+	else if (route == ROUTE_HEAVY && !heavy_on_heap(tpc_cfg.srv.heavy_bytes, &digest))
 		return false;	/* out of memory: drop the connection */
-	n = workload_respond(route, req, tpc_cfg.heavy_bytes, digest, out,
+	n = workload_respond(route, req, tpc_cfg.srv.heavy_bytes, digest, out,
 			     sizeof(out));
 	__atomic_add_fetch(&requests_served, 1, __ATOMIC_RELAXED);
 	return send_all(fd, out, n);
@@ -151,7 +151,7 @@ static void send_error_and_linger(int fd, int status)
  */
 static void serve(int fd)
 {
-	const int64_t idle_ms = tpc_cfg.idle_timeout_s * 1000LL;
+	const int64_t idle_ms = tpc_cfg.srv.idle_timeout_s * 1000LL;
 	const size_t cap = tpc_recv_buf_bytes();
 	char buf[cap];
 	struct http_conn conn = { 0 };
@@ -164,7 +164,7 @@ static void serve(int fd)
 		size_t used;
 		int status;
 		enum http_step step = http_conn_step(&conn, buf, len,
-						     &tpc_cfg.limits, &used,
+						     &tpc_cfg.srv.limits, &used,
 						     &req, &status);
 
 		if (step == HTTP_STEP_ERROR) {

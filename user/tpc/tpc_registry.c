@@ -29,7 +29,7 @@ bool tpc_registry_add(int fd)
 	bool added = false;
 
 	pthread_mutex_lock(&lock);
-	if (live < tpc_cfg.max_conns && (uint64_t)fd < table_len) {
+	if (live < tpc_cfg.srv.max_conns && (uint64_t)fd < table_len) {
 		open_fds[fd] = 1;
 		live++;
 		added = true;

@@ -125,13 +125,11 @@ func run(args []string) int {
 		return 0
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "%s: unexpected argument '%s'\n", prog, fs.Arg(0))
-		usage(os.Stderr)
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument '%s'; try '%s --help'\n", prog, fs.Arg(0), prog)
 		return 2
 	}
 	if !portFlag.Given {
-		fmt.Fprintf(os.Stderr, "%s: --port is required (0 for any free port)\n", prog)
-		usage(os.Stderr)
+		fmt.Fprintf(os.Stderr, "%s: --port is required (0 for any free port); try '%s --help'\n", prog, prog)
 		return 2
 	}
 	ip := net.ParseIP(addr)
