@@ -117,11 +117,13 @@ void fut_exec_destroy(struct fut_exec *ex)
 			ex->rq_head = t->next;
 			if (!ex->rq_head)
 				ex->rq_tail = NULL;
-			task_run(ex, t);
+			task_step(ex, t);
 		}
 		if (ex->tasks_running && ex->cqes_pending)
 			ring_poll(ex, 100 * 1000 * 1000);
 	}
+	remote_quiesce(ex);
+	ring_drain(ex);
 	remote_teardown(ex);
 	prof_exec_retire(ex);
 	ring_teardown(ex);
@@ -160,7 +162,7 @@ int fut_exec_run(struct fut_exec *ex)
 			ex->rq_head = t->next;
 			if (!ex->rq_head)
 				ex->rq_tail = NULL;
-			task_run(ex, t);
+			task_step(ex, t);
 		}
 		next = timer_run(ex);
 		if (!ex->tasks_running)

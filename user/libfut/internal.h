@@ -207,6 +207,64 @@ struct fut_exec {
 
 extern __thread struct fut_exec *fut__tls_exec;
 
+/* profiler counters of spawns, children and slots (task.c, child.c) */
+static inline struct prof_type *prof_of(struct fut_exec *ex,
+					struct fut_type *type)
+{
+	uint32_t id = __atomic_load_n(&type->id, __ATOMIC_ACQUIRE);
+
+	if (id && id <= ex->prof.n && ex->prof.t[id - 1])
+		return ex->prof.t[id - 1];
+	return prof_type_slow(ex, type);
+}
+
+static inline void prof_born(struct prof_type *p)
+{
+	uint64_t live;
+
+	if (!p)
+		return; /* not profiled: type table full or ENOMEM */
+	live = p->live + 1;
+
+	STAT_ADD(p->instances, 1);
+	__atomic_store_n(&p->live, live, __ATOMIC_RELAXED);
+	if (live > p->peak_live)
+		__atomic_store_n(&p->peak_live, live, __ATOMIC_RELAXED);
+}
+
+/* An instance of a child enters or leaves its parent's slot. */
+static inline void prof_slot_enter(struct prof_slot *ps)
+{
+	uint64_t active = ps->active + 1;
+
+	__atomic_store_n(&ps->active, active, __ATOMIC_RELAXED);
+	if (prof_timing)
+		STAT_ADD(ps->branch_ns, -prof_now_ns());
+	if (active > ps->peak_active)
+		__atomic_store_n(&ps->peak_active, active, __ATOMIC_RELAXED);
+}
+
+static inline void prof_slot_leave(struct fut_exec *ex, const struct fut_hdr *parent,
+				   unsigned int slot)
+{
+	struct prof_type *p = prof_of(ex, (struct fut_type *)parent->type);
+
+	if (!p)
+		return;
+	STAT_ADD(p->slots[slot].active, -1);
+	if (prof_timing)
+		STAT_ADD(p->slots[slot].branch_ns, prof_now_ns());
+}
+
+/* One instance of type less (drop or completion). */
+static inline void prof_died(struct fut_exec *ex, const struct fut_type *type)
+{
+	struct prof_type *p = prof_of(ex, (struct fut_type *)type);
+
+	if (p)
+		STAT_ADD(p->live, -1);
+}
+
 /* reactor */
 int ring_setup(struct fut_exec *ex, const struct fut_exec_opts *o);
 void ring_teardown(struct fut_exec *ex);
@@ -220,6 +278,7 @@ struct io_uring_sqe *ring_sqe(struct fut_exec *ex);
 bool ring_work_waiting(struct fut_exec *ex);
 /* Submit and reap; wait up to wait_ns (0: do not block). */
 int ring_poll(struct fut_exec *ex, uint64_t wait_ns);
+/* task.c */
 void op_arm(struct fut_task *t, struct fut_op *op, unsigned int kind,
 	    unsigned int ncqe);
 /* Cancel an op in flight (its completions still arrive). */
@@ -241,20 +300,30 @@ static inline uint64_t deadline_after(uint64_t now, uint64_t ns)
 
 /* Room for n SQEs in a row (a request and its linked timeout). */
 void ring_reserve(struct fut_exec *ex, unsigned int n);
-/* Wait until no request of t in [lo, lo + len) is owed a completion
- * (cancelling those still armed): the memory is about to be reused. */
-void ring_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
-		 size_t len);
+/* Drain the CQ, overflow included, before the teardown. */
+void ring_drain(struct fut_exec *ex);
 
 /* task internals */
 void task_wake(struct fut_task *t);
-void task_run(struct fut_exec *ex, struct fut_task *t);
-void task_op_done(struct fut_task *t, struct fut_op *op);
+struct fut_task *task_get(struct fut_exec *ex, uint32_t idx, uint32_t gen);
+/* Poll t once; true when its requests in flight are to be cancelled (it
+ * returned, or cancelled itself, with requests still armed). */
+bool task_run(struct fut_exec *ex, struct fut_task *t);
+/* The task side of arming and completing a request (ring.c hands each
+ * last CQE of an op to task_op_complete, and nothing else). */
+void task_op_complete(struct fut_task *t, struct fut_op *op);
+/* task_run, then the cancels it asks for (task_io.c). */
+void task_step(struct fut_exec *ex, struct fut_task *t);
+/* Wait until no request of t in [lo, lo + len) is owed a completion
+ * (cancelling those still armed): the memory is about to be reused. */
+void task_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
+		 size_t len);
 
 /* remote wakes: a MSG_RING CQE's user_data has REMOTE_UD and the task's
  * index; its res is the generation */
 #define REMOTE_UD (1ull << 63)
 void remote_setup(struct fut_exec *ex);
+void remote_quiesce(struct fut_exec *ex);
 void remote_teardown(struct fut_exec *ex);
 void remote_deliver(struct fut_exec *ex, uint32_t idx, uint32_t gen);
 void remote_drain(struct fut_exec *ex);
