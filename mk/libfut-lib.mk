@@ -16,7 +16,7 @@ LIBFUT_PIC_OBJS := $(patsubst user/libfut/%.c,$(B)/user/pic/libfut/%.o,$(LIBFUT_
 $(B)/user/pic/libfut/%.o: user/libfut/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (PIC)"
-	@$(CC) $(CFLAGS) -fPIC -Iuser/libfut -MMD -c $< -o $@
+	@$(CC) $(CFLAGS) -fPIC -Iuser/libfut -MMD -MP -c $< -o $@
 
 $(B)/user/pic/libfut/coro_call.o: override CFLAGS += $(SPLIT_CFLAGS)
 

@@ -5,7 +5,11 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "prof.h"
+#include "prof_count.h"
+#include "slab.h"
+#include "task.h"
 
 void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 		       unsigned int slot, void *field, bool boxed)

@@ -9,7 +9,14 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "bufring.h"
+#include "prof.h"
+#include "remote.h"
+#include "ring.h"
+#include "slab.h"
+#include "task.h"
+#include "timer.h"
 
 __thread struct fut_exec *fut__tls_exec;
 

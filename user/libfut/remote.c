@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "fut_remote.h"
+#include "remote.h"
+#include "task.h"
 
 #define REMOTE_INFLIGHT_MAX 128
 

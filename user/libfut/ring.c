@@ -7,7 +7,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "bufring.h"
+#include "remote.h"
+#include "ring.h"
+#include "task.h"
 
 int ring_setup(struct fut_exec *ex, const struct fut_exec_opts *o)
 {

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "prof.h"
+#include "prof_count.h"
+#include "slab.h"
+#include "task.h"
 
 static int tab_grow(struct fut_exec *ex)
 {

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdbool.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "ring.h"
+#include "task.h"
 
 static void task_cancel_ops(struct fut_exec *ex, struct fut_task *t)
 {
