@@ -9,14 +9,14 @@ LIBFUT_SOVER   := 0
 LIBFUT_SONAME  := libfut.so.$(LIBFUT_SOVER)
 LIBFUT_SO      := $(B)/user/lib/$(LIBFUT_SONAME)
 LIBFUT_PC      := $(B)/user/lib/libfut.pc
-LIBFUT_PUBLIC_HDRS := $(addprefix user/libfut/,fut.h fut_io.h fut_prof.h \
-		      fut_remote.h fut_coro.h)
+LIBFUT_PUBLIC_HDRS := $(addprefix user/libfut/,fut.h fut_core.h fut_io.h \
+		      fut_prof.h fut_remote.h fut_coro.h)
 LIBFUT_PIC_OBJS := $(patsubst user/libfut/%.c,$(B)/user/pic/libfut/%.o,$(LIBFUT_SRCS))
 
 $(B)/user/pic/libfut/%.o: user/libfut/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (PIC)"
-	@$(CC) $(CFLAGS) -fPIC -Iuser/libfut -MMD -c $< -o $@
+	@$(CC) $(CFLAGS) -fPIC -Iuser/libfut -MMD -MP -c $< -o $@
 
 $(B)/user/pic/libfut/coro_call.o: override CFLAGS += $(SPLIT_CFLAGS)
 

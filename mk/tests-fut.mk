@@ -11,7 +11,8 @@ FUT_TESTS := exec_basic await_slots cancel timers million io_basic \
 FUT_TEST_BINS := $(addprefix $(B)/tests/fut/,$(FUT_TESTS))
 TEST_BINS  += $(FUT_TEST_BINS)
 TEST_FILES += tests/fut/suite.host tests/fut/suite.vm \
-	      tests/fut/compile_fail.sh tests/fut/compile_fail/await.c
+	      tests/fut/compile_fail.sh tests/fut/compile_fail/await.c \
+	      tests/fut/headers.sh tests/fut/layers.sh
 
 $(FUT_TEST_BINS): $(LIBFUT_SAN) tests/fut/futtest.h tests/fut/tcp_echo.h
 $(FUT_TEST_BINS): LDLIBS := $(LIBFUT_SAN) $(LDLIBS_FUT)

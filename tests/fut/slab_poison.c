@@ -5,7 +5,7 @@
 #include <sanitizer/asan_interface.h>
 
 #include "kselftest_harness.h"
-#include "libfut/internal.h"
+#include "libfut/slab.h"
 
 TEST(freed_object_poisoned_whole)
 {

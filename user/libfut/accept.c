@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "ring.h"
+#include "task.h"
+#include "timer.h"
 
 enum { A_IDLE, A_ARMED };
 #define A_RELEASED 0x80

@@ -11,7 +11,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "fut_remote.h"
 
 #define HELPERS_MAX 64
 

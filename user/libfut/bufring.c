@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "bufring.h"
+#include "task.h"
 
 #define BGID 7
 

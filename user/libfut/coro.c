@@ -16,7 +16,8 @@
 
 #include "coro_asan.h"
 #include "coro_internal.h"
-#include "internal.h"
+#include "exec.h"
+#include "task.h"
 
 /* Boost.Context's C-callable switch (libboost_context). */
 typedef void *fcontext_t;

@@ -9,7 +9,14 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "bufring.h"
+#include "prof.h"
+#include "remote.h"
+#include "ring.h"
+#include "slab.h"
+#include "task.h"
+#include "timer.h"
 
 __thread struct fut_exec *fut__tls_exec;
 
@@ -117,11 +124,13 @@ void fut_exec_destroy(struct fut_exec *ex)
 			ex->rq_head = t->next;
 			if (!ex->rq_head)
 				ex->rq_tail = NULL;
-			task_run(ex, t);
+			task_step(ex, t);
 		}
 		if (ex->tasks_running && ex->cqes_pending)
 			ring_poll(ex, 100 * 1000 * 1000);
 	}
+	remote_quiesce(ex);
+	ring_drain(ex);
 	remote_teardown(ex);
 	prof_exec_retire(ex);
 	ring_teardown(ex);
@@ -160,7 +169,7 @@ int fut_exec_run(struct fut_exec *ex)
 			ex->rq_head = t->next;
 			if (!ex->rq_head)
 				ex->rq_tail = NULL;
-			task_run(ex, t);
+			task_step(ex, t);
 		}
 		next = timer_run(ex);
 		if (!ex->tasks_running)

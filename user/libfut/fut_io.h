@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* libfut reactor operations: io_uring requests as futures (include fut.h). */
+/* libfut reactor operations: io_uring requests as futures. */
 #ifndef LIBFUT_FUT_IO_H
 #define LIBFUT_FUT_IO_H
 
 #include <linux/time_types.h>
 #include <sys/socket.h>
+
+#include "fut_core.h"
 
 /* One io_uring request owned by a task: its user_data is this address.
  * The task is not freed while `pending` completions are owed. */

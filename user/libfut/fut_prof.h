@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "fut_core.h"
+
 /* Merge every executor's counters (live and exited) and write the JSON
  * document described in libfut(3).  0 or -errno. */
 int fut_prof_dump(const char *path);

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "fut_core.h"
+
 struct fut_exec;
 struct fut_task;
 

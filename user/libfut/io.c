@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "ring.h"
+#include "task.h"
 
 enum { IO_IDLE, IO_SUBMITTED };
 /* op->state bit 0x80: the linked timeout fired. */

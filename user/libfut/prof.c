@@ -13,7 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "fut_prof.h"
+#include "prof.h"
+#include "slab.h"
+#include "task.h"
 
 #define MAX_TYPES 4096
 #define MAX_EXECS 256

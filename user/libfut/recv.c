@@ -7,7 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "bufring.h"
+#include "ring.h"
+#include "slab.h"
+#include "task.h"
+#include "timer.h"
 
 enum { RM_MULTISHOT, RM_SINGLE_RING, RM_SINGLE_OWN };
 enum { R_IDLE, R_ARMED };

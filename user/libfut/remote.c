@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "fut_remote.h"
+#include "remote.h"
+#include "task.h"
 
 #define REMOTE_INFLIGHT_MAX 128
 
@@ -87,17 +90,17 @@ void remote_setup(struct fut_exec *ex)
 	io_uring_free_probe(p);
 }
 
-void remote_teardown(struct fut_exec *ex)
+/* Helpers still running would wake into freed memory. */
+void remote_quiesce(struct fut_exec *ex)
 {
-	/* Helpers still running would wake into freed memory. */
 	while (__atomic_load_n(&ex->blocking_live, __ATOMIC_ACQUIRE))
 		usleep(1000);
-	/* A flood of remote wakes can fill the CQ and overflow it: reap them
-	 * before the ring's teardown counts its rounds of cancel and wait. */
-	for (int i = 0; ex->ring_ok && i < (1 << 16) &&
-	     (io_uring_cq_ready(&ex->ring) ||
-	      (IO_URING_READ_ONCE(*ex->ring.sq.kflags) & IORING_SQ_CQ_OVERFLOW)); i++)
-		ring_poll(ex, 0);
+}
+
+/* After remote_quiesce and the ring's last reap (the eventfd's completion
+ * drains the queue): nothing uses the queue any more. */
+void remote_teardown(struct fut_exec *ex)
+{
 	pthread_mutex_destroy(&ex->remote_lock);
 	free(ex->remote_q);
 }

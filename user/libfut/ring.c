@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The reactor: one io_uring per executor.  Ring setup with fallbacks,
- * batched submission, completion dispatch, CQ overflow. */
+ * batched submission, completion dispatch, CQ overflow.  A CQE goes to
+ * its op kind's completer, then to the op's task through
+ * task_op_complete alone; a MSG_RING wake goes to remote_deliver.  Tasks
+ * and remote wakes never call back in here. */
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "bufring.h"
+#include "remote.h"
+#include "ring.h"
+#include "task.h"
 
 int ring_setup(struct fut_exec *ex, const struct fut_exec_opts *o)
 {
@@ -89,47 +96,6 @@ void ring_reserve(struct fut_exec *ex, unsigned int n)
 		sq_make_room(ex);
 }
 
-static struct fut_op *op_within(struct fut_task *t, const char *lo,
-				size_t len)
-{
-	for (struct fut_op *op = t->ops; op; op = op->next)
-		if ((const char *)op >= lo && (const char *)op < lo + len)
-			return op;
-	return NULL;
-}
-
-void ring_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
-		 size_t len)
-{
-	struct fut_op *op;
-
-	if (!op_within(t, lo, len))
-		return;
-	for (op = t->ops; op; op = op->next)
-		if ((const char *)op >= (const char *)lo &&
-		    (const char *)op < (const char *)lo + len)
-			op_cancel(ex, op);
-	/* Cancelled requests complete soon; the executor waits for them
-	 * here rather than let the kernel's last CQE point into reused
-	 * memory. */
-	while (op_within(t, lo, len))
-		ring_poll(ex, 1000 * 1000);
-}
-
-void op_arm(struct fut_task *t, struct fut_op *op, unsigned int kind,
-	    unsigned int ncqe)
-{
-	op->task = t;
-	op->kind = kind;
-	op->pending = ncqe;
-	op->res = 0;
-	op->cflags = 0;
-	op->next = t->ops;
-	t->ops = op;
-	t->inflight += ncqe;
-	fut__tls_exec->cqes_pending += ncqe;
-}
-
 void op_cancel(struct fut_exec *ex, struct fut_op *op)
 {
 	struct io_uring_sqe *sqe = ring_sqe(ex);
@@ -165,13 +131,8 @@ static void dispatch(struct fut_exec *ex, struct io_uring_cqe *cqe)
 	if (!last)
 		return;
 	ex->cqes_pending--;
-	if (!t)
-		return;
-	if (--op->pending == 0)
-		task_op_done(t, op);
-	t->inflight--;
-	if ((t->flags & (TASK_CANCELLING | TASK_FINISHING)) && !t->inflight)
-		task_wake(t);
+	if (t)
+		task_op_complete(t, op);
 }
 
 static unsigned int reap(struct fut_exec *ex)
@@ -187,16 +148,15 @@ static unsigned int reap(struct fut_exec *ex)
 	return n;
 }
 
-bool ring_work_waiting(struct fut_exec *ex)
-{
-	return io_uring_cq_ready(&ex->ring) ||
-	       (IO_URING_READ_ONCE(*ex->ring.sq.kflags) &
-		(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW));
-}
-
-static int cq_overflowed(struct fut_exec *ex)
+static bool cq_overflowed(struct fut_exec *ex)
 {
 	return IO_URING_READ_ONCE(*ex->ring.sq.kflags) & IORING_SQ_CQ_OVERFLOW;
+}
+
+bool ring_work_waiting(struct fut_exec *ex)
+{
+	return io_uring_cq_ready(&ex->ring) || cq_overflowed(ex) ||
+	       (IO_URING_READ_ONCE(*ex->ring.sq.kflags) & IORING_SQ_TASKRUN);
 }
 
 int ring_poll(struct fut_exec *ex, uint64_t wait_ns)
@@ -229,4 +189,13 @@ int ring_poll(struct fut_exec *ex, uint64_t wait_ns)
 	}
 	bufring_kick(ex);
 	return 0;
+}
+
+/* A flood of remote wakes can fill the CQ and overflow it: reap them
+ * before the ring's teardown counts its rounds of cancel and wait. */
+void ring_drain(struct fut_exec *ex)
+{
+	for (int i = 0; ex->ring_ok && i < (1 << 16) &&
+	     (io_uring_cq_ready(&ex->ring) || cq_overflowed(ex)); i++)
+		ring_poll(ex, 0);
 }

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "exec.h"
 
 int fut_listen_tcp(const char *addr, uint16_t port, int backlog,
 		   bool reuseport)

@@ -1,69 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Tasks: spawn, the gen-checked task table behind wakers and handles,
- * polling, completion, cancellation, join and detach. */
+ * polling, the requests a task is owed, finishing, join and detach.
+ * Below the ring: it takes completions from ring.c and calls nothing
+ * there (task_io.c cancels a task's requests). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-
-static inline struct prof_type *prof_of(struct fut_exec *ex,
-					struct fut_type *type)
-{
-	uint32_t id = __atomic_load_n(&type->id, __ATOMIC_ACQUIRE);
-
-	if (id && id <= ex->prof.n && ex->prof.t[id - 1])
-		return ex->prof.t[id - 1];
-	return prof_type_slow(ex, type);
-}
-
-static inline void prof_born(struct prof_type *p)
-{
-	uint64_t live;
-
-	if (!p)
-		return; /* not profiled: type table full or ENOMEM */
-	live = p->live + 1;
-
-	STAT_ADD(p->instances, 1);
-	__atomic_store_n(&p->live, live, __ATOMIC_RELAXED);
-	if (live > p->peak_live)
-		__atomic_store_n(&p->peak_live, live, __ATOMIC_RELAXED);
-}
-
-/* An instance of a child enters or leaves its parent's slot. */
-static inline void prof_slot_enter(struct prof_slot *ps)
-{
-	uint64_t active = ps->active + 1;
-
-	__atomic_store_n(&ps->active, active, __ATOMIC_RELAXED);
-	if (prof_timing)
-		STAT_ADD(ps->branch_ns, -prof_now_ns());
-	if (active > ps->peak_active)
-		__atomic_store_n(&ps->peak_active, active, __ATOMIC_RELAXED);
-}
-
-static inline void prof_slot_leave(struct fut_exec *ex, const struct fut_hdr *parent,
-				   unsigned int slot)
-{
-	struct prof_type *p = prof_of(ex, (struct fut_type *)parent->type);
-
-	if (!p)
-		return;
-	STAT_ADD(p->slots[slot].active, -1);
-	if (prof_timing)
-		STAT_ADD(p->slots[slot].branch_ns, prof_now_ns());
-}
-
-/* One instance of type less (drop or completion). */
-static inline void prof_died(struct fut_exec *ex, const struct fut_type *type)
-{
-	struct prof_type *p = prof_of(ex, (struct fut_type *)type);
-
-	if (p)
-		STAT_ADD(p->live, -1);
-}
+#include "exec.h"
+#include "prof.h"
+#include "prof_count.h"
+#include "slab.h"
+#include "task.h"
 
 static int tab_grow(struct fut_exec *ex)
 {
@@ -134,8 +84,7 @@ struct fut_handle fut_spawn_commit(void *state, bool detached)
 	return (struct fut_handle){ t->idx, ex->tab[t->idx].gen };
 }
 
-static struct fut_task *task_get(struct fut_exec *ex, uint32_t idx,
-				 uint32_t gen)
+struct fut_task *task_get(struct fut_exec *ex, uint32_t idx, uint32_t gen)
 {
 	if (idx >= ex->tab_cap || ex->tab[idx].gen != gen)
 		return NULL;
@@ -258,13 +207,7 @@ static void task_finish(struct fut_exec *ex, struct fut_task *t)
 		task_wake(joiner);
 }
 
-static void task_cancel_ops(struct fut_exec *ex, struct fut_task *t)
-{
-	for (struct fut_op *op = t->ops; op; op = op->next)
-		op_cancel(ex, op);
-}
-
-void task_run(struct fut_exec *ex, struct fut_task *t)
+bool task_run(struct fut_exec *ex, struct fut_task *t)
 {
 	struct fut_hdr *h = task_state(t);
 	intptr_t r;
@@ -273,59 +216,67 @@ void task_run(struct fut_exec *ex, struct fut_task *t)
 	if (t->flags & (TASK_CANCELLING | TASK_FINISHING)) {
 		if (!t->inflight)
 			task_finish(ex, t);
-		return;
+		return false;
 	}
 	ex->polls++;
 	r = h->type->poll(h, t);
 	if (t->flags & TASK_CANCELLING) {
 		/* It cancelled itself in this poll. */
-		if (r == FUT_PENDING) {
-			/* Requests armed after the cancel go too. */
-			task_cancel_ops(ex, t);
-			return;
-		}
+		/* Requests armed after the cancel go too. */
+		if (r == FUT_PENDING)
+			return true;
 		/* It completed all the same: its value stands, no drop. */
 		t->flags &= ~(TASK_CANCELLING | TASK_CANCELLED);
 	}
 	if (r == FUT_PENDING)
-		return;
+		return false;
 	t->result = r;
 	/* Requests the future left behind are cancelled and awaited; a task
 	 * that woke itself in this poll is on the run queue: either way the
 	 * run loop finishes it (above) once nothing is owed. */
 	t->flags |= TASK_FINISHING;
 	if (t->inflight)
-		task_cancel_ops(ex, t);
-	else if (!(t->flags & TASK_QUEUED))
+		return true;
+	if (!(t->flags & TASK_QUEUED))
 		task_finish(ex, t);
+	return false;
 }
 
-/* A completion with nothing more to come for op. */
-void task_op_done(struct fut_task *t, struct fut_op *op)
+/* The task side of arming a request: the op joins the task's list, its
+ * CQEs are owed to the task (which is not finished before they arrive)
+ * and to the ring (which is not torn down before they arrive). */
+void op_arm(struct fut_task *t, struct fut_op *op, unsigned int kind,
+	    unsigned int ncqe)
 {
-	struct fut_op **pp = &t->ops;
-
-	while (*pp && *pp != op)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = op->next;
-	op->next = NULL;
+	op->task = t;
+	op->kind = kind;
+	op->pending = ncqe;
+	op->res = 0;
+	op->cflags = 0;
+	op->next = t->ops;
+	t->ops = op;
+	t->inflight += ncqe;
+	fut__tls_exec->cqes_pending += ncqe;
 }
 
-int fut_cancel(struct fut_handle h)
+/* The reactor's one way into task state: a CQE that ends one of op's
+ * requests arrived (its completer ran already).  A cancelling or
+ * finishing task waits for all it is owed; the last CQE queues it to be
+ * finished. */
+void task_op_complete(struct fut_task *t, struct fut_op *op)
 {
-	struct fut_exec *ex = fut__tls_exec;
-	struct fut_task *t = task_get(ex, h.idx, h.gen);
+	if (--op->pending == 0) {
+		struct fut_op **pp = &t->ops;
 
-	if (!t)
-		return -ESRCH;
-	if (t->flags & (TASK_DONE | TASK_CANCELLING | TASK_FINISHING))
-		return 0;
-	t->flags |= TASK_CANCELLING | TASK_CANCELLED;
-	task_cancel_ops(ex, t);
-	/* Queue it: the run loop finishes it once nothing is owed. */
-	task_wake(t);
-	return 0;
+		while (*pp && *pp != op)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = op->next;
+		op->next = NULL;
+	}
+	t->inflight--;
+	if ((t->flags & (TASK_CANCELLING | TASK_FINISHING)) && !t->inflight)
+		task_wake(t);
 }
 
 void fut_detach(struct fut_handle h)
@@ -358,80 +309,6 @@ int fut_join_now(struct fut_handle h, intptr_t *result)
 	*result = t->result;
 	task_free(ex, t);
 	return 0;
-}
-
-/* --- children: inline in a slot of the parent, or boxed ------------------ */
-
-void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
-		       unsigned int slot, void *field, bool boxed)
-{
-	struct fut_exec *ex = fut__tls_exec;
-	const struct fut_slot *s = &parent->type->slots[slot];
-	struct prof_type *pp = prof_of(ex, (struct fut_type *)parent->type);
-	struct prof_slot *ps = pp ? &pp->slots[slot] : &ex->prof.unprofiled;
-	struct fut_type *ct = s->child;
-	struct fut_hdr *child;
-
-	STAT_ADD(ps->enters, 1);
-	prof_slot_enter(ps);
-	if (slot < 16 && !(parent->entered & (1u << slot))) {
-		parent->entered |= 1u << slot;
-		STAT_ADD(ps->entered, 1);
-	}
-	if (boxed) {
-		uint8_t cls;
-		/* One byte before the box keeps its class. */
-		char *m = NULL;
-
-		if (!ex->fail_boxes)
-			m = slab_alloc(&ex->boxes, BOX_HDR + ct->state_size, &cls);
-		else
-			ex->fail_boxes--;
-		if (!m) {
-			/* The await completes with -ENOMEM: the parent decides. */
-			*(struct fut_hdr **)field = NULL;
-			parent->active = slot + 1;
-			return NULL;
-		}
-		m[BOX_HDR - 1] = cls;
-		child = (struct fut_hdr *)(m + BOX_HDR);
-		*(struct fut_hdr **)field = child;
-		ex->boxes_live++;
-		STAT_ADD(ps->boxed_allocs, 1);
-		if (cls != SLAB_NCLASS)
-			memset(child, 0, ct->state_size);
-	} else {
-		child = field;
-		/* A request of the slot's last child may still be owed. */
-		ring_settle(ex, task, field, s->size);
-		mem_zero(child, ct->state_size);
-	}
-	child->type = ct;
-	parent->active = slot + 1;
-	prof_born(prof_of(ex, ct));
-	return child;
-}
-
-void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
-		    unsigned int slot, void *field, bool boxed)
-{
-	struct fut_exec *ex = fut__tls_exec;
-	struct fut_type *ct = parent->type->slots[slot].child;
-
-	parent->active = 0;
-	prof_slot_leave(ex, parent, slot);
-	if (boxed && !*(void **)field)
-		return; /* its box could not be allocated */
-	prof_died(ex, ct);
-	if (boxed) {
-		char *m = (char *)*(void **)field - BOX_HDR;
-
-		/* A receiver released in the child may still be owed a CQE. */
-		ring_settle(ex, task, m, BOX_HDR + ct->state_size);
-		slab_free(&ex->boxes, m, (uint8_t)m[BOX_HDR - 1]);
-		ex->boxes_live--;
-		*(void **)field = NULL;
-	}
 }
 
 /* An await site's first run in a type: the slot FUT_AWAIT found from the

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "internal.h"
+#include "exec.h"
+#include "task.h"
+#include "timer.h"
 
 uint64_t fut_now_ns(void)
 {
