@@ -12,8 +12,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/memsnap.sh"
 . "$here/json.sh"
 . "$here/server.sh"
+variants_file=$here/variants.list
+. "$here/variants.sh"
 
-all_variants=tpc,tpc-small,coro-fixed,coro-split,go,fut-inline,fut-boxed,rust-inline,rust-boxed
+all_variants=$(variants_names paired | tr '\n' ',')
+all_variants=${all_variants%,}
 
 usage() {
 	cat <<USAGE
@@ -41,7 +44,8 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
   --heavy-bytes N       the heavy branch's scratch, passed to every stacklab server
                         (default 262144)
   --variants LIST       built-in variants, comma-separated, or "none"
-                        (default $all_variants; also tpc-64k)
+                        (default $all_variants;
+                        any other name of experiments/lib/variants.list too)
   --server NAME=CMD     one more variant (repeatable); see experiments/README.md
   --port P              port for every server (default: any free one)
   --load-module         insmod kmod/\$(uname -r)/stacklab.ko if /proc/stacklab
@@ -341,29 +345,23 @@ elif [ "$switch_rounds" -gt 0 ]; then
 	emit '{"type":"skip","variant":"switch_cost","reason":"user/bench/fut_bench is not built"}'
 fi
 # --- the variants -----------------------------------------------------------
-# tpc-small and coro-fixed get the smallest fixed stack that holds the
-# heavy branch: its scratch plus 64 KiB for everything else, in pages.
-small_stack=$(((heavy_bytes + 65536 + 4095) / 4096 * 4096))
 variants=
 skip_variant() {
 	say "$1: skipped: $2"
 	emit "{\"type\":\"skip\",\"variant\":$(json_str "$1"),\"reason\":$(json_str "$2")}"
 }
 for v in $(echo "$variants_builtin" | tr ',' ' '); do
-	case $v in
-	none) continue ;;
-	tpc) cmd=user/tpc-server ;;
-	tpc-small) cmd="user/tpc-server --stack-size $small_stack" ;;
-	tpc-64k) cmd="user/tpc-server --stack-size 65536" ;;
-	coro-fixed) cmd="user/coro-server --stack fixed --stack-size $small_stack" ;;
-	coro-split) cmd="user/coro-server --stack split" ;;
-	go) cmd="peers/go-server --stats $tmp/go-stats.json" ;;
-	fut-inline) cmd="user/fut-server --heavy inline" ;;
-	fut-boxed) cmd="user/fut-server --heavy boxed" ;;
-	rust-inline) cmd="peers/rust-server --heavy inline" ;;
-	rust-boxed) cmd="peers/rust-server --heavy boxed" ;;
-	*) die_usage "unknown variant '$v' ($all_variants, tpc-64k, none)" ;;
-	esac
+	[ "$v" = none ] && continue
+	# The registry's command; the smallest fixed stack for the heavy branch.
+	cmd=$(variants_cmd "$v" "$heavy_bytes") ||
+		die_usage "unknown variant '$v' ($(variants_names | tr '\n' ' ')or none)"
+	# go-server reports its runtime's figures to a file (go_stats).
+	[ "$v" = go ] && cmd="$cmd --stats $tmp/go-stats.json"
+	if [ "$cmd" = nginx ]; then
+		variants="$variants
+$v"
+		continue
+	fi
 	exe=${cmd%% *}
 	if [ ! -x "$exe" ]; then
 		skip_variant "$v" "$exe is not built (make; go needs golang-go, rust cargo and librust-tokio-dev)"
