@@ -1,7 +1,8 @@
 #!/bin/bash
 # make sample: the default experiments/paired run, its summary and plots
 # copied to docs/sample/ with a stamp (machine, kernel, date, commit, the
-# command), the one place the docs take run figures from.  Run alone on a
+# command), the one place the docs take run figures from; its headline
+# goes into README.md between the "sample headline" markers.  Run alone on a
 # quiet machine: every figure is a timing or a memory slope.
 # usage: experiments/lib/sample.sh [PAIRED OPTION]...
 set -u
@@ -21,4 +22,14 @@ cp "$out"/*.png "$dest"/ || exit 1
 		""' "$out/results.json"
 	cat "$out/summary.md"
 } >"$dest/summary.md"
-echo "sample: $dest/summary.md and $(ls "$dest"/*.png | wc -l) plots"
+# The README shows the headline: the stamp and the five sentences.
+{
+	sed -n '2p' "$dest/summary.md"
+	echo
+	awk '/^- \*\*/ { n++; if (n >= 2) print } n && /^$/ { exit }' "$out/summary.md"
+} >"$out/headline.md"
+awk -v f="$out/headline.md" '
+	/^<!-- sample headline/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
+	/^<!-- end of sample headline/ { skip = 0 }
+	!skip' README.md >"$out/README.md" && cp "$out/README.md" README.md
+echo "sample: $dest/summary.md, $(ls "$dest"/*.png | wc -l) plots, and README.md's headline"

@@ -89,6 +89,10 @@ def segment_cost($v; $f):
 | ($top | map(select(.variant == "tpc")) | first) as $t
 | ($top | map(select(.variant == "fut-boxed")) | first) as $fb
 | def num: if . == null then "n/a" else fmt end;
+  def mean_ms($run): if ($run.values.requests_per_s.median // 0) == 0 then null
+    else $nmax / $run.values.requests_per_s.median * 1000 end;
+  def unfair($run): if ($run.values.responses_per_conn_min.median // 0) == 0 then null
+    else $run.values.responses_per_conn_max.median / $run.values.responses_per_conn_min.median end;
   # The best of the strategies other than tpc and fut-boxed on $key: the
   # lowest median (the highest with $high).
   def best($key; $high):
@@ -108,17 +112,23 @@ def segment_cost($v; $f):
   [
     "# stacklab paired: summary",
     "",
-    "- **this run**: \($r.where)\($emu), \($r.parameters.repeat // 1) interleaved rounds, client \($r.machine.client // "loadgen"), heavy ratio \($r.parameters.heavy_ratio), heavy branch \($r.parameters.heavy_bytes) B; figures at \($nmax) connections, median [min-max]; a ratio only where the two spreads are apart",
+    "- **this run**: \($r.where)\($emu), \($r.parameters.repeat // 1) interleaved round\(if ($r.parameters.repeat // 1) == 1 then "" else "s" end), client \($r.machine.client // "loadgen"), heavy ratio \($r.parameters.heavy_ratio), heavy branch \($r.parameters.heavy_bytes) B; figures at \($nmax) connections, median [min-max]; a ratio only where the two spreads are apart",
     "- **memory, idle**: at \($nmax) connections, " + sentence("bytes_per_conn"; bytes_text; "less"; "more"; "costs in user space")
       + " Whole cost, kernel objects included: " + sentence("bytes_per_conn_whole"; bytes_text; "less"; "more"; "costs"),
     "- **memory as requests accumulate**: " + (if $kmax == null then "not measured in this run (--after-k none)."
       else "after \($kmax) requests per connection at \($kn) connections (GET /heavy taken at least once by \(kshare("tpc")) of tpc's connections), tpc keeps \(atk("tpc").values.bytes_per_conn_after_k["\($kmax)"].median | bytes_text) per connection against \(atk("tpc").values.bytes_per_conn_after_k["1"].median | bytes_text) after 1"
-        + (if atk("fut-boxed") == null then "." else "; fut-boxed keeps \(atk("fut-boxed").values.bytes_per_conn_after_k["\($kmax)"].median | bytes_text) against \(atk("fut-boxed").values.bytes_per_conn_after_k["1"].median | bytes_text): threads keep what they once touched, a boxed future frees it." end) end),
+        + (if atk("fut-boxed") == null then "." else
+             (atk("tpc").values.bytes_per_conn_after_k as $tk | atk("fut-boxed").values.bytes_per_conn_after_k as $fk
+              | "; fut-boxed keeps \($fk["\($kmax)"].median | bytes_text) against \($fk["1"].median | bytes_text)"
+              + (if $tk["1"] == null or $fk["1"] == null then "."
+                 elif $tk["\($kmax)"].median > 1.5 * $tk["1"].median and ($fk["\($kmax)"].median - $fk["1"].median | fabs) <= 0.1 * $fk["1"].median
+                 then ": the threads keep what they once touched, the boxed futures give it back."
+                 else "." end)) end) end),
     "- **scheduling, context switches per request**: " + sentence("ctx_switches_per_req"; num; "fewer"; "more"; "makes"),
     "- **scheduling, server CPU per request\($emu)**: " + sentence("cpu_us_per_req"; (num + " us"); "less"; "more"; "uses"),
     "- **closed-loop latency\($emu)**: " + (if $t == null or $fb == null then "needs tpc and fut-boxed in the run." else
-        "p50 tpc \($t.values.latency_p50_ms.median | num) ms, fut-boxed \($fb.values.latency_p50_ms.median | num) ms; p99 tpc \($t.values.latency_p99_ms.median | num) ms, fut-boxed \($fb.values.latency_p99_ms.median | num) ms. With \($nmax) connections always busy, the mean latency is \($nmax) / throughput (Little's law); how it splits into median and tail is fairness: responses per connection ranged \($t.values.responses_per_conn_min.median | num)-\($t.values.responses_per_conn_max.median | num) under tpc and \($fb.values.responses_per_conn_min.median | num)-\($fb.values.responses_per_conn_max.median | num) under fut-boxed"
-        + (if ($t.values.responses_per_conn_max.median // 0) > 2 * ($fb.values.responses_per_conn_max.median // 0) then ": tpc serves some connections far more often, a low median and a long tail." else "." end) end),
+        "p50 tpc \($t.values.latency_p50_ms.median | num) ms, fut-boxed \($fb.values.latency_p50_ms.median | num) ms; p99 tpc \($t.values.latency_p99_ms.median | num) ms, fut-boxed \($fb.values.latency_p99_ms.median | num) ms. With \($nmax) connections always busy, the mean latency is \($nmax) / throughput (Little's law: \(mean_ms($t) | num) ms for tpc, \(mean_ms($fb) | num) ms for fut-boxed); how it splits into median and tail is fairness: responses per connection ranged \($t.values.responses_per_conn_min.median | num)-\($t.values.responses_per_conn_max.median | num) under tpc (most/fewest \(unfair($t) | num)) and \($fb.values.responses_per_conn_min.median | num)-\($fb.values.responses_per_conn_max.median | num) under fut-boxed (\(unfair($fb) | num))"
+        + (if (unfair($t) // 0) > 1.2 * (unfair($fb) // 0) then ": tpc serves some connections more often than others, so its median sits below its mean and its tail is long." else "." end) end),
     "",
     "## the essay's table (\($nmax) connections)",
     "",
