@@ -428,6 +428,9 @@ memory_phase() {
 	pid=$srv_pid
 	sleep 0.1
 	_s=$steps
+	# The K series fits its slope to 2 batches: it runs 4 phases a variant
+	# and keeps the default run within 8 minutes.
+	[ "$_type" = after_k ] && _s=2
 	[ "$_n" -lt "$_s" ] && _s=$_n
 	samples=$(snap_json 0 "$(memsnap "$srv_pid")")
 	_extra=

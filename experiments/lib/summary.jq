@@ -128,7 +128,13 @@ def segment_cost($v; $f):
     "- **scheduling, server CPU per request\($emu)**: " + sentence("cpu_us_per_req"; (num + " us"); "less"; "more"; "uses"),
     "- **closed-loop latency\($emu)**: " + (if $t == null or $fb == null then "needs tpc and fut-boxed in the run." else
         "p50 tpc \($t.values.latency_p50_ms.median | num) ms, fut-boxed \($fb.values.latency_p50_ms.median | num) ms; p99 tpc \($t.values.latency_p99_ms.median | num) ms, fut-boxed \($fb.values.latency_p99_ms.median | num) ms. With \($nmax) connections always busy, the mean latency is \($nmax) / throughput (Little's law: \(mean_ms($t) | num) ms for tpc, \(mean_ms($fb) | num) ms for fut-boxed); how it splits into median and tail is fairness: responses per connection ranged \($t.values.responses_per_conn_min.median | num)-\($t.values.responses_per_conn_max.median | num) under tpc (most/fewest \(unfair($t) | num)) and \($fb.values.responses_per_conn_min.median | num)-\($fb.values.responses_per_conn_max.median | num) under fut-boxed (\(unfair($fb) | num))"
-        + (if (unfair($t) // 0) > 1.2 * (unfair($fb) // 0) then ": tpc serves some connections more often than others, so its median sits below its mean and its tail is long." else "." end) end),
+        + (if (unfair($t) // 0) > 1.2 * (unfair($fb) // 0) then
+             ": tpc serves some connections more often than others"
+             + (if mean_ms($t) != null and $t.values.latency_p50_ms.median < mean_ms($t)
+                then ", so its median sits below its mean and its tail is long."
+                else ", which stretches its tail (p99 \($t.values.latency_p99_ms.median / mean_ms($t) | num)x its mean)." end)
+           elif (unfair($fb) // 0) > 1.2 * (unfair($t) // 0) then ": fut-boxed is the less fair here."
+           else ": both share themselves alike." end) end),
     "",
     "## the essay's table (\($nmax) connections)",
     "",
