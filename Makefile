@@ -27,7 +27,7 @@ LDLIBS_BPF   := -lbpf -lelf -lz
 LDLIBS_URING := -luring
 
 .DEFAULT_GOAL := all
-.PHONY: all deps deps-vm deps-bench deps-check deps-backports check paired clean distclean help \
+.PHONY: all deps deps-vm deps-bench deps-check deps-backports check paired paired-quick sample clean distclean help \
 	kmod bpf user tests checkpatch man install uninstall
 
 all: kmod bpf user tests man
@@ -38,7 +38,9 @@ help:
 	@echo 'make deps-vm    ... and for the test VM: qemu, the backports kernel headers (root)'
 	@echo 'make deps-bench the reference servers and clients: nginx, wrk, valgrind (root)'
 	@echo 'make check      all deps (every job), build, every host and VM test; ends "N passed, N failed"'
-	@echo 'make paired     deps, build, the paired experiment'
+	@echo 'make paired     deps, build, the paired experiment (~8 min on 2 cores)'
+	@echo 'make paired-quick a first look: tpc and fut-boxed, 100 connections, one round (~1 min)'
+	@echo 'make sample     the default paired run into docs/sample/ (summary.md, plots, stamped); run it alone'
 	@echo 'make kmod       the module only; KVER=VERSION for another kernel'
 	@echo 'make checkpatch checkpatch.pl over kmod/'
 	@echo 'make bench      libfut vs threads microbenchmarks (spawn, wake, memory per task)'
@@ -82,6 +84,14 @@ check: deps-check
 paired: deps
 	@$(MAKE) --no-print-directory all
 	@experiments/paired
+
+paired-quick: deps
+	@$(MAKE) --no-print-directory all
+	@experiments/paired --variants tpc,fut-boxed --conns 100 --repeat 1 --out build/paired-quick
+
+sample: deps
+	@$(MAKE) --no-print-directory all
+	@experiments/lib/sample.sh
 
 clean:
 	rm -rf $(filter-out $(CACHE),$(wildcard $(B)/*))

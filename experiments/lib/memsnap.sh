@@ -15,6 +15,35 @@ memsnap() {
 	echo "$1 ${_kstack:-0} ${_task:-0} ${_tcp:-0} $2 $3"
 }
 
+# slabsnap: the slab caches a connection's kernel objects live in, as one
+# JSON object {"CACHE": bytes}, bytes being active objects x object size
+# (/proc/slabinfo): sockets, their inodes, files and dentries, epoll and
+# io_uring entries, socket buffers, and the kmalloc caches (io_uring's
+# poll entries, a runtime's allocations).  Caches of processes and memory
+# maps are left out: each memory phase starts one loadgen per batch, whose
+# own task, mm and maps would count as the server's.  Needs json.sh.
+slabsnap() {
+	awk 'NR > 2 && $2 > 0 && $1 ~ /^(TCP|TCPv6|sock_inode_cache|filp|dentry|eventpoll_epi|eventpoll_pwq|io_kiocb|request_sock_TCP(v6)?|tw_sock_TCP(v6)?|skbuff_.*|kmalloc-.*)$/ {
+		print $1, $2 * $4 }' /proc/slabinfo 2>/dev/null | json_kv_lines
+}
+
+# slab_objsizes: {"CACHE": object size} of the caches a client's
+# connection is known to take (experiments/lib/metrics.jq, client_caches).
+slab_objsizes() {
+	awk 'NR > 2 && ($1 == "TCP" || $1 == "TCPv6" || $1 == "sock_inode_cache" || $1 == "filp" ||
+		$1 == "dentry" || $1 == "io_kiocb") { print $1, $4 }' /proc/slabinfo 2>/dev/null | json_kv_lines
+}
+
+# socket_fds PID...: the socket file descriptors the processes hold.
+socket_fds() {
+	_n=0
+	for _p; do
+		_c=$(ls -l "/proc/$_p/fd" 2>/dev/null | grep -c 'socket:')
+		_n=$((_n + ${_c:-0}))
+	done
+	echo "$_n"
+}
+
 # memsnap_per_conn BEFORE AFTER N: "bytes_per_conn socket_bytes_per_conn
 # rss_per_conn kstack_per_conn task_per_conn pte_per_conn", integers, from
 # a single difference (bench-conns; experiments/paired fits a slope over

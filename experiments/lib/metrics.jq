@@ -20,8 +20,12 @@ def metric_defs: [
    source: "/proc/PID/status Threads x the kernel stack size (/proc/stacklab/tasks, else THREAD_SIZE, 16 KiB)", definition: "slope of the server's threads' kernel stacks (the system-wide /proc/meminfo KernelStack stays in the samples: other processes move it)"},
   {key: "task_struct_per_conn", label: "  of which task_struct slab", unit: "B", phase: "idle",
    source: "/proc/PID/status Threads x /proc/slabinfo task_struct object size", definition: "slope of the server's threads' task_structs (the system-wide slab stays in the samples)"},
-  {key: "socket_bytes_per_conn", label: "kernel socket memory per connection (apart)", unit: "B", phase: "idle",
-   source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "slope of TCP socket pages x 4096; the same for every server, so not in bytes per connection"},
+  {key: "kernel_objects_per_conn", label: "kernel objects per idle connection", unit: "B", phase: "idle",
+   source: "/proc/slabinfo active objects x object size of the connection caches (experiments/lib/memsnap.sh slabsnap), minus the client's", definition: "sum over the caches of each cache's least-squares slope against connections open, the client's objects taken out (each client socket: one TCP, sock_inode_cache, filp, dentry and, for its pending recv, io_kiocb object); caches below 16 B per connection are left out as noise; per cache in kernel_objects_by_cache"},
+  {key: "bytes_per_conn_whole", label: "whole cost per idle connection (user + kernel)", unit: "B", phase: "idle",
+   source: "bytes per idle connection + kernel objects per idle connection", definition: "RSS + page tables + kernel stacks + task_structs + the kernel objects of the server's connections, per connection"},
+  {key: "socket_bytes_per_conn", label: "socket buffer pages per connection (apart)", unit: "B", phase: "idle",
+   source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "slope of the pages TCP sockets hold for their buffers x 4096 (0 for idle sockets); the same for every server, so not in bytes per connection"},
   {key: "idle_threads", label: "threads with N idle connections", unit: "", phase: "idle",
    source: "/proc/PID/status Threads", definition: "the server's threads once all N connections are open"},
   {key: "idle_kstack_used_per_conn", label: "kernel stack used per idle connection (module)", unit: "B", phase: "idle",
@@ -44,6 +48,10 @@ def metric_defs: [
    source: "loadgen --json latency_ns.p99", definition: "99th percentile of the same"},
   {key: "latency_p999_ms", label: "latency p99.9", unit: "ms", phase: "load",
    source: "loadgen --json latency_ns.\"p99.9\"", definition: "99.9th percentile of the same"},
+  {key: "responses_per_conn_min", label: "responses per connection, fewest", unit: "", phase: "load",
+   source: "loadgen --json per_connection.min", definition: "the fewest responses one connection got in the measured closed loop: how fairly the server shares itself"},
+  {key: "responses_per_conn_max", label: "responses per connection, most", unit: "", phase: "load",
+   source: "loadgen --json per_connection.max", definition: "the most responses one connection got in the same"},
   {key: "errors", label: "errors and non-2xx responses", unit: "", phase: "load",
    source: "loadgen --json errors.*, non_2xx", definition: "connect, send, receive, parse, timeout and closed errors plus non-2xx responses; 0 expected"},
   {key: "ctx_switches_per_req", label: "context switches per request", unit: "", phase: "load",
@@ -118,6 +126,28 @@ def comp($c):
   elif $c == "socket" then .tcp_mem_pages * 4096
   else error("unknown memory component \($c)") end;
 
+# The caches every client connection takes one object of: its socket
+# (TCP: loadgen connects over IPv4), inode, file and dentry, and the
+# io_kiocb of the recv it keeps posted while idle.
+def client_caches: ["TCP", "sock_inode_cache", "filp", "dentry", "io_kiocb"];
+
+# The server's bytes in one cache in a sample of $phase: the slab's,
+# less the client's sockets times the cache's object size.
+def server_slab($phase; $cache):
+  (.slab[$cache] // 0)
+  - (if client_caches | index([$cache]) then (.client_sockets // 0) * ($phase.slab_objsize[$cache] // 0) else 0 end);
+
+# {cache: slope} of the server's slab bytes, every cache the phase saw
+# that reaches 16 B per connection (below: one object in every 4+
+# connections or noise); null when the samples carry no slab.
+def kernel_objects($phase):
+  if $phase == null or ($phase.samples // [] | length) < 2 or ($phase.samples[0].slab == null) then null
+  else ($phase.samples | map(.slab | keys) | add | unique) as $caches
+    | reduce $caches[] as $c ({};
+        ($phase.samples | map([.conns, server_slab($phase; $c)]) | lsq_slope) as $s
+        | if $s != null and $s >= 16 then .[$c] = $s else . end)
+  end;
+
 # A memory phase's figure for one component: the least-squares slope over
 # its samples (bytes per connection), never below 0, with the single
 # difference (last - first) beside it; noisy when either went negative.
@@ -143,7 +173,7 @@ def slope_keys: [
   ["rss_per_conn_after_load", "after_load", "rss"],
   ["page_tables_per_conn_after_load", "after_load", "pte"] ];
 
-def metric_values($idle; $after; $load; $open):
+def metric_values_raw($idle; $after; $load; $open):
   ($idle.conns // $load.conns // $after.conns // $open.conns) as $n
   | ($load.loadgen.responses // null) as $resp
   | ($load.probe // {}) as $p
@@ -151,6 +181,7 @@ def metric_values($idle; $after; $load; $open):
   | (reduce slope_keys[] as $k ({};
       .[$k[0]] = fit_value(if $k[1] == "idle" then $idle else $after end; $k[2])))
   + {
+      kernel_objects_per_conn: (kernel_objects($idle) | if . == null then null else ([.[]] | add // 0) end),
       idle_threads: ($idle.samples // [] | last | if . == null then null else .threads end),
       idle_kstack_used_per_conn: per($idle.module.kstack_used_total; $n),
       go_stack_inuse_per_conn_after_load: per($after.go_stats.stack_inuse_bytes; $n),
@@ -159,6 +190,8 @@ def metric_values($idle; $after; $load; $open):
       latency_p90_ms: ($load.loadgen.latency_ns.p90 | ms),
       latency_p99_ms: ($load.loadgen.latency_ns.p99 | ms),
       latency_p999_ms: ($load.loadgen.latency_ns["p99.9"] | ms),
+      responses_per_conn_min: $load.loadgen.per_connection.min,
+      responses_per_conn_max: $load.loadgen.per_connection.max,
       errors: (if $load.loadgen == null then null
                else ([$load.loadgen.errors[]] | add) + $load.loadgen.non_2xx end),
       ctx_switches_per_req: per($p.context_switches; $resp),
@@ -186,6 +219,11 @@ def metric_values($idle; $after; $load; $open):
       open_errors: (if $open.loadgen == null then null
                     else ([$open.loadgen.errors[]] | add) + $open.loadgen.non_2xx end)
     };
+
+def metric_values($idle; $after; $load; $open):
+  metric_values_raw($idle; $after; $load; $open)
+  | .bytes_per_conn_whole = (if .bytes_per_conn == null or .kernel_objects_per_conn == null then null
+                             else .bytes_per_conn + .kernel_objects_per_conn end);
 
 # The slope keys flagged noisy in one round.
 def metric_flags($idle; $after):

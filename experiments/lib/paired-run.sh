@@ -12,8 +12,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/memsnap.sh"
 . "$here/json.sh"
 . "$here/server.sh"
+variants_file=$here/variants.list
+. "$here/variants.sh"
 
-all_variants=tpc,tpc-small,coro-fixed,coro-split,go,fut-inline,fut-boxed,rust-inline,rust-boxed
+all_variants=$(variants_names paired | tr '\n' ',')
+all_variants=${all_variants%,}
 
 usage() {
 	cat <<USAGE
@@ -28,13 +31,21 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
   --client NAME         closed-loop client: loadgen (default) or wrk
   --after-requests A    requests per connection before the after-load
                         memory is taken (default 20)
+  --after-k LIST        memory as requests accumulate: at --k-conns connections,
+                        a fresh server per K whose connections each served K
+                        requests (heavy ratio as set) before staying idle
+                        (default "1 10 100 1000"; "none": skip it)
+  --k-conns N           the connection count of that series (default 100;
+                        run where N is one of --conns, else at N itself)
+  --k-rounds R          rounds that run it (default: every round)
   --steps S             connection batches in the memory phases, a snapshot
                         after each, for the least-squares slope (default 4)
   --heavy-ratio R       share of GET /heavy (default 0.01)
   --heavy-bytes N       the heavy branch's scratch, passed to every stacklab server
                         (default 262144)
   --variants LIST       built-in variants, comma-separated, or "none"
-                        (default $all_variants; also tpc-64k)
+                        (default $all_variants;
+                        any other name of experiments/lib/variants.list too)
   --server NAME=CMD     one more variant (repeatable); see experiments/README.md
   --port P              port for every server (default: any free one)
   --load-module         insmod kmod/\$(uname -r)/stacklab.ko if /proc/stacklab
@@ -60,6 +71,7 @@ die_usage() {
 }
 
 conns=50 duration=2 warmup=1 repeat=3 rate= client=loadgen after_requests=20 steps=4
+after_k="1 10 100 1000" k_conns=100 k_rounds=
 heavy_ratio=0.01 heavy_bytes=262144
 variants_builtin=$all_variants
 extra=
@@ -68,6 +80,7 @@ switch_tasks=100000 switch_rounds=200000 bench_cache=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--conns | --duration | --warmup | --repeat | --rate | --client | --after-requests | \
+		--after-k | --k-conns | --k-rounds | \
 		--steps | --heavy-ratio | --heavy-bytes | --variants | --server | --port | \
 		--where | --start-timeout | --switch-tasks | --switch-rounds | --bench-cache)
 		[ $# -ge 2 ] || die_usage "$1 needs a value"
@@ -81,6 +94,9 @@ while [ $# -gt 0 ]; do
 	--rate) rate=$2 ;;
 	--client) client=$2 ;;
 	--after-requests) after_requests=$2 ;;
+	--after-k) after_k=$(echo "$2" | tr ',' ' ') ;;
+	--k-conns) k_conns=$2 ;;
+	--k-rounds) k_rounds=$2 ;;
 	--steps) steps=$2 ;;
 	--heavy-ratio) heavy_ratio=$2 ;;
 	--heavy-bytes) heavy_bytes=$2 ;;
@@ -116,6 +132,13 @@ case $repeat in '' | *[!0-9]* | 0) die_usage "--repeat wants a whole number from
 case $rate in *[!0-9.]*) die_usage "--rate wants requests per second, not '$rate'" ;; esac
 case $client in loadgen | wrk) ;; *) die_usage "--client wants loadgen or wrk, not '$client'" ;; esac
 case $after_requests in '' | *[!0-9]* | 0) die_usage "--after-requests wants a whole number from 1" ;; esac
+[ "$after_k" = none ] && after_k=
+for _k in $after_k; do
+	case $_k in *[!0-9]* | 0) die_usage "--after-k wants whole numbers from 1 (or none), not '$_k'" ;; esac
+done
+case $k_conns in '' | *[!0-9]* | 0) die_usage "--k-conns wants a whole number from 1, not '$k_conns'" ;; esac
+case $k_rounds in *[!0-9]*) die_usage "--k-rounds wants a whole number, not '$k_rounds'" ;; esac
+: "${k_rounds:=$repeat}"
 case $steps in '' | *[!0-9]* | 0 | 1) die_usage "--steps wants a whole number from 2 (a slope needs two points past the empty server)" ;; esac
 case $heavy_ratio in '' | *[!0-9.]*) die_usage "--heavy-ratio wants 0..1, not '$heavy_ratio'" ;; esac
 case $heavy_bytes in "" | *[!0-9]*) die_usage "--heavy-bytes wants a number of bytes, not '$heavy_bytes'" ;; esac
@@ -139,7 +162,7 @@ fi
 # The server and loadgen each hold N sockets: raise the soft limit (root in
 # the VM may raise the hard one too) before anything starts.
 max_n=0
-for n in $conns; do [ "$n" -gt "$max_n" ] && max_n=$n; done
+for n in $conns ${after_k:+$k_conns}; do [ "$n" -gt "$max_n" ] && max_n=$n; done
 need_fds=$((max_n + 200))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need_fds" ]; then
 	ulimit -n "$need_fds" 2>/dev/null || ulimit -n "$(ulimit -H -n)" 2>/dev/null
@@ -270,7 +293,7 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"cpu_model\":$(json_str "$cpu_model"),\"cpus\":$cpus,\"mem_kb\":${mem_kb:-0},\
 \"pinning\":{\"server_cpu\":$server_cpu,\"loadgen_cpu\":$loadgen_cpu,\"probe\":\"not pinned (sleeps)\"},\
 \"clk_tck\":$clk_tck,\"cpu_time_source\":$(json_str "${cg_kind:-/proc/PID/stat ticks}"),\
-\"thread_kstack_bytes\":$thread_kstack,\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"shell\":$(json_str "$shell_kind"),\
+\"thread_kstack_bytes\":$thread_kstack,\"slab_objsize\":$(slab_objsizes),\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"shell\":$(json_str "$shell_kind"),\
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 
@@ -322,29 +345,23 @@ elif [ "$switch_rounds" -gt 0 ]; then
 	emit '{"type":"skip","variant":"switch_cost","reason":"user/bench/fut_bench is not built"}'
 fi
 # --- the variants -----------------------------------------------------------
-# tpc-small and coro-fixed get the smallest fixed stack that holds the
-# heavy branch: its scratch plus 64 KiB for everything else, in pages.
-small_stack=$(((heavy_bytes + 65536 + 4095) / 4096 * 4096))
 variants=
 skip_variant() {
 	say "$1: skipped: $2"
 	emit "{\"type\":\"skip\",\"variant\":$(json_str "$1"),\"reason\":$(json_str "$2")}"
 }
 for v in $(echo "$variants_builtin" | tr ',' ' '); do
-	case $v in
-	none) continue ;;
-	tpc) cmd=user/tpc-server ;;
-	tpc-small) cmd="user/tpc-server --stack-size $small_stack" ;;
-	tpc-64k) cmd="user/tpc-server --stack-size 65536" ;;
-	coro-fixed) cmd="user/coro-server --stack fixed --stack-size $small_stack" ;;
-	coro-split) cmd="user/coro-server --stack split" ;;
-	go) cmd="peers/go-server --stats $tmp/go-stats.json" ;;
-	fut-inline) cmd="user/fut-server --heavy inline" ;;
-	fut-boxed) cmd="user/fut-server --heavy boxed" ;;
-	rust-inline) cmd="peers/rust-server --heavy inline" ;;
-	rust-boxed) cmd="peers/rust-server --heavy boxed" ;;
-	*) die_usage "unknown variant '$v' ($all_variants, tpc-64k, none)" ;;
-	esac
+	[ "$v" = none ] && continue
+	# The registry's command; the smallest fixed stack for the heavy branch.
+	cmd=$(variants_cmd "$v" "$heavy_bytes") ||
+		die_usage "unknown variant '$v' ($(variants_names | tr '\n' ' ')or none)"
+	# go-server reports its runtime's figures to a file (go_stats).
+	[ "$v" = go ] && cmd="$cmd --stats $tmp/go-stats.json"
+	if [ "$cmd" = nginx ]; then
+		variants="$variants
+$v"
+		continue
+	fi
 	exe=${cmd%% *}
 	if [ ! -x "$exe" ]; then
 		skip_variant "$v" "$exe is not built (make; go needs golang-go, rust cargo and librust-tokio-dev)"
@@ -363,8 +380,11 @@ rotate() {
 		for (i = 0; i < NR; i++) print l[(i + k) % NR] }'
 }
 
+# snap_json CONNS MEMSNAP [CLIENT_SOCKETS]: one sample of a memory phase,
+# with the slab caches and the client's sockets (whose kernel objects
+# metrics.jq subtracts from the slab's, leaving the server's).
 snap_json() {
-	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts }'
+	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="${3:-0}" -v slab="$(slabsnap)" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"slab\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, slab }'
 }
 
 # go_stats: the Go server's runtime facts (--stats FILE), refreshed with
@@ -396,22 +416,27 @@ start_or_skip() {
 	fi
 }
 
-# memory_phase TYPE NAME CMD N ROUND: TYPE idle (one request per
-# connection) or after_load (--after-requests each, heavy ratio as in the
-# load).  Connections open in --steps batches, each held by its own
+# memory_phase TYPE NAME CMD N ROUND [K]: TYPE idle (one request per
+# connection), after_load (--after-requests each, heavy ratio as in the
+# load) or after_k (K each, the same heavy ratio).  Connections open in --steps batches, each held by its own
 # loadgen; a snapshot after each batch gives the series the per-connection
 # slope is fitted to.
 memory_phase() {
-	_type=$1 _name=$2 _n=$4
+	_type=$1 _name=$2 _n=$4 _kreq=${6:-1}
+	[ "$_type" = after_load ] && _kreq=$after_requests
 	start_or_skip "$2" "$3" "$4" || return 1
 	pid=$srv_pid
 	sleep 0.1
 	_s=$steps
+	# The K series fits its slope to 2 batches: it runs 4 phases a variant
+	# and keeps the default run within 8 minutes.
+	[ "$_type" = after_k ] && _s=2
 	[ "$_n" -lt "$_s" ] && _s=$_n
 	samples=$(snap_json 0 "$(memsnap "$srv_pid")")
 	_extra=
-	[ "$_type" = after_load ] && _extra="--idle-requests $after_requests --heavy-ratio $heavy_ratio"
+	[ "$_type" = idle ] || _extra="--idle-requests $_kreq --heavy-ratio $heavy_ratio"
 	_open=0 _i=1 holders=
+	rm -f "$tmp"/hold.*
 	while [ "$_i" -le "$_s" ]; do
 		_k=$((_n * _i / _s - _n * (_i - 1) / _s))
 		rm -f "$tmp/hold.$_i"
@@ -439,20 +464,27 @@ memory_phase() {
 		fi
 		_open=$((_open + _k))
 		sleep 0.1
-		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")")"
+		# shellcheck disable=SC2086
+		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")" "$(socket_fds $holders)")"
 		_i=$((_i + 1))
 	done
 	mod=$(module_summary "$srv_pid")
 	gs=$(go_stats)
+	# Connections that took the heavy branch at least once (loadgen says).
+	_heavy=$(cat "$tmp"/hold.* 2>/dev/null | awk '/idle: [0-9]+ took GET \/heavy/ { s += $3 } END { print s + 0 }')
 	# shellcheck disable=SC2086
 	kill $holders 2>/dev/null
 	for _h in $holders; do wait "$_h" 2>/dev/null; done
 	holders=
 	server_stop
 	emit "{\"type\":\"$_type\",\"variant\":$(json_str "$_name"),\"conns\":$_n,\"round\":$5,\"server_pid\":$pid,\"open\":$_open,\
-\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$([ "$_type" = idle ] && echo 1 || echo "$after_requests"),\
-\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"
-	say "  $_type: $(echo "$samples" | awk -v n="$_n" -F'"rss_kb":' '{ split($2, a, ","); split($NF, b, ","); printf "%d", (b[1] - a[1]) * 1024 / n }') bytes RSS per connection (single difference; the slope comes later)"
+\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$_kreq,\"took_heavy\":$_heavy,\
+\"slab_objsize\":$(slab_objsizes),\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"
+	_what=$_type
+	[ "$_type" = after_k ] && _what="after $_kreq requests each ($_heavy of $_n took GET /heavy)"
+	say "  $_what: $(echo "$samples" | awk -v n="$_n" -F'"rss_kb":' '{ split($2, a, ","); split($NF, b, ",")
+		printf "%s", human((b[1] - a[1]) * 1024 / n) }
+		function human(x) { return x >= 1e6 ? sprintf("%.1f MB", x / 1e6) : x >= 1e3 ? sprintf("%.1f KB", x / 1e3) : sprintf("%d B", x) }') RSS per connection (single difference; the slope comes later)"
 }
 
 # closed_client N SECONDS OUT ERR: the closed-loop client, loadgen's JSON
@@ -542,7 +574,7 @@ load_phase() {
 \"loadgen\":$(json_compact "$tmp/load.json"),\"probe\":$final}"
 	rps=$(sed -n 's/.*"requests_per_s": *\([0-9.]*\).*/\1/p' "$tmp/load.json")
 	echo "$1 $rps" >>"$tmp/rps.$3"
-	say "  load: $rps requests/s"
+	say "  load: $(awk -v r="$rps" 'BEGIN { printf "%.0f", r }') requests/s"
 }
 
 # open_phase NAME CMD N RATE ROUND: loadgen at a fixed offered rate;
@@ -562,7 +594,7 @@ open_phase() {
 	[ "$_rc" -eq 0 ] || fatal "$1: open-loop loadgen failed (status $_rc): $(tail -n 2 "$tmp/open.err" | tr '\n' ' ')"
 	emit "{\"type\":\"open_loop\",\"variant\":$(json_str "$1"),\"conns\":$3,\"round\":$5,\"server_pid\":$pid,\
 \"rate\":$4,\"warmup_s\":$warmup,\"duration_s\":$duration,\"loadgen\":$(json_compact "$tmp/open.json")}"
-	say "  open loop at $4/s: p99 $(sed -n 's/.*"p99": *\([0-9]*\).*/\1/p' "$tmp/open.json" | head -n 1) ns"
+	say "  open loop at $4/s: p99 $(sed -n 's/.*"p99": *\([0-9]*\).*/\1/p' "$tmp/open.json" | head -n 1 | awk '{ printf "%.2f", $1 / 1e6 }') ms"
 }
 
 # not_skipped NAME N: false once NAME was skipped at N.
@@ -573,7 +605,9 @@ not_skipped() {
 t_start=$(date +%s)
 elapsed() { echo "$(($(date +%s) - t_start)) s in"; }
 nconns=$(echo $conns | wc -w)
+first_n=${conns%% *}
 say "$nvariants variants x $nconns connection counts x $repeat rounds: idle, after-load (${after_requests} requests per connection) and closed-loop phases (${warmup}s warm-up + ${duration}s, $client), then open-loop rounds"
+[ -n "$after_k" ] && say "memory as requests accumulate: $k_conns connections, K = $after_k requests each, in $k_rounds round(s)"
 for n in $conns; do
 	: >"$tmp/rps.$n"
 	r=1
@@ -584,6 +618,13 @@ for n in $conns; do
 			not_skipped "$name" "$n" && memory_phase idle "$name" "$cmd" "$n" "$r" &&
 				memory_phase after_load "$name" "$cmd" "$n" "$r" &&
 				load_phase "$name" "$cmd" "$n" "$r"
+			# Memory as requests accumulate: with the first N's rounds.
+			if [ "$n" = "$first_n" ] && [ "$r" -le "$k_rounds" ]; then
+				for k in $after_k; do
+					not_skipped "$name" "$k_conns" &&
+						memory_phase after_k "$name" "$cmd" "$k_conns" "$r" "$k"
+				done
+			fi
 		done <"$tmp/order"
 		r=$((r + 1))
 	done

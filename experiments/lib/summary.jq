@@ -17,12 +17,39 @@ def cell:
   elif .n == 1 then (.median | fmt) + (if .noisy then " noisy" else "" end)
   else "\(.median | fmt) [\(.min | fmt)-\(.max | fmt)]" + (if .noisy then " noisy" else "" end) end;
 
+# Two spreads apart: neither range reaches into the other.
+def apart($v; $base): $v.max < $base.min or $v.min > $base.max;
+
+# A ratio with the digits it needs not to read "1" when the spreads are
+# apart (1.004, not 1).
+def ratio_fmt:
+  if (. - 1 | fabs) >= 0.1 then fmt
+  elif (. - 1 | fabs) >= 0.001 then (. * 1000 | round / 1000 | tostring)
+  else (. * 100000 | round / 100000 | tostring) end;
+
 # The ratio to tpc: only for two clean figures whose spreads are apart.
 def ratio($v; $base):
   if $v == null or $base == null or $base.median == 0 then ""
   elif $v.noisy or $base.noisy then ""
-  elif ($v.max < $base.min or $v.min > $base.max) then " (×" + (($v.median / $base.median) | fmt) + ")"
+  elif apart($v; $base) then " (×" + (($v.median / $base.median) | ratio_fmt) + ")"
   else " (~)" end;
+
+# Bytes as text: B, KB, MB (decimal, three significant digits or so).
+def bytes_text:
+  if . == null then "n/a"
+  elif (. | fabs) >= 1e6 then "\(. / 1e5 | round / 10) MB"
+  elif (. | fabs) >= 1e3 then "\(. / 1e2 | round / 10) KB"
+  else "\(round) B" end;
+
+# "VALUE (RATIO less than tpc's BASE)", or "VALUE, not distinguishable
+# here from tpc's BASE" when the spreads overlap or a figure is noisy.
+def versus($v; $base; show; $less; $more):
+  if $v == null or $base == null then "\($v.median | show) (tpc not measured)"
+  elif ($v.noisy or $base.noisy or (apart($v; $base) | not)) then
+    "\($v.median | show), not distinguishable here from tpc's \($base.median | show)"
+  elif $v.median == 0 or $base.median == 0 then "\($v.median | show) against tpc's \($base.median | show)"
+  elif $v.median < $base.median then "\($v.median | show) (\($base.median / $v.median | ratio_fmt)x \($less) than tpc's \($base.median | show))"
+  else "\($v.median | show) (\($v.median / $base.median | ratio_fmt)x \($more) than tpc's \($base.median | show))" end;
 
 def row($cells): "| " + ($cells | join(" | ")) + " |";
 
@@ -59,24 +86,64 @@ def segment_cost($v; $f):
 | [ $vs[] as $v | $r.runs[] | select(.conns == $nmax and .variant == $v) ] as $top
 | ($r.switch_cost.figures // null) as $f
 | (if $r.timings_emulated then " (emulated)" else "" end) as $emu
-| def at($key): [ $top[] | "\(.variant) \(.values[$key] | cell)" ] | join(", ");
+| ($top | map(select(.variant == "tpc")) | first) as $t
+| ($top | map(select(.variant == "fut-boxed")) | first) as $fb
+| def num: if . == null then "n/a" else fmt end;
+  def mean_ms($run): if ($run.values.requests_per_s.median // 0) == 0 then null
+    else $nmax / $run.values.requests_per_s.median * 1000 end;
+  def unfair($run): if ($run.values.responses_per_conn_min.median // 0) == 0 then null
+    else $run.values.responses_per_conn_max.median / $run.values.responses_per_conn_min.median end;
+  # The best of the strategies other than tpc and fut-boxed on $key: the
+  # lowest median (the highest with $high).
+  def best($key; $high):
+    [ $top[] | select(.variant != "tpc" and .variant != "fut-boxed" and .values[$key].median != null) ]
+    | if length == 0 then null else (sort_by(.values[$key].median) | if $high then last else first end) end;
+  def sentence($key; show; $less; $more; $what):
+    (if $fb == null then "fut-boxed was not measured"
+     else "fut-boxed \($what) " + versus($fb.values[$key]; $t.values[$key]; show; $less; $more) end)
+    + (best($key; false) as $b | if $b == null then "" else
+        "; the best other strategy, \($b.variant), " + versus($b.values[$key]; $t.values[$key]; show; $less; $more) end)
+    + ".";
+  ($r.runs | map(select(.values.bytes_per_conn_after_k != null)) | map(.conns) | unique | first) as $kn
+  | ([ $r.runs[] | select(.conns == $kn) | .values.bytes_per_conn_after_k | keys[] | tonumber ] | unique | last) as $kmax
+  | def atk($v): first($r.runs[] | select(.conns == $kn and .variant == $v)) // null;
+  def kshare($v): (atk($v).values.heavy_share_after_k["\($kmax)"].median // null)
+    | if . == null then "n/a" else "\(. * 100 | round)%" end;
   [
     "# stacklab paired: summary",
     "",
-    "- **this run**: \($r.where)\($emu), \($r.parameters.repeat // 1) interleaved rounds, client \($r.machine.client // "loadgen"), heavy ratio \($r.parameters.heavy_ratio), heavy branch \($r.parameters.heavy_bytes) B; figures at \($nmax) connections, median [min-max]",
-    "- **scheduling, context switches per request**: " + at("ctx_switches_per_req"),
-    "- **scheduling, server CPU per request (us)\($emu)**: " + at("cpu_us_per_req"),
-    "- **memory, bytes per idle connection**: " + at("bytes_per_conn"),
-    "- **memory, bytes per connection after load**: " + at("bytes_per_conn_after_load"),
+    "- **this run**: \($r.where)\($emu), \($r.parameters.repeat // 1) interleaved round\(if ($r.parameters.repeat // 1) == 1 then "" else "s" end), client \($r.machine.client // "loadgen"), heavy ratio \($r.parameters.heavy_ratio), heavy branch \($r.parameters.heavy_bytes) B; figures at \($nmax) connections, median [min-max]; a ratio only where the two spreads are apart",
+    "- **memory, idle**: at \($nmax) connections, " + sentence("bytes_per_conn"; bytes_text; "less"; "more"; "costs in user space")
+      + " Whole cost, kernel objects included: " + sentence("bytes_per_conn_whole"; bytes_text; "less"; "more"; "costs"),
+    "- **memory as requests accumulate**: " + (if $kmax == null then "not measured in this run (--after-k none)."
+      else "after \($kmax) requests per connection at \($kn) connections (GET /heavy taken at least once by \(kshare("tpc")) of tpc's connections), tpc keeps \(atk("tpc").values.bytes_per_conn_after_k["\($kmax)"].median | bytes_text) per connection against \(atk("tpc").values.bytes_per_conn_after_k["1"].median | bytes_text) after 1"
+        + (if atk("fut-boxed") == null then "." else
+             (atk("tpc").values.bytes_per_conn_after_k as $tk | atk("fut-boxed").values.bytes_per_conn_after_k as $fk
+              | "; fut-boxed keeps \($fk["\($kmax)"].median | bytes_text) against \($fk["1"].median | bytes_text)"
+              + (if $tk["1"] == null or $fk["1"] == null then "."
+                 elif $tk["\($kmax)"].median > 1.5 * $tk["1"].median and ($fk["\($kmax)"].median - $fk["1"].median | fabs) <= 0.1 * $fk["1"].median
+                 then ": the threads keep what they once touched, the boxed futures give it back."
+                 else "." end)) end) end),
+    "- **scheduling, context switches per request**: " + sentence("ctx_switches_per_req"; num; "fewer"; "more"; "makes"),
+    "- **scheduling, server CPU per request\($emu)**: " + sentence("cpu_us_per_req"; (num + " us"); "less"; "more"; "uses"),
+    "- **closed-loop latency\($emu)**: " + (if $t == null or $fb == null then "needs tpc and fut-boxed in the run." else
+        "p50 tpc \($t.values.latency_p50_ms.median | num) ms, fut-boxed \($fb.values.latency_p50_ms.median | num) ms; p99 tpc \($t.values.latency_p99_ms.median | num) ms, fut-boxed \($fb.values.latency_p99_ms.median | num) ms. With \($nmax) connections always busy, the mean latency is \($nmax) / throughput (Little's law: \(mean_ms($t) | num) ms for tpc, \(mean_ms($fb) | num) ms for fut-boxed); how it splits into median and tail is fairness: responses per connection ranged \($t.values.responses_per_conn_min.median | num)-\($t.values.responses_per_conn_max.median | num) under tpc (most/fewest \(unfair($t) | num)) and \($fb.values.responses_per_conn_min.median | num)-\($fb.values.responses_per_conn_max.median | num) under fut-boxed (\(unfair($fb) | num))"
+        + (if (unfair($t) // 0) > 1.2 * (unfair($fb) // 0) then
+             ": tpc serves some connections more often than others"
+             + (if mean_ms($t) != null and $t.values.latency_p50_ms.median < mean_ms($t)
+                then ", so its median sits below its mean and its tail is long."
+                else ", which stretches its tail (p99 \($t.values.latency_p99_ms.median / mean_ms($t) | num)x its mean)." end)
+           elif (unfair($fb) // 0) > 1.2 * (unfair($t) // 0) then ": fut-boxed is the less fair here."
+           else ": both share themselves alike." end) end),
     "",
     "## the essay's table (\($nmax) connections)",
     "",
-    row(["strategy", "who schedules", "how the stack grows", "bytes/conn idle", "bytes/conn after load",
+    row(["strategy", "who schedules", "how the stack grows", "bytes/conn idle", "whole bytes/conn idle (+ kernel objects)", "bytes/conn after load",
          "switches/request", "server CPU/request (us)\($emu)", "requests/s\($emu)", "open-loop p99 (ms)\($emu)", "segment cost"]),
-    row(["---", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---"])
+    row(["---", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"])
   ]
   + [ $top[] | strategy(.variant) as $s
-      | row([.variant, $s[0], $s[1], (.values.bytes_per_conn | cell), (.values.bytes_per_conn_after_load | cell),
+      | row([.variant, $s[0], $s[1], (.values.bytes_per_conn | cell), (.values.bytes_per_conn_whole | cell), (.values.bytes_per_conn_after_load | cell),
              (.values.ctx_switches_per_req | cell), (.values.cpu_us_per_req | cell),
              (.values.requests_per_s | cell), (.values.open_p99_ms | cell), segment_cost(.variant; $f)]) ]
   + [ "",
@@ -120,7 +187,16 @@ def segment_cost($v; $f):
                  | if $run == null then "skipped"
                    else ($run.values[$m.key]) as $x
                    | ($x | cell) + (if $v == "tpc" or $tpc == null then "" else ratio($x; $tpc.values[$m.key]) end)
-                   end ]) ]
+                   end ]),
+               (if $m.key != "kernel_objects_per_conn" then empty else
+                  ($runs | map(.values.kernel_objects_by_cache // {} | keys) | add // [] | unique)[] as $c
+                  | row(["  of which \($c) (slab)", "B"]
+                      + [ $vs[] as $v
+                          | ($runs | map(select(.variant == $v)) | first) as $run
+                          | if $run == null then "skipped"
+                            elif $run.values.kernel_objects_by_cache == null then "n/a"
+                            else ($run.values.kernel_objects_by_cache[$c] // {median: 0, min: 0, max: 0, n: 1}) | cell end ])
+                end) ]
          + [""] ] | add // [])
   + [ "Cells: median [min-max] over the rounds; (×R): the median over tpc's, given only",
       "where the two spreads do not overlap; (~): they overlap; noisy: the spread exceeds",

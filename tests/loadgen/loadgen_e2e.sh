@@ -34,7 +34,7 @@ jqt() {
 	jq -e "$1" "$tmp/out.json" >/dev/null
 }
 
-tap_plan 16
+tap_plan 18
 start_server || { echo "Bail out! $server did not start"; exit 1; }
 
 user/loadgen --port "$port" -c 20 -n 2000 -r 0.1 --json >"$tmp/out.json"
@@ -60,11 +60,18 @@ tap_check "idle: announces 100 open connections on stderr" \
 	grep -qx 'loadgen: idle: 100 connections open' "$tmp/err"
 tap_check "idle: one answered request per connection, held without error" \
 	jqt '.responses == 100 and .peak_open == 100 and ([.errors[]] | add) == 0'
+tap_check "idle, no heavy ratio: 0 of them took GET /heavy" \
+	grep -qx 'loadgen: idle: 0 took GET /heavy at least once' "$tmp/err"
 user/loadgen --port "$port" -c 30 --idle --idle-requests 7 -r 0.5 --duration 0.5 --json \
-	>"$tmp/out.json" 2>/dev/null
+	>"$tmp/out.json" 2>"$tmp/err"
 tap_check "idle --idle-requests 7: 7 answered per connection, about half heavy, then held" \
 	jqt '.responses == 210 and .peak_open == 30 and .heavy_requests >= 70
 	     and .heavy_requests <= 140 and ([.errors[]] | add) == 0'
+# 1 - 0.5^7: all but about 1 in 128 connections took the heavy branch;
+# never more than took it, never more than the heavy requests sent.
+took=$(sed -n 's/^loadgen: idle: \([0-9]*\) took GET \/heavy at least once$/\1/p' "$tmp/err")
+tap_check "idle --idle-requests 7 -r 0.5: ${took:-no} of 30 took GET /heavy (25..30, at most the heavy requests)" \
+	sh -c "[ -n '$took' ] && [ '$took' -ge 25 ] && [ '$took' -le 30 ] && [ '$took' -le \$(jq .heavy_requests '$tmp/out.json') ]"
 stop_server
 
 # The server's idle timeout closes held connections: counted as closed.

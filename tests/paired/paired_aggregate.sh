@@ -35,10 +35,22 @@ idle() {
 	idle clean 1 1000 1025 1050 1075 1100
 	idle clean 2 1000 1050 1100 1150 1200
 	idle clean 3 1000 1075 1150 1225 1300
+	# Spreads apart (one round each), medians 0.25% apart: 16384 and
+	# 16425 B per connection.
+	idle tpc 1 1000 1400 1800 2200 2600
+	idle near 1 1000 1401 1802 2203 2604
+	# Kernel objects: 5 samples, the client holding one socket a connection.
+	# TCP and filp grow by two objects a connection (both ends), kmalloc-64
+	# by one (the server's only), kmalloc-8 by 4 bytes (under the bar).
+	_s=
+	for _c in 0 25 50 75 100; do
+		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * 2368)),\"filp\":$((50000 + _c * 2 * 192)),\"kmalloc-64\":$((7000 + _c * 64)),\"kmalloc-8\":$((800 + _c * 4))}}"
+	done
+	echo "{\"type\":\"idle\",\"variant\":\"slabby\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368,\"filp\":192,\"dentry\":192},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 } >"$tmp/raw.jsonl"
 meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
 
-tap_plan 6
+tap_plan 10
 tap_check "aggregate.jq accepts the records" sh -c \
 	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
 jqt() {
@@ -47,7 +59,15 @@ jqt() {
 	# An empty or missing file must fail too (jq -e passes on no input).
 	tap_check "$_d" sh -c 'f=$1; shift; [ -s "$f" ] && jq -e "$@" "$f" >/dev/null' jqt "$tmp/r.json" "$@"
 }
-jqt "schema stacklab-paired/2" '.schema == "stacklab-paired/2"'
+jqt "schema stacklab-paired/3" '.schema == "stacklab-paired/3"'
+jqt "slab deltas: the server's TCP 2368, filp 192, kmalloc-64 64 B per connection, the client's taken out, kmalloc-8 under the bar" \
+	'.runs[] | select(.variant == "slabby") | .values.kernel_objects_by_cache
+	 | (.TCP.median - 2368 | fabs) < 0.01 and (.filp.median - 192 | fabs) < 0.01
+	   and (.["kmalloc-64"].median - 64 | fabs) < 0.01 and has("kmalloc-8") == false'
+jqt "kernel_objects_per_conn is their sum, 2624" \
+	'.runs[] | select(.variant == "slabby") | .values.kernel_objects_per_conn | (.median - 2624 | fabs) < 0.01 and .n == 1'
+jqt "bytes_per_conn_whole: 1024 of RSS + 2624 of kernel objects" \
+	'.runs[] | select(.variant == "slabby") | .values.bytes_per_conn_whole | (.median - 3648 | fabs) < 0.01'
 jqt "negative single difference: the slope (737.28 B) is used, not the difference" \
 	'.runs[] | select(.variant == "dip") | .values.bytes_per_conn
 	 | (.median - 737.28 | fabs) < 0.01 and .n == 1 and .min >= 0'
@@ -60,4 +80,6 @@ jq -r -f "$lib/summary.jq" "$tmp/r.json" >"$tmp/summary.md" 2>"$tmp/err"
 tap_check "summary.md shows the dip as noisy and the clean one as median [min-max]" sh -c \
 	"grep -q '| bytes per idle connection | B | .*737 noisy' '$tmp/summary.md' &&
 	 grep -q '2048 \[1024-3072\]' '$tmp/summary.md'"
+tap_check "a ratio beside spreads apart gets the digits it needs: (×1.003), never (×1)" sh -c \
+	"grep -q '| bytes per idle connection | B | .*(×1.003)' '$tmp/summary.md' && ! grep -q '(×1)' '$tmp/summary.md'"
 tap_exit

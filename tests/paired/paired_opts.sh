@@ -39,7 +39,7 @@ usage_error() {
 }
 
 scripts="paired bench-http bench-conns paired-agree"
-tap_plan $((7 + 4 + 2 * 4 + 6))
+tap_plan $((7 + 4 + 2 * 4 + 6 + 3))
 seconds_are 500ms 0.5
 seconds_are 2s 2
 seconds_are 1m 60
@@ -73,4 +73,11 @@ usage_error "bench-http --duration 1500ms" "not a whole number of seconds" \
 	"$root/experiments/bench-http" --duration 1500ms
 usage_error "bench-http --duration 1m taken" "unknown argument '--bogus'" \
 	"$root/experiments/bench-http" --duration 1m --bogus
+# The K series' list and the registry's names.
+usage_error "paired --after-k 0" "^paired: --after-k wants whole numbers from 1" \
+	"$root/experiments/paired" --after-k 0
+usage_error "paired --variants bogus names the registry's" "unknown variant 'bogus' (tpc,tpc-small,.*nginx or none)" \
+	"$root/experiments/paired" --variants tpc,bogus
+usage_error "bench-http --servers bogus names the registry's" "unknown server 'bogus' (tpc tpc-small .*nginx)" \
+	"$root/experiments/bench-http" --servers bogus
 tap_exit

@@ -35,9 +35,9 @@ missing=
 [ -x user/fut-server ] || missing="$missing fut-inline fut-boxed"
 [ -x peers/rust-server ] || missing="$missing rust-inline rust-boxed"
 
-tap_plan 29
+tap_plan 34
 "$root/experiments/paired" --conns $N --duration 1 --warmup 0.5 --repeat 2 --out "$out" \
-	--variants "$variants" \
+	--variants "$variants" --after-k 1,100 \
 	--server "tpc-port=user/tpc-server --port {port} --heavy-bytes 262144 --idle-timeout 600" \
 	>"$out/stdout" 2>"$out/stderr"
 rc=$?
@@ -54,8 +54,8 @@ jqt() {
 	tap_check "$_d" sh -c 'f=$1; shift; [ -s "$f" ] && jq -e "$@" "$f" >/dev/null' jqt "$r" "$@"
 }
 
-jqt "results.json: schema stacklab-paired/2, complete, no error, nothing skipped" \
-	'.schema == "stacklab-paired/2" and .complete == true and .error == null and (.skipped | length) == 0'
+jqt "results.json: schema stacklab-paired/3, complete, no error, nothing skipped" \
+	'.schema == "stacklab-paired/3" and .complete == true and .error == null and (.skipped | length) == 0'
 jqt "machine facts: kernel, CPU model, CPUs, tool versions, client" \
 	'.machine.kernel == $k and (.machine.cpu_model | length) > 0 and .machine.cpus >= 1
 	 and (.machine.tools.gcc | length) > 0 and (.machine.tools.bpftool | length) > 0
@@ -77,16 +77,29 @@ jqt "every metric defined (label, unit, source, definition) and present in every
 	'(.metrics | length) >= 35 and
 	 all(.metrics[]; (.label | length) > 0 and (.source | length) > 0 and (.definition | length) > 0) and
 	 ([.metrics[].key] as $k | all(.runs[]; .values as $v | all($k[]; . as $key | $v | has($key))))'
+# The values that are objects of figures (keyed by cache or K).
+objs='["kernel_objects_by_cache", "bytes_per_conn_after_k", "heavy_share_after_k"]'
 jqt "every figure {median, min, max, n} with min <= median <= max, n 2; null only for the module's and Go's" \
 	'([.metrics[].key | select(startswith("kstack_used") or startswith("idle_kstack_used"))]) as $mod
 	 | all(.runs[]; .variant as $v | .values | to_entries | all(.[];
-	     if (.key | IN($mod[])) then (.value == null) == ($m != "loaded")
+	     if (.key | IN($objs[])) then true
+	     elif (.key | IN($mod[])) then (.value == null) == ($m != "loaded")
 	     elif (.key | startswith("go_")) then (.value == null) == ($v != "go")
 	     else (.value | type == "object" and .n == 2 and .min <= .median and .median <= .max) end))' \
-	--arg m "$([ -d /proc/stacklab ] && echo loaded || echo absent)"
+	--arg m "$([ -d /proc/stacklab ] && echo loaded || echo absent)" --argjson objs "$objs"
 jqt "no negative bytes figure (idle, after load, page tables, every round)" \
-	'all(.runs[].values | to_entries[] | select(.key | test("bytes|per_conn")) | .value | select(. != null);
-	     .min >= 0)'
+	'all(.runs[].values | to_entries[] | select(.key | test("bytes|per_conn")) | select(.key | IN($objs[]) | not)
+	     | .value | select(. != null); .min >= 0)' --argjson objs "$objs"
+jqt "kernel objects: per connection > 0 in every run, the sum of its caches, TCP among them; whole = user + kernel" \
+	'all(.runs[].values; .kernel_objects_per_conn.median > 0 and (.kernel_objects_by_cache | has("TCP"))
+	     and (.bytes_per_conn_whole.median > .bytes_per_conn.median))'
+jqt "K series: every variant has K = 1 and 100, bytes {median,min,max,n} and a heavy share in [0, 1]" \
+	'all(.runs[].values; (.bytes_per_conn_after_k | keys) == ["1", "100"]
+	     and all(.bytes_per_conn_after_k[]; .n == 1 and .min <= .median and .median <= .max and .min >= 0)
+	     and all(.heavy_share_after_k[]; .median >= 0 and .median <= 1))'
+jqt "K series: more connections took the heavy branch after 100 requests than after 1; tpc keeps more after 100" \
+	'all(.runs[].values; .heavy_share_after_k["100"].median > .heavy_share_after_k["1"].median)
+	 and (.runs[] | select(.variant == "tpc") | .values.bytes_per_conn_after_k | .["100"].median > .["1"].median)'
 jqt "after-load and page-table rows: numbers; tpc keeps more after load than idle" \
 	'all(.runs[].values; .bytes_per_conn_after_load.median > 0 and .page_tables_per_conn.median >= 0)
 	 and (.runs[] | select(.variant == "tpc") | .values
@@ -143,7 +156,10 @@ tap_check "no server left running (pids: ${left:-none})" test -z "$left"
 # summary.md: the headline, the essay's table (a row per strategy, no
 # empty cell), a column per variant, a row per metric.
 table_ok() {
-	grep -q '^- \*\*memory, bytes per connection after load\*\*: ' "$out/summary.md" || { echo "no headline" >&2; return 1; }
+	for h in 'memory, idle' 'memory as requests accumulate' 'scheduling, context switches per request' \
+		'scheduling, server CPU per request' 'closed-loop latency'; do
+		grep -q "^- \*\*$h\*\*: " "$out/summary.md" || { echo "no headline line '$h'" >&2; return 1; }
+	done
 	awk '/^## the essay/ { f = 1 } /^- where/ { f = 0 } f' "$out/summary.md" >"$out/table"
 	for v in $(echo "$variants" | tr ',' ' '); do
 		line=$(grep "^| $v |" "$out/table") || { echo "no row $v" >&2; return 1; }
@@ -163,17 +179,35 @@ summary_ok() {
 	done
 }
 tap_check "summary.md: a column per variant, a row per metric" summary_ok
+# The headline concludes: fut-boxed against tpc on each axis, a ratio or
+# "not distinguishable here", and the fairness behind the latency.
+headline_ok() {
+	grep '^- \*\*' "$out/summary.md" | sed -n '2,6p' >"$out/headline"
+	[ "$(wc -l <"$out/headline")" -eq 5 ] || { echo "not five lines" >&2; return 1; }
+	for h in 'memory, idle' 'scheduling, context switches' 'scheduling, server CPU'; do
+		grep "$h" "$out/headline" | grep -q "fut-boxed .*\([0-9.]*x \(less\|more\|fewer\) than tpc's\|not distinguishable here\)" ||
+			{ echo "no verdict in '$h'" >&2; return 1; }
+	done
+	grep 'memory, idle' "$out/headline" | grep -q 'Whole cost, kernel objects included' || { echo "no whole-cost ratio" >&2; return 1; }
+	grep 'closed-loop' "$out/headline" | grep -q "Little's law.*responses per connection ranged" || { echo "no fairness" >&2; return 1; }
+}
+tap_check "headline: five sentences with verdicts (ratio or not distinguishable), whole cost, fairness" headline_ok
+# A ratio beside spreads that do not overlap never reads 1.
+no_x1() {
+	! grep -n '(×1)\|(×1\.0*)\| 1x \(less\|more\|fewer\)\|(1x ' "$out/summary.md"
+}
+tap_check "no (×1) beside non-overlapping spreads" no_x1
 tap_check "summary.md is printed at the end" grep -q '^# stacklab paired: summary' "$out/stdout"
 
 png_ok() {
-	for f in bytes-per-conn bytes-per-conn-after-load ctx-switches-per-request requests-per-s \
-		latency-p99 open-loop-p99 total-memory-idle total-memory-after-load; do
+	for f in bytes-per-conn bytes-per-conn-whole bytes-per-conn-after-load bytes-per-conn-after-k \
+		ctx-switches-per-request requests-per-s latency-p99 open-loop-p99 total-memory-idle total-memory-after-load; do
 		[ -s "$out/$f.png" ] || { echo "$f.png missing" >&2; return 1; }
 		[ "$(head -c 4 "$out/$f.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
 			{ echo "$f.png is not a PNG" >&2; return 1; }
 	done
 }
-tap_check "the eight plots exist and are PNGs" png_ok
+tap_check "the ten plots exist and are PNGs" png_ok
 
 # The same experiment through wrk: the summary says which client.
 if command -v wrk >/dev/null; then

@@ -40,6 +40,7 @@ struct conn {
 	int fd;
 	enum conn_state state;
 	bool heavy;
+	bool took_heavy;	/* --idle: sent GET /heavy at least once */
 	bool head_done;
 	bool answered;		/* --idle: its requests are done */
 	uint32_t served;	/* --idle: responses so far */
@@ -239,6 +240,7 @@ static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
 	const char *req;
 
 	c->heavy = uniform(e) < e->cfg->heavy_ratio;
+	c->took_heavy |= c->heavy;
 	req = c->heavy ? req_heavy : req_root;
 	io_uring_prep_send(sqe, c->fd, req, strlen(req), MSG_NOSIGNAL);
 	io_uring_sqe_set_data64(sqe, encode(i, OP_SEND));
@@ -676,6 +678,15 @@ static void progress(struct engine *e, uint64_t now)
 				     e->st->errors[ERR_PARSE] + e->st->errors[ERR_TIMEOUT]));
 }
 
+static uint32_t took_heavy(const struct engine *e)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < e->cfg->connections; i++)
+		n += e->conns[i].state != CS_CLOSED && e->conns[i].took_heavy;
+	return n;
+}
+
 static bool finished(struct engine *e, uint64_t now)
 {
 	if (stop_requested)
@@ -685,6 +696,9 @@ static bool finished(struct engine *e, uint64_t now)
 			/* Scripts wait for this line before measuring. */
 			fprintf(stderr, "loadgen: idle: %u connections open\n",
 				e->open_now);
+			/* The memory a server keeps depends on it (paired). */
+			fprintf(stderr, "loadgen: idle: %u took GET /heavy at least once\n",
+				took_heavy(e));
 			e->announced = true;
 		}
 		if (e->cfg->duration_s)
