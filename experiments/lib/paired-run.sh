@@ -38,6 +38,8 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
   --k-conns N           the connection count of that series (default 100;
                         run where N is one of --conns, else at N itself)
   --k-rounds R          rounds that run it (default: every round)
+  --k-variants LIST     the variants that run it, comma-separated, or all
+                        (default all)
   --steps S             connection batches in the memory phases, a snapshot
                         after each, for the least-squares slope (default 4)
   --heavy-ratio R       share of GET /heavy (default 0.01)
@@ -71,7 +73,7 @@ die_usage() {
 }
 
 conns=50 duration=2 warmup=1 repeat=3 rate= client=loadgen after_requests=20 steps=4
-after_k="1 10 100 1000" k_conns=100 k_rounds=
+after_k="1 10 100 1000" k_conns=100 k_rounds= k_variants=all
 heavy_ratio=0.01 heavy_bytes=262144
 variants_builtin=$all_variants
 extra=
@@ -80,7 +82,7 @@ switch_tasks=100000 switch_rounds=200000 bench_cache=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--conns | --duration | --warmup | --repeat | --rate | --client | --after-requests | \
-		--after-k | --k-conns | --k-rounds | \
+		--after-k | --k-conns | --k-rounds | --k-variants | \
 		--steps | --heavy-ratio | --heavy-bytes | --variants | --server | --port | \
 		--where | --start-timeout | --switch-tasks | --switch-rounds | --bench-cache)
 		[ $# -ge 2 ] || die_usage "$1 needs a value"
@@ -97,6 +99,7 @@ while [ $# -gt 0 ]; do
 	--after-k) after_k=$(echo "$2" | tr ',' ' ') ;;
 	--k-conns) k_conns=$2 ;;
 	--k-rounds) k_rounds=$2 ;;
+	--k-variants) k_variants=$2 ;;
 	--steps) steps=$2 ;;
 	--heavy-ratio) heavy_ratio=$2 ;;
 	--heavy-bytes) heavy_bytes=$2 ;;
@@ -619,7 +622,8 @@ for n in $conns; do
 				memory_phase after_load "$name" "$cmd" "$n" "$r" &&
 				load_phase "$name" "$cmd" "$n" "$r"
 			# Memory as requests accumulate: with the first N's rounds.
-			if [ "$n" = "$first_n" ] && [ "$r" -le "$k_rounds" ]; then
+			case ",$k_variants," in *",$name,"* | *,all,*) k_here=1 ;; *) k_here= ;; esac
+			if [ "$n" = "$first_n" ] && [ "$r" -le "$k_rounds" ] && [ -n "$k_here" ]; then
 				for k in $after_k; do
 					not_skipped "$name" "$k_conns" &&
 						memory_phase after_k "$name" "$cmd" "$k_conns" "$r" "$k"

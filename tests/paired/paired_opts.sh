@@ -34,8 +34,9 @@ usage_error() {
 	shift 2
 	"$@" >"$tmp/o" 2>"$tmp/e"
 	_rc=$?
+	# One line: the mistake and how to see the usage, said once.
 	tap_check "$_d: exit 2, says $_p" sh -c \
-		"[ $_rc -eq 2 ] && [ ! -s '$tmp/o' ] && grep -q -- \"$_p\" '$tmp/e'"
+		"[ $_rc -eq 2 ] && [ ! -s '$tmp/o' ] && [ \$(wc -l <'$tmp/e') -eq 1 ] && grep -q -- \"$_p\" '$tmp/e'"
 }
 
 scripts="paired bench-http bench-conns paired-agree"
@@ -67,11 +68,11 @@ usage_error "paired -d 0" "^paired: -d: '0' is out of range" "$root/experiments/
 usage_error "paired --warmup 1y" "^paired: --warmup: '1y' is not a duration" \
 	"$root/experiments/paired" --warmup 1y
 # A good one is taken: the next, bad, argument is what is refused.
-usage_error "paired --duration 500ms --warmup 0 taken" "unknown argument '--bogus'" \
+usage_error "paired --duration 500ms --warmup 0 taken" "^paired: unknown option '--bogus'; try 'experiments/paired --help'$" \
 	"$root/experiments/paired" --duration 500ms --warmup 0 --bogus
 usage_error "bench-http --duration 1500ms" "not a whole number of seconds" \
 	"$root/experiments/bench-http" --duration 1500ms
-usage_error "bench-http --duration 1m taken" "unknown argument '--bogus'" \
+usage_error "bench-http --duration 1m taken" "^bench-http: unknown option '--bogus'; try 'bench-http --help'$" \
 	"$root/experiments/bench-http" --duration 1m --bogus
 # The K series' list and the registry's names.
 usage_error "paired --after-k 0" "^paired: --after-k wants whole numbers from 1" \
