@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 
-#include "sa-sym.h"
+#include "sym.h"
 #include "stack-advise.h"
 
 /* A frame reached by at most this share of threads is worth segmenting. */

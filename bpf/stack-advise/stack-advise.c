@@ -19,10 +19,10 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
-#include "sa-hold.h"
-#include "sa-model.h"
-#include "sa-report.h"
-#include "sa-sym.h"
+#include "hold.h"
+#include "model.h"
+#include "report.h"
+#include "sym.h"
 #include "stack-advise.h"
 #include "stack-advise.skel.h"
 #include "target.h"
@@ -32,12 +32,8 @@
 /* How often the target's mappings are copied for the symbolizer. */
 #define MAPS_EVERY_MS 20
 
-static struct env {
-	struct target target;
-	double duration_s;
-	bool json;
-	FILE *out;		/* the report: -o FILE, or stdout */
-} env;
+/* Every option is one both tools read (bpf/common/cli.h). */
+static struct cli_run run;
 
 static volatile sig_atomic_t stop_signal;
 
@@ -62,54 +58,16 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to watch (a TID means its process)", 0 },
-	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
-	{ "output", 'o', "FILE", 0, CLI_OUTPUT_HELP, 0 },
+	CLI_OPTION_DURATION,
+	CLI_OPTION_OUTPUT,
 	{ "json", 'j', NULL, 0, "One JSON object instead of text", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	CLI_OPTION_VERBOSE,
 	{},
 };
 
-static void set_kind(enum target_kind kind)
-{
-	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
-		cli_usage_error("give one target: -p TGID or -- COMMAND");
-	env.target.kind = kind;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'p':
-		set_kind(TARGET_PID);
-		env.target.tgid = cli_parse_pid(arg);
-		break;
-	case 'd':
-		env.duration_s = cli_parse_seconds(arg, "duration", 'd');
-		break;
-	case 'j':
-		env.json = true;
-		break;
-	case 'o':
-		if (env.out)
-			cli_usage_error("give -o once");
-		env.out = cli_open_output(arg);
-		break;
-	case 'v':
-		cli.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		set_kind(TARGET_COMMAND);
-		env.target.argv = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_END:
-		if (env.target.kind == TARGET_NONE)
-			cli_usage_error("no target: give -p TGID or -- COMMAND");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
+	return cli_parse_run(key, arg, state, &run, "-p TGID or -- COMMAND");
 }
 
 static void on_signal(int sig)
@@ -177,8 +135,8 @@ static void seed_range(pid_t tgid, pid_t tid, void *arg)
  * target's mappings as it goes (the last copy symbolizes). */
 static void watch(struct sa_symbolizer **sz)
 {
-	double end = env.duration_s ? cli_now_s() + env.duration_s : 0;
-	struct target *t = &env.target;
+	double end = run.duration_s ? cli_now_s() + run.duration_s : 0;
+	struct target *t = &run.target;
 
 	while (!stop_signal) {
 		struct timespec every = { 0, MAPS_EVERY_MS * 1000000L };
@@ -247,8 +205,8 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 		  uint64_t initial_threads)
 {
 	struct sa_report_ctx ctx = { .page_size = sysconf(_SC_PAGESIZE),
-				     .attached_late = env.target.kind == TARGET_PID };
-	struct sa_input in = { .page_size = ctx.page_size, .tgid = env.target.tgid };
+				     .attached_late = run.target.kind == TARGET_PID };
+	struct sa_input in = { .page_size = ctx.page_size, .tgid = run.target.tgid };
 	struct sa_result r;
 	char name[160];
 	__u32 zero = 0;
@@ -268,14 +226,14 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 		fprintf(stderr, PROG ": %s\n", strerror(-e));
 		return 1;
 	}
-	target_describe(&env.target, name, sizeof(name));
+	target_describe(&run.target, name, sizeof(name));
 	ctx.target = name;
-	if (env.json)
-		e = sa_report_json(env.out, &ctx, &r);
+	if (run.json)
+		e = sa_report_json(run.out, &ctx, &r);
 	else
-		sa_report_text(env.out, &ctx, &r);
+		sa_report_text(run.out, &ctx, &r);
 	sa_result_free(&r);
-	return e || fflush(env.out) ? 1 : 0;
+	return e || fflush(run.out) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -293,16 +251,16 @@ int main(int argc, char **argv)
 	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return CLI_EXIT_USAGE;
-	if (!env.out) {
-		env.out = stdout;
-		env.target.stdout_to_stderr = true;
+	if (!run.out) {
+		run.out = stdout;
+		run.target.stdout_to_stderr = true;
 	}
 	if (cli_check_system())
 		return 1;
 	libbpf_set_print(cli_libbpf_print);
-	if (target_prepare(&env.target, err, sizeof(err))) {
+	if (target_prepare(&run.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n" USAGE "\n", err);
-		target_stop(&env.target);
+		target_stop(&run.target);
 		return CLI_EXIT_USAGE;
 	}
 	skel = stack_advise__open();
@@ -310,7 +268,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
 		goto out;
 	}
-	skel->rodata->target_tgid = env.target.tgid;
+	skel->rodata->target_tgid = run.target.tgid;
 	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
 	e = stack_advise__load(skel);
 	if (e) {
@@ -319,10 +277,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* -p: the threads already running, each its stack range. */
-	if (env.target.kind == TARGET_PID) {
+	if (run.target.kind == TARGET_PID) {
 		int ranges_fd = bpf_map__fd(skel->maps.ranges);
 
-		initial = target_for_each_thread(&env.target, seed_range, &ranges_fd);
+		initial = target_for_each_thread(&run.target, seed_range, &ranges_fd);
 	}
 	e = stack_advise__attach(skel);
 	if (e) {
@@ -333,28 +291,28 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	/* On stderr even with --json: scripts wait for it before loading. */
-	if (env.target.kind == TARGET_PID)
+	if (run.target.kind == TARGET_PID)
 		fprintf(stderr, PROG ": watching pid %d; stack pages touched before now are not attributed; Ctrl-C to stop\n",
-			env.target.tgid);
-	if (env.target.kind == TARGET_COMMAND && (e = sa_hold_start(env.target.tgid))) {
+			run.target.tgid);
+	if (run.target.kind == TARGET_COMMAND && (e = sa_hold_start(run.target.tgid))) {
 		fprintf(stderr, PROG ": cannot trace the command to read its mappings at exit (%s)\n",
 			strerror(-e));
 		goto out;
 	}
-	if (target_release(&env.target, err, sizeof(err))) {
+	if (target_release(&run.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	watch(&sz);
-	target_stop(&env.target);
+	target_stop(&run.target);
 	if (!sz) {
 		fprintf(stderr, PROG ": the target's mappings could not be read (it exited at once?): nothing to symbolize\n");
 		goto out;
 	}
 	rc = report(skel, sz, initial);
 out:
-	target_stop(&env.target);
+	target_stop(&run.target);
 	stack_advise__destroy(skel);
 	sa_symbolizer_free(sz);
 	return rc;

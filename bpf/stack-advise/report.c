@@ -2,7 +2,7 @@
 #include <jansson.h>
 
 #include "common/json_text.h"
-#include "sa-report.h"
+#include "report.h"
 
 static const char *where(const struct sa_sym *s, char *buf, size_t len)
 {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "sa-model.h"
+#include "model.h"
 
 struct sa_report_ctx {
 	const char *target;		/* "pid 12", "command ./x (pid 12)" */

@@ -9,7 +9,7 @@
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
 
-#include "sa-sym.h"
+#include "sym.h"
 
 struct sa_symbolizer {
 	pid_t pid;

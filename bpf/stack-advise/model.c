@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sa-model.h"
+#include "model.h"
 
 const char *sa_action_name(enum sa_action a)
 {
