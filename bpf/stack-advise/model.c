@@ -166,8 +166,10 @@ int sa_model(const struct sa_input *in, struct sa_symbolizer *sz,
 		const struct sa_func *f = &r->funcs[i];
 		struct sa_suggestion *g = &r->sug[r->nsug];
 
-		if (!f->threads || (double)f->pages / f->threads < SA_DEEP_MIN_PAGES)
-			continue;	/* in the table, but no deep frame */
+		/* In the table, but no deep frame, or no name to act on. */
+		if (!f->sym.named || !f->threads ||
+		    (double)f->pages / f->threads < SA_DEEP_MIN_PAGES)
+			continue;
 		r->nsug++;
 
 		g->func = f;

@@ -48,7 +48,7 @@ struct sa_input {
 /* One function whose frames first touched stack pages. */
 struct sa_func {
 	struct sa_sym sym;		/* the frame's owner */
-	char touched_in[128];		/* the faulting function when another */
+	char touched_in[256];		/* the faulting function when another */
 	uint64_t threads, pages;
 };
 

@@ -55,17 +55,18 @@ void sa_report_text(FILE *f, const struct sa_report_ctx *c, const struct sa_resu
 	if (c->counters.sites_dropped)
 		fprintf(f, "warning: %llu faults not counted: the site map was full\n",
 			(unsigned long long)c->counters.sites_dropped);
-	fprintf(f, "\n%-32s %8s %7s %10s %12s  %s\n", "function", "threads", "share",
-		"pages/thr", "resident", "where");
+	/* The function last: C++ names are longer than any column. */
+	fprintf(f, "\n%8s %7s %10s %12s  %s  (%s)\n", "threads", "share",
+		"pages/thr", "resident", "function", "where");
 	for (size_t i = 0; i < r->nfuncs; i++) {
 		const struct sa_func *fn = &r->funcs[i];
 
-		fprintf(f, "%-32s %8llu %6.1f%% %10.1f %12llu  %s\n", fn->sym.function,
+		fprintf(f, "%8llu %6.1f%% %10.1f %12llu  %s  (%s)\n",
 			(unsigned long long)fn->threads,
 			r->threads ? 100.0 * fn->threads / r->threads : 0,
 			fn->threads ? (double)fn->pages / fn->threads : 0,
 			(unsigned long long)(fn->pages * c->page_size),
-			where(&fn->sym, loc, sizeof(loc)));
+			fn->sym.function, where(&fn->sym, loc, sizeof(loc)));
 	}
 	if (!r->nsug)
 		fprintf(f, "\nno stack page was first touched while attached: nothing to suggest\n");
