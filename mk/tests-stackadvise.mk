@@ -4,7 +4,7 @@
 
 SA_WORKLOADS := sa_deep hold_conns
 # Unit tests of stack-advise's parts, no BPF: they run in make check too.
-SA_UNITS     := sa_names
+SA_UNITS     := sa_names sa_classes
 TEST_BINS  += $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS) $(SA_UNITS))
 TEST_FILES += tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
 	      tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh
@@ -24,5 +24,7 @@ tests-stackadvise: $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS) $(SA_UNIT
 	experiments/lib/listening.sh tests/lib/tap.sh tests/run-suite)
 
 $(B)/tests/stackadvise/sa_names: bpf/stack-advise/demangle.c
-$(B)/tests/stackadvise/sa_names: TEST_CFLAGS += -Ibpf/stack-advise
-$(B)/tests/stackadvise/sa_names: LDLIBS := -liberty
+$(B)/tests/stackadvise/sa_classes: bpf/stack-advise/model.c bpf/stack-advise/sym.c \
+	bpf/stack-advise/demangle.c
+$(addprefix $(B)/tests/stackadvise/,$(SA_UNITS)): TEST_CFLAGS += -Ibpf/stack-advise
+$(addprefix $(B)/tests/stackadvise/,$(SA_UNITS)): LDLIBS := -ldw -liberty

@@ -65,54 +65,133 @@ static int by_func_tid(const void *a, const void *b)
 }
 
 static size_t func_index(struct sa_result *r, const struct sa_sym *owner,
-			 const struct sa_sym *leaf)
+			 const struct sa_sym *leaf, size_t cls)
 {
 	for (size_t i = 0; i < r->nfuncs; i++)
-		if (!strcmp(r->funcs[i].sym.function, owner->function) &&
+		if (r->funcs[i].cls == cls &&
+		    !strcmp(r->funcs[i].sym.function, owner->function) &&
 		    !strcmp(r->funcs[i].sym.object, owner->object))
 			return i;
 	r->funcs[r->nfuncs].sym = *owner;
+	r->funcs[r->nfuncs].cls = cls;
 	if (strcmp(owner->function, leaf->function))
 		snprintf(r->funcs[r->nfuncs].touched_in,
 			 sizeof(r->funcs[r->nfuncs].touched_in), "%s", leaf->function);
 	return r->nfuncs++;
 }
 
-static void stack_size(const struct sa_input *in, struct sa_result *r)
+struct thread_order {
+	char comm[SA_COMM_LEN];
+	bool main_thread;
+	uint64_t reserve;
+	size_t i;
+};
+
+static int by_class(const void *a, const void *b)
 {
-	struct sa_suggestion *g = &r->sug[r->nsug];
-	uint64_t reserve = 0, n = 0, want;
+	const struct thread_order *x = a, *y = b;
+	int c;
 
-	uint64_t depth = 0;
-
-	/* pthread stacks only (the main thread's is the rlimit's): the
-	 * largest reserve seen, and the deepest any of them went. */
-	for (size_t i = 0; i < in->nthreads; i++) {
-		const struct sa_thread *t = &in->threads[i].t;
-
-		if (in->threads[i].tid == in->tgid)
-			continue;
-		if (t->reserve > reserve)
-			reserve = t->reserve;
-		if (t->top - t->lowest > depth)
-			depth = t->top - t->lowest;
-	}
-	for (size_t i = 0; i < in->nthreads; i++)
-		n += in->threads[i].tid != in->tgid && in->threads[i].t.reserve == reserve;
-	want = depth + (depth / 2 > SA_STACK_MARGIN_MIN ? depth / 2 : SA_STACK_MARGIN_MIN);
-	want = (want + SA_STACK_ROUND - 1) / SA_STACK_ROUND * SA_STACK_ROUND;
-	if (!depth || want >= reserve)
-		return;
-	memset(g, 0, sizeof(*g));
-	g->action = SA_STACK_SIZE;
-	g->threads = n;
-	g->threads_share = r->threads ? (double)n / r->threads : 0;
-	g->stack_size = want;
-	g->reserve_now = reserve;
-	g->reserve_saved = (reserve - want) * n;
-	g->max_depth = depth;
-	r->nsug++;
+	if (x->main_thread != y->main_thread)
+		return x->main_thread ? 1 : -1;
+	c = strncmp(x->comm, y->comm, SA_COMM_LEN);
+	if (c)
+		return c;
+	return x->reserve < y->reserve ? -1 : x->reserve > y->reserve;
 }
+
+int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
+{
+	size_t n = in->nthreads;
+	struct thread_order *o = calloc(n ? n : 1, sizeof(*o));
+
+	free(r->classes);
+	r->nclasses = 0;
+	r->classes = calloc(n ? n : 1, sizeof(*r->classes));
+	if (!o || !r->classes) {
+		free(o);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(o[i].comm, in->threads[i].t.comm, SA_COMM_LEN);
+		o[i].comm[SA_COMM_LEN - 1] = '\0';
+		o[i].main_thread = in->threads[i].tid == in->tgid;
+		o[i].reserve = in->threads[i].t.reserve;
+		o[i].i = i;
+	}
+	qsort(o, n, sizeof(*o), by_class);
+	for (size_t k = 0; k < n; k++) {
+		const struct sa_thread *t = &in->threads[o[k].i].t;
+		struct sa_class *c = r->nclasses ? &r->classes[r->nclasses - 1] : NULL;
+
+		/* Sorted by reserve: within a page of the class's smallest. */
+		if (!c || c->main_thread != o[k].main_thread ||
+		    strncmp(c->name, o[k].comm, SA_COMM_LEN) ||
+		    o[k].reserve - c->reserve_min > in->page_size) {
+			c = &r->classes[r->nclasses++];
+			memcpy(c->name, o[k].comm, SA_COMM_LEN);
+			c->main_thread = o[k].main_thread;
+			c->reserve_min = o[k].reserve;
+		}
+		c->reserve_max = o[k].reserve;
+		c->threads++;
+		if (t->top - t->lowest > c->max_depth)
+			c->max_depth = t->top - t->lowest;
+		cls[o[k].i] = (size_t)(c - r->classes);
+	}
+	free(o);
+	return 0;
+}
+
+/*
+ * Per class of pthreads (the main thread's stack is the rlimit's): the
+ * deepest stack any of them went, plus a margin, against their reserve.
+ */
+static void stack_size(const struct sa_input *in, const size_t *cls, struct sa_result *r)
+{
+	for (size_t k = 0; k < r->nclasses; k++) {
+		const struct sa_class *c = &r->classes[k];
+		struct sa_suggestion *g = &r->sug[r->nsug];
+		uint64_t depth = c->max_depth, want, saved = 0;
+
+		if (c->main_thread || !depth)
+			continue;
+		want = depth + (depth / 2 > SA_STACK_MARGIN_MIN ? depth / 2 : SA_STACK_MARGIN_MIN);
+		want = (want + SA_STACK_ROUND - 1) / SA_STACK_ROUND * SA_STACK_ROUND;
+		if (want >= c->reserve_min)
+			continue;
+		for (size_t i = 0; i < in->nthreads; i++)
+			if (cls[i] == k)
+				saved += in->threads[i].t.reserve - want;
+		memset(g, 0, sizeof(*g));
+		g->action = SA_STACK_SIZE;
+		g->cls = k;
+		g->threads = c->threads;
+		g->threads_share = 1;
+		g->stack_size = want;
+		g->reserve_now = c->reserve_max;
+		g->reserve_saved = saved;
+		/* want is above the deepest page touched: every page stays. */
+		g->rss_saved = 0;
+		g->max_depth = depth;
+		r->nsug++;
+	}
+}
+
+static __u32 tid_of(const void *p)
+{
+	return *(const __u32 *)p;
+}
+
+static int by_tid(const void *a, const void *b)
+{
+	return tid_of(a) < tid_of(b) ? -1 : tid_of(a) > tid_of(b);
+}
+
+struct tid_class {
+	__u32 tid;
+	size_t cls;
+};
 
 static int rank(const void *a, const void *b)
 {
@@ -130,15 +209,23 @@ int sa_model(const struct sa_input *in, struct sa_symbolizer *sz,
 	     struct sa_result *r)
 {
 	struct owner_rec *recs = calloc(in->nsites ? in->nsites : 1, sizeof(*recs));
+	size_t *cls = calloc(in->nthreads ? in->nthreads : 1, sizeof(*cls));
+	struct tid_class *tc = calloc(in->nthreads ? in->nthreads : 1, sizeof(*tc));
+	size_t nrecs = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->funcs = calloc(in->nsites ? in->nsites : 1, sizeof(*r->funcs));
-	r->sug = calloc(in->nsites + 1, sizeof(*r->sug));
-	if (!recs || !r->funcs || !r->sug) {
+	r->sug = calloc(in->nsites + in->nthreads + 1, sizeof(*r->sug));
+	if (!recs || !cls || !tc || !r->funcs || !r->sug || sa_classify(in, r, cls)) {
 		free(recs);
+		free(cls);
+		free(tc);
 		sa_result_free(r);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < in->nthreads; i++)
+		tc[i] = (struct tid_class){ in->threads[i].tid, cls[i] };
+	qsort(tc, in->nthreads, sizeof(*tc), by_tid);
 	r->threads = in->threads_total > in->nthreads ? in->threads_total : in->nthreads;
 	for (size_t i = 0; i < in->nthreads; i++) {
 		uint64_t d = in->threads[i].t.top - in->threads[i].t.lowest;
@@ -147,14 +234,19 @@ int sa_model(const struct sa_input *in, struct sa_symbolizer *sz,
 			r->max_depth = d;
 	}
 	for (size_t i = 0; i < in->nsites; i++) {
+		const struct tid_class *t = bsearch(&in->sites[i].k.tid, tc, in->nthreads,
+						    sizeof(*tc), by_tid);
 		struct sa_sym owner, leaf;
 
+		if (!t)
+			continue;	/* its thread was not recorded: no class */
 		frame_owner(sz, &in->sites[i], &owner, &leaf);
-		recs[i] = (struct owner_rec){ func_index(r, &owner, &leaf),
-					      in->sites[i].k.tid, in->sites[i].v.pages };
+		recs[nrecs++] = (struct owner_rec){ func_index(r, &owner, &leaf, t->cls),
+						    in->sites[i].k.tid, in->sites[i].v.pages };
 	}
-	qsort(recs, in->nsites, sizeof(*recs), by_func_tid);
-	for (size_t i = 0; i < in->nsites; i++) {
+	free(tc);
+	qsort(recs, nrecs, sizeof(*recs), by_func_tid);
+	for (size_t i = 0; i < nrecs; i++) {
 		struct sa_func *f = &r->funcs[recs[i].func];
 
 		f->pages += recs[i].pages;
@@ -174,19 +266,22 @@ int sa_model(const struct sa_input *in, struct sa_symbolizer *sz,
 
 		g->func = f;
 		g->threads = f->threads;
-		g->threads_share = r->threads ? (double)f->threads / r->threads : 0;
+		g->cls = f->cls;
+		g->threads_share = (double)f->threads / r->classes[f->cls].threads;
 		g->pages_per_thread = f->threads ? (double)f->pages / f->threads : 0;
 		g->resident_bytes = f->pages * in->page_size;
 		g->action = g->threads_share <= SA_SEGMENT_MAX_SHARE ? SA_SEGMENT : SA_KEEP;
 		g->bytes_released = g->action == SA_SEGMENT ? g->resident_bytes : 0;
 	}
-	stack_size(in, r);
+	stack_size(in, cls, r);
+	free(cls);
 	qsort(r->sug, r->nsug, sizeof(*r->sug), rank);
 	return 0;
 }
 
 void sa_result_free(struct sa_result *r)
 {
+	free(r->classes);
 	free(r->funcs);
 	free(r->sug);
 	memset(r, 0, sizeof(*r));

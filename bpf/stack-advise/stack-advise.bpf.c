@@ -126,6 +126,7 @@ static __always_inline void count_thread(__u32 tid, const struct sa_range *r,
 		struct sa_thread n = { .top = r->end, .lowest = addr,
 				       .reserve = r->end - r->start };
 
+		bpf_get_current_comm(n.comm, sizeof(n.comm));
 		bpf_map_update_elem(&threads, &tid, &n, BPF_NOEXIST);
 		t = bpf_map_lookup_elem(&threads, &tid);
 		if (!t)
