@@ -47,7 +47,7 @@ $(B)/obj/bpf/%.o: bpf/%.c
 
 # stacklab-probe: the loader (argp, libbpf skeleton, jansson for --json)
 # and its modules, one concern each (bpf/README.md).
-BPF_COMMON_OBJS := $(addprefix $(B)/obj/bpf/common/,target.o tracefs.o cli.o)
+BPF_COMMON_OBJS := $(addprefix $(B)/obj/bpf/common/,target.o tracefs.o cli.o stacks.o)
 PROBE_OBJS := $(addprefix $(B)/obj/bpf/probe/,stacklab-probe.o tracepoints.o \
 	      report.o hist.o kstack.o live.o units.o) $(BPF_COMMON_OBJS)
 BPF_BINS   += $(B)/bpf/stacklab-probe

@@ -134,7 +134,12 @@ int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
 			c->reserve_min = o[k].reserve;
 		}
 		c->reserve_max = o[k].reserve;
-		c->threads++;
+		c->threads += t->pages != 0;
+		c->threads_all++;
+		if (in->threads[o[k].i].at_attach) {
+			c->attach_threads++;
+			c->attach_resident += in->threads[o[k].i].resident_at_attach;
+		}
 		if (t->top - t->lowest > c->max_depth)
 			c->max_depth = t->top - t->lowest;
 		cls[o[k].i] = (size_t)(c - r->classes);
@@ -166,7 +171,7 @@ static void stack_size(const struct sa_input *in, const size_t *cls, struct sa_r
 		memset(g, 0, sizeof(*g));
 		g->action = SA_STACK_SIZE;
 		g->cls = k;
-		g->threads = c->threads;
+		g->threads = c->threads_all;
 		g->threads_share = 1;
 		g->stack_size = want;
 		g->reserve_now = c->reserve_max;

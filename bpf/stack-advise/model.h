@@ -27,7 +27,9 @@
 
 struct sa_thread_rec {
 	__u32 tid;
-	struct sa_thread t;
+	struct sa_thread t;	/* t.pages: first touches seen while attached */
+	bool at_attach;		/* it had a stack when the tool attached */
+	uint64_t resident_at_attach;	/* bytes resident then, owner unknown */
 };
 
 struct sa_site_rec {
@@ -57,6 +59,8 @@ struct sa_class {
 	bool main_thread;
 	uint64_t reserve_min, reserve_max;
 	uint64_t threads;		/* that touched a stack page while attached */
+	uint64_t threads_all;		/* with those found at attach */
+	uint64_t attach_threads, attach_resident;	/* predates attach */
 	uint64_t max_depth;
 };
 

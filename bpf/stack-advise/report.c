@@ -20,10 +20,10 @@ static const char *class_text(const struct sa_class *k, char *buf, size_t len)
 		snprintf(buf, len, "the main thread '%s'", k->name);
 	else if (k->reserve_min == k->reserve_max)
 		snprintf(buf, len, "class '%s', %llu threads reserving %llu bytes", k->name,
-			 (unsigned long long)k->threads, (unsigned long long)k->reserve_min);
+			 (unsigned long long)k->threads_all, (unsigned long long)k->reserve_min);
 	else
 		snprintf(buf, len, "class '%s', %llu threads reserving %llu-%llu bytes", k->name,
-			 (unsigned long long)k->threads, (unsigned long long)k->reserve_min,
+			 (unsigned long long)k->threads_all, (unsigned long long)k->reserve_min,
 			 (unsigned long long)k->reserve_max);
 	return buf;
 }
@@ -47,8 +47,9 @@ static void text_sug(FILE *f, size_t i, const struct sa_report_ctx *c,
 	fprintf(f, "%zu. %s %s at %s%s%s\n", i + 1, sa_action_name(g->action),
 		g->func->sym.function, where(&g->func->sym, loc, sizeof(loc)),
 		g->func->touched_in[0] ? ", pages written by " : "", g->func->touched_in);
-	fprintf(f, "   in %s: %llu of them (%.1f%%) deepened their stack here by %.1f pages (%.0f bytes) each; %llu bytes kept resident\n",
-		cls, (unsigned long long)g->threads, 100 * g->threads_share,
+	fprintf(f, "   in %s: %llu of the %llu that touched a stack page while attached (%.1f%%) deepened their stack here by %.1f pages (%.0f bytes) each; %llu bytes kept resident\n",
+		cls, (unsigned long long)g->threads,
+		(unsigned long long)r->classes[g->cls].threads, 100 * g->threads_share,
 		g->pages_per_thread, g->pages_per_thread * c->page_size,
 		(unsigned long long)g->resident_bytes);
 	if (g->action == SA_SEGMENT)
@@ -69,6 +70,11 @@ void sa_report_text(FILE *f, const struct sa_report_ctx *c, const struct sa_resu
 		(unsigned long long)c->counters.faults, (unsigned long long)r->max_depth);
 	if (c->attached_late)
 		fprintf(f, "note: attached to a running process: stack pages touched before are not attributed (later growth of its threads is)\n");
+	if (c->at_attach.threads)
+		fprintf(f, "stacks at attach: %llu threads, %llu bytes resident, deepest %llu bytes (predates attach: owner unknown)\n",
+			(unsigned long long)c->at_attach.threads,
+			(unsigned long long)c->at_attach.resident_bytes,
+			(unsigned long long)c->at_attach.deepest);
 	if (c->counters.sites_dropped)
 		fprintf(f, "warning: %llu faults not counted: the site map was full\n",
 			(unsigned long long)c->counters.sites_dropped);
@@ -81,6 +87,10 @@ void sa_report_text(FILE *f, const struct sa_report_ctx *c, const struct sa_resu
 			class_text(&r->classes[k], cls, sizeof(cls)),
 			(unsigned long long)r->classes[k].max_depth, "threads", "share",
 			"pages/thr", "resident", "function", "where");
+		if (r->classes[k].attach_threads)
+			fprintf(f, "%8llu %7s %10s %12llu  predates attach: owner unknown\n",
+				(unsigned long long)r->classes[k].attach_threads, "", "",
+				(unsigned long long)r->classes[k].attach_resident);
 		for (size_t i = 0; i < r->nfuncs; i++) {
 			const struct sa_func *fn = &r->funcs[i];
 
@@ -109,6 +119,9 @@ static json_t *json_class(const struct sa_class *k)
 	json_object_set_new(o, "name", json_text(k->name));
 	json_object_set_new(o, "main_thread", json_boolean(k->main_thread));
 	json_object_set_new(o, "threads", json_integer(k->threads));
+	json_object_set_new(o, "threads_all", json_integer(k->threads_all));
+	json_object_set_new(o, "attach_threads", json_integer(k->attach_threads));
+	json_object_set_new(o, "attach_resident_bytes", json_integer(k->attach_resident));
 	json_object_set_new(o, "reserve_min", json_integer(k->reserve_min));
 	json_object_set_new(o, "reserve_max", json_integer(k->reserve_max));
 	json_object_set_new(o, "max_depth", json_integer(k->max_depth));
@@ -146,7 +159,7 @@ static json_t *json_sug(const struct sa_result *r, const struct sa_suggestion *g
 
 int sa_report_json(FILE *f, const struct sa_report_ctx *c, const struct sa_result *r)
 {
-	json_t *root = json_object(), *arr = json_array(), *classes = json_array();
+	json_t *root = json_object(), *arr = json_array(), *classes = json_array(), *at;
 	int ret;
 
 	json_object_set_new(root, "target", json_text(c->target));
@@ -156,6 +169,11 @@ int sa_report_json(FILE *f, const struct sa_report_ctx *c, const struct sa_resul
 	json_object_set_new(root, "faults", json_integer(c->counters.faults));
 	json_object_set_new(root, "faults_dropped", json_integer(c->counters.sites_dropped));
 	json_object_set_new(root, "max_depth", json_integer(r->max_depth));
+	at = json_object();
+	json_object_set_new(at, "threads", json_integer(c->at_attach.threads));
+	json_object_set_new(at, "resident_bytes", json_integer(c->at_attach.resident_bytes));
+	json_object_set_new(at, "deepest", json_integer(c->at_attach.deepest));
+	json_object_set_new(root, "stacks_at_attach", at);
 	for (size_t i = 0; i < r->nsug; i++)
 		json_array_append_new(arr, json_sug(r, &r->sug[i]));
 	for (size_t k = 0; k < r->nclasses; k++)

@@ -22,6 +22,7 @@
 #include "hold.h"
 #include "model.h"
 #include "report.h"
+#include "stacks.h"
 #include "sym.h"
 #include "stack-advise.h"
 #include "stack-advise.skel.h"
@@ -75,60 +76,95 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* The mapping of /proc/PID/maps that holds addr: a thread's stack. */
-static bool mapping_of(pid_t pid, uint64_t addr, struct sa_range *r)
-{
-	char path[64], line[512];
-	bool found = false;
-	FILE *f;
+/* The threads -p found, with their stacks as they were at attach. */
+static struct seeded {
+	struct sa_thread_rec *recs;
+	size_t n, cap;
+	int ranges_fd;
+} seeded = { .ranges_fd = -1 };
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		uint64_t lo, hi;
-
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2 &&
-		    addr >= lo && addr < hi) {
-			r->start = lo;
-			r->end = hi;
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* -p: each running thread's stack is the mapping that holds its sp (from
- * /proc/PID/task/TID/syscall), so that its later growth is attributed. */
+/*
+ * -p: each thread's stack is the mapping that holds its sp, so that its
+ * later growth is attributed; its resident pages are what it touched
+ * before attach, owner unknown.
+ */
 static void seed_range(pid_t tgid, pid_t tid, void *arg)
 {
-	int ranges_fd = *(int *)arg;
-	char path[96], buf[512];
-	char *sp_tok = NULL, *tok, *save;
-	__u32 key = (__u32)tid;
+	uint64_t page_size = *(uint64_t *)arg;
 	struct sa_range r;
-	uint64_t sp;
+	struct stack_vma v;
+	struct sa_thread_rec *rec;
+	__u32 key = (__u32)tid;
+	char path[96];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", tgid, tid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	/* "NR ARG1 .. ARG6 SP PC", or "-1 SP PC": sp is next to last. */
-	for (char *prev = NULL, *s = buf; (tok = strtok_r(s, " \n", &save)); s = NULL) {
-		sp_tok = prev;
-		prev = tok;
+	if (!stacks_of_thread(tgid, tid, page_size, &v))
+		return;		/* running, or gone */
+	r.start = v.start;
+	r.end = v.end;
+	/* The main thread's range the kernel side knows (RLIMIT_STACK). */
+	if (tid != tgid)
+		bpf_map_update_elem(seeded.ranges_fd, &key, &r, BPF_ANY);
+	if (seeded.n == seeded.cap) {
+		size_t cap = seeded.cap ? seeded.cap * 2 : 64;
+		struct sa_thread_rec *p = realloc(seeded.recs, cap * sizeof(*p));
+
+		if (!p)
+			return;
+		seeded.recs = p;
+		seeded.cap = cap;
 	}
-	if (!sp_tok || tid == tgid)
-		return;	/* running, or the main thread (the kernel knows it) */
-	sp = strtoull(sp_tok, NULL, 16);
-	if (mapping_of(tgid, sp, &r))
-		bpf_map_update_elem(ranges_fd, &key, &r, BPF_ANY);
+	rec = &seeded.recs[seeded.n++];
+	memset(rec, 0, sizeof(*rec));
+	rec->tid = tid;
+	rec->t.top = v.end;
+	rec->t.lowest = v.lowest;
+	rec->t.reserve = v.end - v.start;
+	rec->at_attach = true;
+	rec->resident_at_attach = v.resident;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", tgid, tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(rec->t.comm, sizeof(rec->t.comm), f))
+			rec->t.comm[strcspn(rec->t.comm, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/*
+ * The seeded threads into the input: one that faulted since keeps its own
+ * record, deepened to what was resident at attach; one that did not is
+ * added with no pages of its own.
+ */
+static int merge_seeded(struct sa_input *in, struct stacks_at_attach *at)
+{
+	struct sa_thread_rec *p = realloc(in->threads,
+					  (in->nthreads + seeded.n + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	in->threads = p;
+	for (size_t i = 0; i < seeded.n; i++) {
+		const struct sa_thread_rec *s = &seeded.recs[i];
+		struct stack_vma v = { .start = s->t.top - s->t.reserve, .end = s->t.top,
+				       .resident = s->resident_at_attach,
+				       .lowest = s->t.lowest };
+		size_t j;
+
+		stacks_at_attach_add(at, &v);
+		for (j = 0; j < in->nthreads && in->threads[j].tid != s->tid; j++)
+			;
+		if (j == in->nthreads) {
+			in->threads[in->nthreads++] = *s;
+			continue;
+		}
+		in->threads[j].at_attach = true;
+		in->threads[j].resident_at_attach = s->resident_at_attach;
+		if (s->t.lowest < in->threads[j].t.lowest &&
+		    in->threads[j].t.top == s->t.top)
+			in->threads[j].t.lowest = s->t.lowest;
+	}
+	return 0;
 }
 
 /* Wait for the duration, the target's exit or a signal, copying the
@@ -217,6 +253,8 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 	e = read_threads(bpf_map__fd(skel->maps.threads), &in);
 	if (!e)
 		e = read_sites(bpf_map__fd(skel->maps.sites), &in);
+	if (!e)
+		e = merge_seeded(&in, &ctx.at_attach);
 	in.threads_total = initial_threads + ctx.counters.threads_created;
 	if (!e)
 		e = sa_model(&in, sz, &r);
@@ -278,9 +316,10 @@ int main(int argc, char **argv)
 	}
 	/* -p: the threads already running, each its stack range. */
 	if (run.target.kind == TARGET_PID) {
-		int ranges_fd = bpf_map__fd(skel->maps.ranges);
+		uint64_t page_size = skel->rodata->page_size;
 
-		initial = target_for_each_thread(&run.target, seed_range, &ranges_fd);
+		seeded.ranges_fd = bpf_map__fd(skel->maps.ranges);
+		initial = target_for_each_thread(&run.target, seed_range, &page_size);
 	}
 	e = stack_advise__attach(skel);
 	if (e) {

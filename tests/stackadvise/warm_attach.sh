@@ -1,0 +1,49 @@
+#!/bin/bash
+# stack-advise -p on a warm server: tpc-server holding 20 served, idle
+# connections (a thread each, its stack already touched, no fault left to
+# see).  stacks_at_attach must count every blocked thread and exactly the
+# bytes smaps shows resident in the mappings that hold their sp, and the
+# connection threads' class must carry them as "predates attach".
+. tests/lib/tap.sh
+. experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
+tmp=$(mktemp -d)
+pid= hp=
+trap 'kill $hp $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+N=20
+
+tap_plan 4
+user/tpc-server --port 0 >"$tmp/srv.out" 2>&1 &
+pid=$!
+port=$(listening_port "$tmp/srv.out") || { echo "# tpc-server did not start"; exit 1; }
+tests/stackadvise/hold_conns "$port" $N $N 5 >"$tmp/hold.out" &
+hp=$!
+while ! grep -q 'idle:' "$tmp/hold.out" && kill -0 $hp 2>/dev/null; do sleep 0.1; done
+
+# Ground truth from /proc: each blocked thread's sp, the smaps mapping
+# holding it, that mapping's Rss.
+threads=0 rss=0
+smaps=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); lo = r[1]; hi = r[2] }
+	     /^Rss:/ { print lo, hi, $2 }' /proc/$pid/smaps)
+for t in /proc/$pid/task/*; do
+	set -- $(cat $t/syscall 2>/dev/null)
+	[ $# -ge 3 ] || continue
+	eval "sp=\${$(($# - 1))}"
+	while read -r lo hi kb; do
+		if (( 0x$lo <= sp && sp < 0x$hi )); then
+			threads=$((threads + 1)) rss=$((rss + kb * 1024))
+			break
+		fi
+	done <<<"$smaps"
+done
+echo "# /proc: $threads blocked threads, $rss bytes resident in their stacks"
+
+bpf/stack-advise -p "$pid" -d 0.5 --json >"$tmp/sa.json" 2>"$tmp/sa.err"
+tap_check "stack-advise ran" test $? -eq 0
+echo "# stacks_at_attach: $(jq -c .stacks_at_attach "$tmp/sa.json")"
+tap_check "every blocked thread's stack is seeded ($threads)" \
+	test "$(jq .stacks_at_attach.threads "$tmp/sa.json")" = "$threads"
+tap_check "resident bytes are smaps' ($rss)" \
+	test "$(jq .stacks_at_attach.resident_bytes "$tmp/sa.json")" = "$rss"
+tap_check "the connection threads' class predates attach ($N at least)" \
+	test "$(jq "[.classes[] | select(.attach_threads >= $N)] | length" "$tmp/sa.json")" -ge 1
+[ $tap_failed -eq 0 ]
