@@ -114,8 +114,13 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev,
 			return 0;
 		if (ts->runnable_ts)
 			hist_add(&c->runq_latency_ns, now - ts->runnable_ts);
-		if (ts->offcpu_ts)
+		if (ts->offcpu_ts) {
 			c->offcpu_ns += now - ts->offcpu_ts;
+			if (!ts->offcpu_counted) {
+				ts->offcpu_counted = 1;
+				c->offcpu_threads++;
+			}
+		}
 		ts->runnable_ts = 0;
 		ts->offcpu_ts = 0;
 		ts->oncpu_ts = now;

@@ -24,6 +24,7 @@
 #include "report.h"
 #include "stacklab-probe.h"
 #include "stacklab-probe.skel.h"
+#include "stacks.h"
 #include "target.h"
 #include "tracefs.h"
 #include "tracepoints.h"
@@ -105,6 +106,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return cli_parse_run(key, arg, state, &env.run, TARGETS);
 	}
 	return 0;
+}
+
+/* A thread's stack as it is at attach, added to the report's total. */
+static void stack_at_attach(pid_t tgid, pid_t tid, void *arg)
+{
+	struct stack_vma v;
+
+	if (stacks_of_thread(tgid, tid, sysconf(_SC_PAGESIZE), &v))
+		stacks_at_attach_add(arg, &v);
 }
 
 static void on_signal(int sig)
@@ -313,8 +323,11 @@ int main(int argc, char **argv)
 		.touched_fd = bpf_map__fd(skel->maps.touched_by_tid),
 		.task_ts_fd = bpf_map__fd(skel->maps.task_ts),
 	};
-	if (!env.run.json)
-		fprintf(stderr, PROG ": measuring %s; Ctrl-C to stop\n", target_name);
+	/* A command has not run yet: nothing of its own predates attach. */
+	if (env.run.target.kind != TARGET_COMMAND)
+		target_for_each_thread(&env.run.target, stack_at_attach, &ctx.at_attach);
+	/* In every mode: a script waits for this line before loading. */
+	fprintf(stderr, PROG ": attached: measuring %s; Ctrl-C to stop\n", target_name);
 
 	start = cli_now_s();
 	if (target_release(&env.run.target, err, sizeof(err))) {

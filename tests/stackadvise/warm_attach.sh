@@ -1,9 +1,11 @@
 #!/bin/bash
-# stack-advise -p on a warm server: tpc-server holding 20 served, idle
-# connections (a thread each, its stack already touched, no fault left to
-# see).  stacks_at_attach must count every blocked thread and exactly the
-# bytes smaps shows resident in the mappings that hold their sp, and the
-# connection threads' class must carry them as "predates attach".
+# stack-advise -p and stacklab-probe -p on a warm server: tpc-server
+# holding 20 served, idle connections (a thread each, its stack already
+# touched, no fault left to see).  Both tools' stacks_at_attach must count
+# every blocked thread and exactly the bytes smaps shows resident in the
+# mappings that hold their sp; stack-advise's connection class carries
+# them as "predates attach"; the probe says it attached on stderr, --json
+# too.
 . tests/lib/tap.sh
 . experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
 tmp=$(mktemp -d)
@@ -11,7 +13,7 @@ pid= hp=
 trap 'kill $hp $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 N=20
 
-tap_plan 4
+tap_plan 8
 user/tpc-server --port 0 >"$tmp/srv.out" 2>&1 &
 pid=$!
 port=$(listening_port "$tmp/srv.out") || { echo "# tpc-server did not start"; exit 1; }
@@ -37,13 +39,23 @@ for t in /proc/$pid/task/*; do
 done
 echo "# /proc: $threads blocked threads, $rss bytes resident in their stacks"
 
-bpf/stack-advise -p "$pid" -d 0.5 --json >"$tmp/sa.json" 2>"$tmp/sa.err"
-tap_check "stack-advise ran" test $? -eq 0
-echo "# stacks_at_attach: $(jq -c .stacks_at_attach "$tmp/sa.json")"
-tap_check "every blocked thread's stack is seeded ($threads)" \
-	test "$(jq .stacks_at_attach.threads "$tmp/sa.json")" = "$threads"
-tap_check "resident bytes are smaps' ($rss)" \
-	test "$(jq .stacks_at_attach.resident_bytes "$tmp/sa.json")" = "$rss"
+# TOOL: run it on the server for half a second; its stacks_at_attach
+# must be /proc's.
+check_at_attach() {
+	bpf/$1 -p "$pid" -d 0.5 --json >"$tmp/$1.json" 2>"$tmp/$1.err"
+	tap_check "$1 ran" test $? -eq 0
+	echo "# $1 stacks_at_attach: $(jq -c .stacks_at_attach "$tmp/$1.json")"
+	tap_check "$1 seeds every blocked thread's stack ($threads)" \
+		test "$(jq .stacks_at_attach.threads "$tmp/$1.json")" = "$threads"
+	tap_check "$1's resident bytes are smaps' ($rss)" \
+		test "$(jq .stacks_at_attach.resident_bytes "$tmp/$1.json")" = "$rss"
+}
+
+check_at_attach stack-advise
 tap_check "the connection threads' class predates attach ($N at least)" \
-	test "$(jq "[.classes[] | select(.attach_threads >= $N)] | length" "$tmp/sa.json")" -ge 1
+	test "$(jq "[.classes[] | select(.attach_threads >= $N)] | length" "$tmp/stack-advise.json")" -ge 1
+
+check_at_attach stacklab-probe
+tap_check "the probe says it attached on stderr with --json" \
+	grep -q "^stacklab-probe: attached: " "$tmp/stacklab-probe.err"
 [ $tap_failed -eq 0 ]
