@@ -208,6 +208,7 @@ static int read_threads(int fd, struct sa_input *in)
 				return -ENOMEM;
 			in->threads = p;
 		}
+		memset(&in->threads[in->nthreads], 0, sizeof(in->threads[0]));
 		if (bpf_map_lookup_elem(fd, &next, &in->threads[in->nthreads].t) == 0)
 			in->threads[in->nthreads++].tid = next;
 		key = next;

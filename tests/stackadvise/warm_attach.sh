@@ -7,6 +7,7 @@
 # them as "predates attach"; the probe says it attached on stderr, --json
 # too.
 . tests/lib/tap.sh
+. tests/lib/proc_stacks.sh
 . experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
 tmp=$(mktemp -d)
 pid= hp=
@@ -21,22 +22,8 @@ tests/stackadvise/hold_conns "$port" $N $N 5 >"$tmp/hold.out" &
 hp=$!
 while ! grep -q 'idle:' "$tmp/hold.out" && kill -0 $hp 2>/dev/null; do sleep 0.1; done
 
-# Ground truth from /proc: each blocked thread's sp, the smaps mapping
-# holding it, that mapping's Rss.
-threads=0 rss=0
-smaps=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); lo = r[1]; hi = r[2] }
-	     /^Rss:/ { print lo, hi, $2 }' /proc/$pid/smaps)
-for t in /proc/$pid/task/*; do
-	set -- $(cat $t/syscall 2>/dev/null)
-	[ $# -ge 3 ] || continue
-	eval "sp=\${$(($# - 1))}"
-	while read -r lo hi kb; do
-		if (( 0x$lo <= sp && sp < 0x$hi )); then
-			threads=$((threads + 1)) rss=$((rss + kb * 1024))
-			break
-		fi
-	done <<<"$smaps"
-done
+# Ground truth from /proc (tests/lib/proc_stacks.sh).
+read -r threads rss <<<"$(proc_stacks $pid)"
 echo "# /proc: $threads blocked threads, $rss bytes resident in their stacks"
 
 # TOOL: run it on the server for half a second; its stacks_at_attach
