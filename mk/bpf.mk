@@ -67,3 +67,9 @@ $(B)/bpf/stacklab-probe: $(PROBE_OBJS) $(B)/obj/user/common/opts.o \
 bench-probe: $(B)/bpf/stacklab-probe $(B)/tests/probe/wl_syscalls \
 	     $(B)/tests/probe/wl_pingpong
 	@cd $(B) && sh $(TOP)/tests/probe/bench.sh
+	@# MariaDB (scripts/deps real): skipped, said, when it is not installed.
+	@if command -v mariadbd >/dev/null && command -v sysbench >/dev/null; then \
+		$(MAKE) --no-print-directory $(B)/bpf/stack-advise \
+			$(addprefix $(B)/,$(REAL_FILES) tests/lib/tap.sh) && \
+		cd $(B) && flock /tmp/stacklab-bench.lock bash tests/real/bench_mariadb.sh; \
+	else echo "# MariaDB part skipped: run scripts/deps real"; fi

@@ -3,7 +3,8 @@
 # real, services never started) and runs each under load on loopback.
 
 # tests/lib/proc_stacks.sh is copied by mk/tests-stackadvise.mk.
-REAL_FILES := tests/real/suite.real tests/real/mariadb.sh
+REAL_FILES := tests/real/suite.real tests/real/mariadb.sh tests/real/mariadb_lib.sh \
+	      tests/real/bench_mariadb.sh
 TEST_FILES += $(REAL_FILES)
 
 .PHONY: check-real

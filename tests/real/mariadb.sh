@@ -11,68 +11,13 @@
 # build/real/mariadb, its port a free one, started and stopped here.
 . tests/lib/tap.sh
 . tests/lib/proc_stacks.sh
-dir=$PWD/real/mariadb
 tmp=$(mktemp -d)
-srv= tool=
+. tests/real/mariadb_lib.sh
 trap 'kill $tool 2>/dev/null; stop_server; rm -rf "$tmp"' EXIT
 
 for cmd in mariadbd mariadb-install-db sysbench; do
 	command -v $cmd >/dev/null || { echo "# $cmd missing: run scripts/deps real"; exit 1; }
 done
-
-free_port() {
-	local p
-	for p in $(seq 20000 20999); do
-		[ -z "$(ss -Htln "sport = :$p")" ] && { echo $p; return 0; }
-	done
-	return 1
-}
-
-stop_server() {
-	[ -n "$srv" ] || return 0
-	kill $srv 2>/dev/null
-	wait $srv 2>/dev/null
-	srv=
-}
-
-# A new mariadbd on the same data: a cold server (no cached threads).
-start_server() {
-	stop_server
-	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" \
-		--port=$port --bind-address=127.0.0.1 --user=root \
-		--skip-name-resolve --innodb-buffer-pool-size=128M \
-		--max-connections=400 --thread-cache-size=400 \
-		--log-error="$dir/err.log" --pid-file="$dir/pid" >/dev/null 2>&1 &
-	srv=$!
-	for _ in $(seq 150); do
-		mariadb --no-defaults -S "$dir/sock" -uroot -e 'select 1' >/dev/null 2>&1 && return 0
-		kill -0 $srv 2>/dev/null || break
-		sleep 0.2
-	done
-	echo "# mariadbd did not start: $(tail -n 3 "$dir/err.log" | tr '\n' ' ')"
-	exit 1
-}
-
-load() {
-	nice sysbench oltp_read_only --db-driver=mysql --mysql-host=127.0.0.1 \
-		--mysql-port=$port --mysql-user=sb --mysql-password=sb \
-		--mysql-db=sbtest --tables=2 --table-size=2000 "$@" >"$tmp/sb.out" 2>&1
-}
-
-# TOOL ARGS...: start it on the server, wait for its attach line.
-attach() {
-	"$@" >"$tmp/tool.out" 2>"$tmp/tool.err" &
-	tool=$!
-	while ! grep -Eq 'attached|watching' "$tmp/tool.err" && kill -0 $tool 2>/dev/null; do
-		sleep 0.05
-	done
-}
-
-detach() {
-	kill -INT $tool
-	wait $tool
-	tool=
-}
 
 # "SWITCHES TASKS": /proc's totals over the server's tasks now.
 proc_counts() {
@@ -82,17 +27,7 @@ proc_counts() {
 }
 
 tap_plan 8
-port=$(free_port) || { echo "# no free port in 20000-20999"; exit 1; }
-rm -rf "$dir"
-mkdir -p "$dir"
-mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
-	--auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
-	{ echo "# mariadb-install-db failed: $(tail -n 3 "$dir/install.log")"; exit 1; }
-start_server
-mariadb --no-defaults -S "$dir/sock" -uroot -e "create database sbtest;
-	create user sb@'127.0.0.1' identified by 'sb';
-	grant all on sbtest.* to sb@'127.0.0.1';"
-load prepare
+mariadb_setup
 tap_check "sysbench prepared its tables (port $port)" test $? -eq 0
 
 # The probe against /proc: every task the run made stays (thread cache).
@@ -105,7 +40,10 @@ final=$(grep '"final"' "$tmp/tool.out")
 sw=$(jq .context_switches <<<"$final")
 made=$(jq .threads_created <<<"$final")
 echo "# probe: $sw switches, /proc $((sw1 - sw0)); threads_created $made, /proc $((n1 - n0)) more tasks"
-tap_check "the probe's threads are /proc's" test "$made" -eq $((n1 - n0))
+# MariaDB may start a background thread of its own in the gaps around the
+# probe's window: at most 2 apart.
+tap_check "the probe's threads are /proc's (within 2)" \
+	test $((made - (n1 - n0))) -le 2 -a $(((n1 - n0) - made)) -le 2
 # /proc's window holds the probe's, plus a few idle background switches.
 tap_check "the probe's switches are /proc's (within 1% + 100)" \
 	awk -v p="$sw" -v t=$((sw1 - sw0)) 'BEGIN { d = t - p; exit !(d >= 0 && d <= t / 100 + 100) }'
@@ -115,8 +53,10 @@ for conns in 16 64 256; do
 	start_server
 	attach bpf/stack-advise -p $srv --json
 	load --threads=$conns --time=2 run
+	echo "# sysbench at $conns: exit $?, $(awk '/transactions:/ { print $2 }' "$tmp/sb.out") transactions"
 	detach
 	cp "$tmp/tool.out" "$tmp/sa-$conns.json"
+	cp "$tmp/tool.out" "$dir/sa-$conns.json"	# kept for a look after a failure
 	v=$(jq -r '[.suggestions[] | select((.function // "") | startswith("read_statistics_for_tables")) | .action] | join(",")' "$tmp/sa-$conns.json")
 	echo "# $conns connections: read_statistics_for_tables: ${v:-no suggestion}; faults $(jq -c "[.faults, .faults_dropped]" "$tmp/sa-$conns.json"); $(jq -c '[.classes[] | {name, threads, reserve_min, reserve_max}]' "$tmp/sa-$conns.json")"
 	verdicts="$verdicts $conns:${v:-none}"
