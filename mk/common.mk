@@ -16,5 +16,5 @@ $(COMMON_OBJS): $(B)/obj/%.o: %.c
 
 # STACKLAB_VERSION comes from VERSION through CFLAGS: what compiles it in
 # is rebuilt on a new release (the rest links opts.o).
-$(B)/obj/user/common/opts.o $(B)/bpf/stacklab-probe.o $(B)/bpf/stack-advise.o: VERSION
+$(B)/obj/user/common/opts.o $(B)/obj/bpf/probe/stacklab-probe.o $(B)/obj/bpf/stack-advise/stack-advise.o: VERSION
 $(B)/san/tpc-server $(B)/san/fut-server: VERSION

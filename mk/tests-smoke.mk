@@ -6,5 +6,5 @@ TEST_FILES += tests/smoke/suite.host tests/smoke/suite.vm \
 
 $(B)/tests/smoke/uring_nop: LDLIBS := $(LDLIBS_URING)
 $(B)/tests/smoke/bpf_sched_switch: $(B)/tests/smoke/sched_switch_count.skel.h \
-	bpf/tracefs.c
+	bpf/common/tracefs.c
 $(B)/tests/smoke/bpf_sched_switch: LDLIBS := $(LDLIBS_BPF)

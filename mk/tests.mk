@@ -7,7 +7,7 @@
 # plus target-specific LDLIBS and extra prerequisites (.c, .o, .skel.h).
 
 # -isystem: the 6.1 harness is not -Wextra clean itself; our code still is.
-TEST_CFLAGS := $(CFLAGS) $(SANFLAGS) -isystem $(KSFT_DIR) -Ibpf -Iuser
+TEST_CFLAGS := $(CFLAGS) $(SANFLAGS) -isystem $(KSFT_DIR) -Ibpf/common -Iuser
 
 TEST_FILES := tests/run-suite tests/lib/tap.sh
 

@@ -33,6 +33,11 @@ TEST(pingpong_switches)
 	/* Every round wakes a blocked thread: the latencies were recorded. */
 	EXPECT_GE((long long)json_integer_value(json_object_get(runq, "count")),
 		  (long long)ROUNDS);
+	/* offcpu_ns is a sum over threads: both ping-pong threads slept, and
+	 * the mean is that sum over them. */
+	EXPECT_LE(2, probe_final_int(&r, "offcpu_threads"));
+	EXPECT_EQ(probe_final_int(&r, "offcpu_ns") / probe_final_int(&r, "offcpu_threads"),
+		  probe_final_int(&r, "offcpu_mean_ns"));
 	probe_free(&r);
 }
 

@@ -29,7 +29,9 @@ TEST(human_units)
 
 	ASSERT_EQ(0, probe_run(&r, args));
 	ASSERT_EQ(0, r.status) TH_LOG("probe stderr: %s", r.err);
-	EXPECT_TRUE(has_line(r.out, "^  offcpu +[0-9.]+ (ns|us|ms|s)$")) TH_LOG("%s", r.out);
+	/* A sum over threads, said so, with the mean per thread. */
+	EXPECT_TRUE(has_line(r.out, "^  offcpu +[0-9.]+ (ns|us|ms|s) \\(sum over [0-9]+ threads; mean [0-9.]+ (ns|us|ms|s) per thread\\)$"))
+		TH_LOG("%s", r.out);
 	EXPECT_TRUE(has_line(r.out, "^  kstack_size +[0-9.]+ KiB ")) TH_LOG("%s", r.out);
 	EXPECT_TRUE(has_line(r.out, "^  stack_reserved +[0-9.]+ MiB$")) TH_LOG("%s", r.out);
 	EXPECT_TRUE(has_line(r.out, "mean [0-9.]+ (ns|us|ms|s)$")) TH_LOG("%s", r.out);

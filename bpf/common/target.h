@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The process stacklab-probe measures: an existing one (-p TGID), every
- * process with a given name (--comm COMM), or a command it starts itself and
- * holds until the probes are attached (-- COMMAND).
+ * The process a BPF tool watches, stacklab-probe and stack-advise alike: an
+ * existing one (-p TGID), or a command the tool starts itself and holds
+ * until its programs are attached (-- COMMAND); for stacklab-probe only,
+ * every process with a given name (--comm COMM).
  */
 #ifndef STACKLAB_TARGET_H
 #define STACKLAB_TARGET_H
@@ -37,8 +38,8 @@ int target_prepare(struct target *t, char *err, size_t err_len);
 typedef void (*target_thread_fn)(pid_t tgid, pid_t tid, void *arg);
 
 /*
- * Call fn for every thread the target has now (for -c, every thread named
- * COMM); the number of calls.
+ * Call fn for every thread the target has now (for --comm, every thread
+ * named COMM); the number of calls.
  */
 int target_for_each_thread(const struct target *t, target_thread_fn fn, void *arg);
 

@@ -4,7 +4,7 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
-#include "sa-hold.h"
+#include "hold.h"
 
 int sa_hold_start(pid_t pid)
 {

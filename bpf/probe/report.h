@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 #include "kstack.h"
+#include "stacks.h"
 #include "stacklab-probe.h"
 #include "tracepoints.h"
 
@@ -34,7 +35,9 @@ struct snapshot {
 	struct gauges g;
 	struct thread_bytes *touched;	/* by bytes, largest first; final only */
 	size_t n_touched;
-	long timed_threads;	/* entries of the per-thread timestamp map; final only */
+	/* Entries of the per-thread timestamp map: threads that switched or
+	 * were woken while attached and have not exited; final only. */
+	long timed_threads;
 };
 
 /* What does not change during a run. */
@@ -43,6 +46,9 @@ struct report_ctx {
 	struct kstack_size kstack;
 	const struct tp_status *tp;
 	bool json;
+	/* The target's thread stacks as /proc showed them at attach: their
+	 * pages predate the probe, in no stack_ field. */
+	struct stacks_at_attach at_attach;
 };
 
 /* One report: an interval's ("interval") or the whole run's ("final"). */

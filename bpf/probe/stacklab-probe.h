@@ -30,7 +30,8 @@ struct counters {
 	__u64 context_switches;	/* a target thread left the CPU */
 	__u64 voluntary;	/* ... because it blocked */
 	__u64 involuntary;	/* ... because it was preempted or yielded */
-	__u64 offcpu_ns;	/* time target threads spent off the CPU */
+	__u64 offcpu_ns;	/* time target threads spent off the CPU, summed */
+	__u64 offcpu_threads;	/* threads with an off-CPU stretch in offcpu_ns */
 	__u64 syscalls;
 	__u64 uring_submitted;	/* io_uring requests submitted (SQEs) */
 	__u64 uring_completed;	/* io_uring completions posted (CQEs) */
@@ -92,6 +93,7 @@ struct task_ts {
 	__u64 oncpu_ts;		/* when it last got the CPU */
 	__u64 offcpu_ts;	/* when it last left the CPU */
 	__u64 runnable_ts;	/* when it was last woken or preempted; 0 once running */
+	__u64 offcpu_counted;	/* 1 once counted in offcpu_threads */
 };
 
 /*

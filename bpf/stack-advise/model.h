@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 
-#include "sa-sym.h"
+#include "sym.h"
 #include "stack-advise.h"
 
 /* A frame reached by at most this share of threads is worth segmenting. */
@@ -27,7 +27,9 @@
 
 struct sa_thread_rec {
 	__u32 tid;
-	struct sa_thread t;
+	struct sa_thread t;	/* t.pages: first touches seen while attached */
+	bool at_attach;		/* it had a stack when the tool attached */
+	uint64_t resident_at_attach;	/* bytes resident then, owner unknown */
 };
 
 struct sa_site_rec {
@@ -45,10 +47,28 @@ struct sa_input {
 	uint64_t page_size;
 };
 
-/* One function whose frames first touched stack pages. */
+/*
+ * A class of threads: one name, and reserves each within a page of the
+ * class's smallest (glibc rounds a requested size, and a stack seen in
+ * /proc and one from clone3 differ by the guard).  The main thread is a
+ * class of its own.  Shares and suggestions are per class, so that a
+ * pool's verdict does not move with how many other threads there are.
+ */
+struct sa_class {
+	char name[SA_COMM_LEN];
+	bool main_thread;
+	uint64_t reserve_min, reserve_max;
+	uint64_t threads;		/* that touched a stack page while attached */
+	uint64_t threads_all;		/* with those found at attach */
+	uint64_t attach_threads, attach_resident;	/* predates attach */
+	uint64_t max_depth;
+};
+
+/* One function whose frames first touched stack pages, in one class. */
 struct sa_func {
 	struct sa_sym sym;		/* the frame's owner */
-	char touched_in[128];		/* the faulting function when another */
+	char touched_in[256];		/* the faulting function when another */
+	size_t cls;			/* index in sa_result.classes */
 	uint64_t threads, pages;
 };
 
@@ -57,15 +77,21 @@ enum sa_action { SA_SEGMENT, SA_STACK_SIZE, SA_KEEP };
 struct sa_suggestion {
 	enum sa_action action;
 	const struct sa_func *func;	/* NULL for stack size */
+	size_t cls;			/* the class it is about */
 	uint64_t threads;
 	double threads_share, pages_per_thread;
 	uint64_t bytes_released;	/* resident bytes no longer kept */
 	uint64_t resident_bytes;	/* what the frames keep resident now */
-	uint64_t stack_size, reserve_now, reserve_saved;	/* stack size only */
+	/* Stack size only: address space saved (reserve_saved); the resident
+	 * bytes saved (rss_saved) are 0 when the new size holds every page the
+	 * class touched. */
+	uint64_t stack_size, reserve_now, reserve_saved, rss_saved;
 	uint64_t max_depth;
 };
 
 struct sa_result {
+	struct sa_class *classes;
+	size_t nclasses;
 	struct sa_func *funcs;
 	size_t nfuncs;
 	struct sa_suggestion *sug;
@@ -79,5 +105,11 @@ int sa_model(const struct sa_input *in, struct sa_symbolizer *sz,
 	     struct sa_result *r);
 void sa_result_free(struct sa_result *r);
 const char *sa_action_name(enum sa_action a);
+
+/*
+ * Group threads into classes (see struct sa_class): r->classes, and each
+ * thread's class in cls[i] (in->nthreads entries).  0, or -ENOMEM.
+ */
+int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls);
 
 #endif

@@ -120,6 +120,51 @@ error_t cli_argp_parse(const struct argp *tool, int argc, char **argv)
 	return argp_parse(argp, argc, argv, ARGP_IN_ORDER, NULL, NULL);
 }
 
+void cli_set_target(struct cli_run *run, enum target_kind kind, const char *targets)
+{
+	if (run->target.kind != TARGET_NONE && run->target.kind != kind)
+		cli_usage_error("give one target: %s", targets);
+	run->target.kind = kind;
+}
+
+error_t cli_parse_run(int key, char *arg, struct argp_state *state,
+		      struct cli_run *run, const char *targets)
+{
+	switch (key) {
+	case 'p':
+		cli_set_target(run, TARGET_PID, targets);
+		run->target.tgid = cli_parse_pid(arg);
+		break;
+	case 'd':
+		run->duration_s = cli_parse_seconds(arg, "duration", 'd');
+		break;
+	case 'j':
+		run->json = true;
+		break;
+	case 'o':
+		if (run->out)
+			cli_usage_error("give -o once");
+		run->out = cli_open_output(arg);
+		break;
+	case 'v':
+		cli.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		/* The command and its arguments: everything from here on. */
+		cli_set_target(run, TARGET_COMMAND, targets);
+		run->target.argv = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (run->target.kind == TARGET_NONE)
+			cli_usage_error("no target: give %s", targets);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
 pid_t cli_parse_pid(const char *arg)
 {
 	char *end;

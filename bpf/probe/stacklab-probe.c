@@ -24,6 +24,7 @@
 #include "report.h"
 #include "stacklab-probe.h"
 #include "stacklab-probe.skel.h"
+#include "stacks.h"
 #include "target.h"
 #include "tracefs.h"
 #include "tracepoints.h"
@@ -38,11 +39,8 @@
 #define SETTLE_MS 20
 
 static struct env {
-	struct target target;
-	double duration_s;	/* 0: until the target exits or SIGINT */
+	struct cli_run run;
 	double interval_s;	/* 0: only the final report */
-	bool json;
-	FILE *out;		/* the report: -o FILE, or stdout */
 	bool no_syscalls;
 	long seeded;		/* threads the target had at attach */
 } env;
@@ -68,42 +66,30 @@ static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to measure (a TID means its process); its children too", 0 },
 	{ "comm", OPT_COMM, "COMM", 0, "Measure every process named COMM (at most 15 characters); exit status 1 if none ran", 0 },
 	{ NULL, 'c', "COMM", OPTION_HIDDEN, "Deprecated spelling of --comm", 0 },
-	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
+	CLI_OPTION_DURATION,
 	{ "interval", 'i', "DURATION", 0, "Also report every DURATION (what happened in that interval)", 0 },
-	{ "output", 'o', "FILE", 0, CLI_OUTPUT_HELP, 0 },
+	CLI_OPTION_OUTPUT,
 	{ "json", 'j', NULL, 0, "One JSON object per line instead of tables", 0 },
 	{ "no-syscalls", 'S', NULL, 0, "Leave the syscall tracepoints off: no syscall, io_uring_enter or user-stack counts, but no slow path on every syscall of the machine", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	CLI_OPTION_VERBOSE,
 	{},
 };
 
-static void set_kind(enum target_kind kind)
-{
-	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
-		cli_usage_error("give one target: -p TGID, --comm COMM or -- COMMAND");
-	env.target.kind = kind;
-}
+#define TARGETS "-p TGID, --comm COMM or -- COMMAND"
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'p':
-		set_kind(TARGET_PID);
-		env.target.tgid = cli_parse_pid(arg);
-		break;
 	case 'c':
 		fprintf(stderr, PROG ": warning: -c COMM is deprecated and will mean connections: use --comm %s\n",
 			arg);
 		/* fall through */
 	case OPT_COMM:
-		set_kind(TARGET_COMM);
+		cli_set_target(&env.run, TARGET_COMM, TARGETS);
 		if (!*arg || strlen(arg) >= TARGET_COMM_LEN)
 			cli_usage_error("--comm needs a name of 1 to %d characters (the kernel's comm), not '%s'",
 				   TARGET_COMM_LEN - 1, arg);
-		strcpy(env.target.comm, arg);
-		break;
-	case 'd':
-		env.duration_s = cli_parse_seconds(arg, "duration", 'd');
+		strcpy(env.run.target.comm, arg);
 		break;
 	case 'i':
 		env.interval_s = cli_parse_seconds(arg, "interval", 'i');
@@ -111,31 +97,19 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'S':
 		env.no_syscalls = true;
 		break;
-	case 'j':
-		env.json = true;
-		break;
-	case 'o':
-		if (env.out)
-			cli_usage_error("give -o once");
-		env.out = cli_open_output(arg);
-		break;
-	case 'v':
-		cli.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		/* The command and its arguments: everything from here on. */
-		set_kind(TARGET_COMMAND);
-		env.target.argv = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_END:
-		if (env.target.kind == TARGET_NONE)
-			cli_usage_error("no target: give -p TGID, --comm COMM or -- COMMAND");
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_parse_run(key, arg, state, &env.run, TARGETS);
 	}
 	return 0;
+}
+
+/* A thread's stack as it is at attach, added to the report's total. */
+static void stack_at_attach(pid_t tgid, pid_t tid, void *arg)
+{
+	struct stack_vma v;
+
+	if (stacks_of_thread(tgid, tid, sysconf(_SC_PAGESIZE), &v))
+		stacks_at_attach_add(arg, &v);
 }
 
 static void on_signal(int sig)
@@ -170,9 +144,9 @@ static int setup_maps(struct stacklab_probe *skel)
 {
 	__u8 one = 1;
 
-	if (env.target.kind == TARGET_COMM)
+	if (env.run.target.kind == TARGET_COMM)
 		return 0;
-	if (bpf_map__update_elem(skel->maps.followed, &env.target.tgid,
+	if (bpf_map__update_elem(skel->maps.followed, &env.run.target.tgid,
 				 sizeof(__u32), &one, sizeof(one), BPF_ANY))
 		return -errno;
 	return 0;
@@ -180,12 +154,12 @@ static int setup_maps(struct stacklab_probe *skel)
 
 static void when_exited(struct report_when *w)
 {
-	int st = env.target.wait_status;
+	int st = env.run.target.wait_status;
 
 	w->exit_code = -1;
 	w->exit_signal = 0;
-	w->target_exited = env.target.exited;
-	if (!env.target.exited || env.target.kind != TARGET_COMMAND)
+	w->target_exited = env.run.target.exited;
+	if (!env.run.target.exited || env.run.target.kind != TARGET_COMMAND)
 		return;
 	if (WIFEXITED(st))
 		w->exit_code = WEXITSTATUS(st);
@@ -197,7 +171,7 @@ static void when_exited(struct report_when *w)
 static int measure(const struct report_ctx *ctx, const struct probe_maps *maps,
 		   double start)
 {
-	double end = env.duration_s ? start + env.duration_s : 0;
+	double end = env.run.duration_s ? start + env.run.duration_s : 0;
 	double next = env.interval_s ? start + env.interval_s : 0;
 	double last = start;
 	struct snapshot before = {}, now, delta;
@@ -220,13 +194,13 @@ static int measure(const struct report_ctx *ctx, const struct probe_maps *maps,
 			w.elapsed_s = t - start;
 			w.span_s = t - last;
 			when_exited(&w);
-			report_print(env.out, ctx, &w, &delta);
+			report_print(env.run.out, ctx, &w, &delta);
 			before = now;
 			last = t;
 			next += env.interval_s;
 			continue;
 		}
-		r = target_wait(&env.target, wake ? opts_timeout_ms(wake - t) : -1);
+		r = target_wait(&env.run.target, wake ? opts_timeout_ms(wake - t) : -1);
 		if (r == 1) {
 			struct timespec settle = { 0, SETTLE_MS * 1000000L };
 
@@ -257,12 +231,12 @@ static int final_report(const struct report_ctx *ctx, const struct probe_maps *m
 		return err;
 	w.elapsed_s = w.span_s = cli_now_s() - start;
 	when_exited(&w);
-	report_print(env.out, ctx, &w, &s);
-	unmatched = env.target.kind == TARGET_COMM && !comm_matched(&s.c);
+	report_print(env.run.out, ctx, &w, &s);
+	unmatched = env.run.target.kind == TARGET_COMM && !comm_matched(&s.c);
 	snapshot_free(&s);
 	if (unmatched)
 		fprintf(stderr, PROG ": warning: --comm %s matched no process: every figure is 0; check the name (ps -e -o comm; at most 15 characters, as the kernel cuts it)\n",
-			env.target.comm);
+			env.run.target.comm);
 	return unmatched;
 }
 
@@ -284,16 +258,16 @@ int main(int argc, char **argv)
 	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (cli_argp_parse(&argp, argc, argv))
 		return CLI_EXIT_USAGE;
-	if (!env.out) {
-		env.out = stdout;
-		env.target.stdout_to_stderr = true;
+	if (!env.run.out) {
+		env.run.out = stdout;
+		env.run.target.stdout_to_stderr = true;
 	}
 	if (cli_check_system())
 		return 1;
 	libbpf_set_print(cli_libbpf_print);
 
-	if (target_prepare(&env.target, err, sizeof(err))) {
-		target_stop(&env.target);
+	if (target_prepare(&env.run.target, err, sizeof(err))) {
+		target_stop(&env.run.target);
 		cli_usage_error("%s", err);
 	}
 
@@ -302,9 +276,9 @@ int main(int argc, char **argv)
 		fail("cannot open the BPF object: %s", strerror(errno));
 		goto out;
 	}
-	skel->rodata->filter_by_comm = env.target.kind == TARGET_COMM;
-	memcpy((char *)skel->rodata->target_comm, env.target.comm, TARGET_COMM_LEN);
-	skel->rodata->follow_children = env.target.kind != TARGET_COMM;
+	skel->rodata->filter_by_comm = env.run.target.kind == TARGET_COMM;
+	memcpy((char *)skel->rodata->target_comm, env.run.target.comm, TARGET_COMM_LEN);
+	skel->rodata->follow_children = env.run.target.kind != TARGET_COMM;
 	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
 	tp_select(skel->obj, &tp, env.no_syscalls);
 	skel->rodata->uring_enter_from_raw =
@@ -326,7 +300,7 @@ int main(int argc, char **argv)
 	}
 	live = (struct live_maps){ bpf_map__fd(skel->maps.live),
 				   bpf_map__fd(skel->maps.gauges) };
-	env.seeded = live_seed(&env.target, &live);
+	env.seeded = live_seed(&env.run.target, &live);
 	if (env.seeded < 0) {
 		fail("cannot count the target's threads: %s", strerror((int)-env.seeded));
 		goto out;
@@ -334,20 +308,23 @@ int main(int argc, char **argv)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	target_describe(&env.target, target_name, sizeof(target_name));
+	target_describe(&env.run.target, target_name, sizeof(target_name));
 	ctx = (struct report_ctx){ .target = target_name, .kstack = kstack_size_get(),
-				   .tp = &tp, .json = env.json };
+				   .tp = &tp, .json = env.run.json };
 	maps = (struct probe_maps){
 		.counters_fd = bpf_map__fd(skel->maps.counters),
 		.gauges_fd = bpf_map__fd(skel->maps.gauges),
 		.touched_fd = bpf_map__fd(skel->maps.touched_by_tid),
 		.task_ts_fd = bpf_map__fd(skel->maps.task_ts),
 	};
-	if (!env.json)
-		fprintf(stderr, PROG ": measuring %s; Ctrl-C to stop\n", target_name);
+	/* A command has not run yet: nothing of its own predates attach. */
+	if (env.run.target.kind != TARGET_COMMAND)
+		target_for_each_thread(&env.run.target, stack_at_attach, &ctx.at_attach);
+	/* In every mode: a script waits for this line before loading. */
+	fprintf(stderr, PROG ": attached: measuring %s; Ctrl-C to stop\n", target_name);
 
 	start = cli_now_s();
-	if (target_release(&env.target, err, sizeof(err))) {
+	if (target_release(&env.run.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		rc = CLI_EXIT_USAGE;
 		goto out;
@@ -355,7 +332,7 @@ int main(int argc, char **argv)
 	e = measure(&ctx, &maps, start);
 	if (!e) {
 		/* Stop the command first so the final report includes its exit. */
-		target_stop(&env.target);
+		target_stop(&env.run.target);
 		e = final_report(&ctx, &maps, start);
 	}
 	if (e < 0) {
@@ -364,7 +341,7 @@ int main(int argc, char **argv)
 	}
 	rc = e;
 out:
-	target_stop(&env.target);
+	target_stop(&env.run.target);
 	tp_detach(&tp);
 	stacklab_probe__destroy(skel);
 	return rc;

@@ -3,7 +3,9 @@
  * stack-advise's symbolizer: user addresses of a process to function,
  * file and line with libdw, from a copy of its /proc/PID/maps taken while
  * it ran (so it works after the process exited).  PIE executables and
- * shared libraries are placed by their mappings.
+ * shared libraries are placed by their mappings; separate debug info is
+ * found by build ID under /usr/lib/debug/.build-id (libdwfl's standard
+ * search).
  */
 #ifndef SA_SYM_H
 #define SA_SYM_H
@@ -14,7 +16,9 @@
 #include <sys/types.h>
 
 struct sa_sym {
-	char function[128];	/* "??" when no symbol covers the address */
+	/* Demangled; "OBJECT+0xOFFSET" when no symbol covers the address. */
+	char function[256];
+	bool named;		/* a symbol covers it: only these are segmented */
 	char file[256];		/* "" without debug info */
 	int line;		/* 0 without debug info */
 	char object[256];	/* the ELF file: executable or library */

@@ -32,11 +32,14 @@ struct sa_site {
 	__u64 words[SA_STACK_WORDS];	/* [sp, sp + 256) at the first fault */
 };
 
+#define SA_COMM_LEN	16
+
 struct sa_thread {
 	__u64 top;		/* the stack's top (end of its range) */
 	__u64 lowest;		/* the deepest address faulted in */
 	__u64 pages;
 	__u64 reserve;		/* the range's size */
+	char comm[SA_COMM_LEN];	/* its name at its first fault: its class */
 };
 
 struct sa_counters {

@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 
+#include "target.h"
+
 #define CLI_EXIT_USAGE 2
 #define CLI_VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
@@ -59,6 +61,33 @@ FILE *cli_open_output(const char *path);
  * then writes its own stdout to stderr, never into the report.
  */
 #define CLI_OUTPUT_HELP "Write the report to FILE instead of stdout; without it, the command's own stdout goes to stderr so that it never mixes with the report"
+
+/* argp entries of the options cli_parse_run() reads and both tools word alike. */
+#define CLI_OPTION_DURATION { "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 }
+#define CLI_OPTION_OUTPUT { "output", 'o', "FILE", 0, CLI_OUTPUT_HELP, 0 }
+#define CLI_OPTION_VERBOSE { "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 }
+
+/* What both tools' command lines set, whatever else each adds. */
+struct cli_run {
+	struct target target;
+	double duration_s;	/* 0: until the target exits, or SIGINT */
+	bool json;
+	FILE *out;		/* the report: -o FILE, or stdout */
+};
+
+/*
+ * The target is of this kind; a second target of another kind is a usage
+ * error listing the tool's targets ("-p TGID or -- COMMAND").
+ */
+void cli_set_target(struct cli_run *run, enum target_kind kind, const char *targets);
+
+/*
+ * argp keys both tools read the same way: -p, -d, -j, -o, -v, the command
+ * after "--", and the check that a target was given.  ARGP_ERR_UNKNOWN
+ * for any other key, for the tool's own parser to handle.
+ */
+error_t cli_parse_run(int key, char *arg, struct argp_state *state,
+		      struct cli_run *run, const char *targets);
 
 /* Root, BTF, tracefs, RLIMIT_MEMLOCK: 0, or -1 with the cause printed. */
 int cli_check_system(void);

@@ -9,12 +9,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "clone3.bpf.h"
+#include "kernel.bpf.h"
+#include "maps.bpf.h"
 #include "stack-advise.h"
-
-#define CLONE_THREAD	0x00010000
-#define PF_PROT		0x1	/* the page was present: not a first touch */
-#define RLIMIT_STACK	3
-#define E2BIG		7
 
 const volatile __u32 target_tgid;
 const volatile __u64 page_size = 4096;
@@ -56,16 +54,9 @@ struct {
 	__type(value, struct sa_counters);
 } counters SEC(".maps");
 
-struct clone_args_uapi {
-	__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
-	__u64 stack, stack_size;
-};
-
 static __always_inline struct sa_counters *get_counters(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&counters, &zero);
+	return map_first(&counters);
 }
 
 static __always_inline bool current_is_target(void)
@@ -76,16 +67,11 @@ static __always_inline bool current_is_target(void)
 SEC("tp/syscalls/sys_enter_clone3")
 int on_enter_clone3(struct trace_event_raw_sys_enter *ctx)
 {
-	struct clone_args_uapi *uargs = (void *)BPF_CORE_READ(ctx, args[0]);
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct sa_range r = {};
-	__u64 stack = 0, size = 0;
+	__u64 stack, size;
 
-	if (!current_is_target())
-		return 0;
-	bpf_probe_read_user(&stack, sizeof(stack), &uargs->stack);
-	bpf_probe_read_user(&size, sizeof(size), &uargs->stack_size);
-	if (!stack || !size)
+	if (!current_is_target() || !clone3_stack(ctx, &stack, &size))
 		return 0;
 	r.start = stack;
 	r.end = stack + size;
@@ -140,6 +126,7 @@ static __always_inline void count_thread(__u32 tid, const struct sa_range *r,
 		struct sa_thread n = { .top = r->end, .lowest = addr,
 				       .reserve = r->end - r->start };
 
+		bpf_get_current_comm(n.comm, sizeof(n.comm));
 		bpf_map_update_elem(&threads, &tid, &n, BPF_NOEXIST);
 		t = bpf_map_lookup_elem(&threads, &tid);
 		if (!t)
@@ -160,7 +147,7 @@ static __always_inline void count_site(__u32 tid, __u64 ip, __u64 sp, __u64 addr
 	if (!s) {
 		static const struct sa_site zero;
 
-		if (bpf_map_update_elem(&sites, &key, &zero, BPF_NOEXIST) == -E2BIG) {
+		if (map_insert_full(&sites, &key, &zero)) {
 			if (c)
 				__sync_fetch_and_add(&c->sites_dropped, 1);
 			return;

@@ -209,7 +209,8 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 {
 	const struct counters *c = &s->c;
 	__s64 ks = (__s64)ctx->kstack.bytes;
-	char u[UNITS_LEN];
+	bool final = !strcmp(w->kind, "final");
+	char u[UNITS_LEN], u2[UNITS_LEN];
 
 #define ROW(name, val) fprintf(out, "  %-24s %llu\n", name, (unsigned long long)(val))
 #define SROW(name, val) fprintf(out, "  %-24s %lld\n", name, (long long)(val))
@@ -221,7 +222,14 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	ROW("context_switches", c->context_switches);
 	ROW("voluntary", c->voluntary);
 	ROW("involuntary", c->involuntary);
-	TROW("offcpu", c->offcpu_ns);
+	fprintf(out, "  %-24s %s", "offcpu", units_ns(u, c->offcpu_ns));
+	if (final)
+		fprintf(out, " (sum over %llu threads; mean %s per thread)",
+			(unsigned long long)c->offcpu_threads,
+			units_ns(u2, c->offcpu_threads ? c->offcpu_ns / c->offcpu_threads : 0));
+	else
+		fprintf(out, " (sum over threads)");
+	fputc('\n', out);
 	fprintf(out, "  runq_latency (wakeup or preemption to running)\n");
 	hist_print(out, &c->runq_latency_ns, "nsecs");
 	fprintf(out, "  oncpu_slice (switch in to switch out)\n");
@@ -238,6 +246,10 @@ static void print_table(FILE *out, const struct report_ctx *ctx,
 	BROW("kstack", s->g.live_tasks * ks);
 	BROW("kstack_peak", s->g.peak_tasks * ks);
 	fprintf(out, "user stacks\n");
+	fprintf(out, "  %-24s %llu threads, %s resident, deepest %s (predate attach: owner unknown, in no field below)\n",
+		"stacks_at_attach", (unsigned long long)ctx->at_attach.threads,
+		units_bytes(u, (__s64)ctx->at_attach.resident_bytes),
+		units_bytes(u2, (__s64)ctx->at_attach.deepest));
 	ROW("stack_mmaps", c->stack_mmaps);
 	BROW("stack_reserved", (__s64)c->stack_reserved_bytes);
 	ROW("stack_faults", c->stack_faults);
@@ -308,6 +320,11 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 	set_u64(o, "voluntary", c->voluntary);
 	set_u64(o, "involuntary", c->involuntary);
 	set_u64(o, "offcpu_ns", c->offcpu_ns);
+	if (!strcmp(w->kind, "final")) {
+		set_u64(o, "offcpu_threads", c->offcpu_threads);
+		set_u64(o, "offcpu_mean_ns",
+			c->offcpu_threads ? c->offcpu_ns / c->offcpu_threads : 0);
+	}
 	json_object_set_new(o, "runq_latency_ns",
 			    hist_json(&c->runq_latency_ns, "ns"));
 	json_object_set_new(o, "oncpu_slice_ns",
@@ -322,6 +339,11 @@ static void print_json(FILE *out, const struct report_ctx *ctx,
 			    json_string(ctx->kstack.source));
 	set_s64(o, "kstack_bytes", s->g.live_tasks * (__s64)ks);
 	set_s64(o, "kstack_peak_bytes", s->g.peak_tasks * (__s64)ks);
+	json_object_set_new(o, "stacks_at_attach",
+			    json_pack("{s:I,s:I,s:I}",
+				      "threads", (json_int_t)ctx->at_attach.threads,
+				      "resident_bytes", (json_int_t)ctx->at_attach.resident_bytes,
+				      "deepest", (json_int_t)ctx->at_attach.deepest));
 	set_u64(o, "stack_mmaps", c->stack_mmaps);
 	set_u64(o, "stack_reserved_bytes", c->stack_reserved_bytes);
 	set_u64(o, "stack_faults", c->stack_faults);

@@ -19,10 +19,11 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
-#include "sa-hold.h"
-#include "sa-model.h"
-#include "sa-report.h"
-#include "sa-sym.h"
+#include "hold.h"
+#include "model.h"
+#include "report.h"
+#include "stacks.h"
+#include "sym.h"
 #include "stack-advise.h"
 #include "stack-advise.skel.h"
 #include "target.h"
@@ -33,12 +34,8 @@
 /* How often the target's mappings are copied for the symbolizer. */
 #define MAPS_EVERY_MS 20
 
-static struct env {
-	struct target target;
-	double duration_s;
-	bool json;
-	FILE *out;		/* the report: -o FILE, or stdout */
-} env;
+/* Every option is one both tools read (bpf/common/cli.h). */
+static struct cli_run run;
 
 static volatile sig_atomic_t stop_signal;
 
@@ -60,54 +57,16 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "TGID", 0, "Process to watch (a TID means its process)", 0 },
-	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (500ms, 2s, 1m or bare seconds; default: when the target exits, or SIGINT)", 0 },
-	{ "output", 'o', "FILE", 0, CLI_OUTPUT_HELP, 0 },
+	CLI_OPTION_DURATION,
+	CLI_OPTION_OUTPUT,
 	{ "json", 'j', NULL, 0, "One JSON object instead of text", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	CLI_OPTION_VERBOSE,
 	{},
 };
 
-static void set_kind(enum target_kind kind)
-{
-	if (env.target.kind != TARGET_NONE && env.target.kind != kind)
-		cli_usage_error("give one target: -p TGID or -- COMMAND");
-	env.target.kind = kind;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'p':
-		set_kind(TARGET_PID);
-		env.target.tgid = cli_parse_pid(arg);
-		break;
-	case 'd':
-		env.duration_s = cli_parse_seconds(arg, "duration", 'd');
-		break;
-	case 'j':
-		env.json = true;
-		break;
-	case 'o':
-		if (env.out)
-			cli_usage_error("give -o once");
-		env.out = cli_open_output(arg);
-		break;
-	case 'v':
-		cli.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		set_kind(TARGET_COMMAND);
-		env.target.argv = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_END:
-		if (env.target.kind == TARGET_NONE)
-			cli_usage_error("no target: give -p TGID or -- COMMAND");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
+	return cli_parse_run(key, arg, state, &run, "-p TGID or -- COMMAND");
 }
 
 static void on_signal(int sig)
@@ -115,68 +74,103 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* The mapping of /proc/PID/maps that holds addr: a thread's stack. */
-static bool mapping_of(pid_t pid, uint64_t addr, struct sa_range *r)
-{
-	char path[64], line[512];
-	bool found = false;
-	FILE *f;
+/* The threads -p found, with their stacks as they were at attach. */
+static struct seeded {
+	struct sa_thread_rec *recs;
+	size_t n, cap;
+	int ranges_fd;
+} seeded = { .ranges_fd = -1 };
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		uint64_t lo, hi;
-
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2 &&
-		    addr >= lo && addr < hi) {
-			r->start = lo;
-			r->end = hi;
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* -p: each running thread's stack is the mapping that holds its sp (from
- * /proc/PID/task/TID/syscall), so that its later growth is attributed. */
+/*
+ * -p: each thread's stack is the mapping that holds its sp, so that its
+ * later growth is attributed; its resident pages are what it touched
+ * before attach, owner unknown.
+ */
 static void seed_range(pid_t tgid, pid_t tid, void *arg)
 {
-	int ranges_fd = *(int *)arg;
-	char path[96], buf[512];
-	char *sp_tok = NULL, *tok, *save;
-	__u32 key = (__u32)tid;
+	uint64_t page_size = *(uint64_t *)arg;
 	struct sa_range r;
-	uint64_t sp;
+	struct stack_vma v;
+	struct sa_thread_rec *rec;
+	__u32 key = (__u32)tid;
+	char path[96];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", tgid, tid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	/* "NR ARG1 .. ARG6 SP PC", or "-1 SP PC": sp is next to last. */
-	for (char *prev = NULL, *s = buf; (tok = strtok_r(s, " \n", &save)); s = NULL) {
-		sp_tok = prev;
-		prev = tok;
+	if (!stacks_of_thread(tgid, tid, page_size, &v))
+		return;		/* running, or gone */
+	r.start = v.start;
+	r.end = v.end;
+	/* The main thread's range the kernel side knows (RLIMIT_STACK). */
+	if (tid != tgid)
+		bpf_map_update_elem(seeded.ranges_fd, &key, &r, BPF_ANY);
+	if (seeded.n == seeded.cap) {
+		size_t cap = seeded.cap ? seeded.cap * 2 : 64;
+		struct sa_thread_rec *p = realloc(seeded.recs, cap * sizeof(*p));
+
+		if (!p)
+			return;
+		seeded.recs = p;
+		seeded.cap = cap;
 	}
-	if (!sp_tok || tid == tgid)
-		return;	/* running, or the main thread (the kernel knows it) */
-	sp = strtoull(sp_tok, NULL, 16);
-	if (mapping_of(tgid, sp, &r))
-		bpf_map_update_elem(ranges_fd, &key, &r, BPF_ANY);
+	rec = &seeded.recs[seeded.n++];
+	memset(rec, 0, sizeof(*rec));
+	rec->tid = tid;
+	rec->t.top = v.end;
+	rec->t.lowest = v.lowest;
+	rec->t.reserve = v.end - v.start;
+	rec->at_attach = true;
+	rec->resident_at_attach = v.resident;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", tgid, tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(rec->t.comm, sizeof(rec->t.comm), f))
+			rec->t.comm[strcspn(rec->t.comm, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/*
+ * The seeded threads into the input: one that faulted since keeps its own
+ * record, deepened to what was resident at attach; one that did not is
+ * added with no pages of its own.
+ */
+static int merge_seeded(struct sa_input *in, struct stacks_at_attach *at)
+{
+	struct sa_thread_rec *p = realloc(in->threads,
+					  (in->nthreads + seeded.n + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	in->threads = p;
+	for (size_t i = 0; i < seeded.n; i++) {
+		const struct sa_thread_rec *s = &seeded.recs[i];
+		struct stack_vma v = { .start = s->t.top - s->t.reserve, .end = s->t.top,
+				       .resident = s->resident_at_attach,
+				       .lowest = s->t.lowest };
+		size_t j;
+
+		stacks_at_attach_add(at, &v);
+		for (j = 0; j < in->nthreads && in->threads[j].tid != s->tid; j++)
+			;
+		if (j == in->nthreads) {
+			in->threads[in->nthreads++] = *s;
+			continue;
+		}
+		in->threads[j].at_attach = true;
+		in->threads[j].resident_at_attach = s->resident_at_attach;
+		if (s->t.lowest < in->threads[j].t.lowest &&
+		    in->threads[j].t.top == s->t.top)
+			in->threads[j].t.lowest = s->t.lowest;
+	}
+	return 0;
 }
 
 /* Wait for the duration, the target's exit or a signal, copying the
  * target's mappings as it goes (the last copy symbolizes). */
 static void watch(struct sa_symbolizer **sz)
 {
-	double end = env.duration_s ? cli_now_s() + env.duration_s : 0;
-	struct target *t = &env.target;
+	double end = run.duration_s ? cli_now_s() + run.duration_s : 0;
+	struct target *t = &run.target;
 
 	while (!stop_signal) {
 		struct timespec every = { 0, MAPS_EVERY_MS * 1000000L };
@@ -212,6 +206,7 @@ static int read_threads(int fd, struct sa_input *in)
 				return -ENOMEM;
 			in->threads = p;
 		}
+		memset(&in->threads[in->nthreads], 0, sizeof(in->threads[0]));
 		if (bpf_map_lookup_elem(fd, &next, &in->threads[in->nthreads].t) == 0)
 			in->threads[in->nthreads++].tid = next;
 		key = next;
@@ -245,8 +240,8 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 		  uint64_t initial_threads)
 {
 	struct sa_report_ctx ctx = { .page_size = sysconf(_SC_PAGESIZE),
-				     .attached_late = env.target.kind == TARGET_PID };
-	struct sa_input in = { .page_size = ctx.page_size, .tgid = env.target.tgid };
+				     .attached_late = run.target.kind == TARGET_PID };
+	struct sa_input in = { .page_size = ctx.page_size, .tgid = run.target.tgid };
 	struct sa_result r;
 	char name[160];
 	__u32 zero = 0;
@@ -257,6 +252,8 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 	e = read_threads(bpf_map__fd(skel->maps.threads), &in);
 	if (!e)
 		e = read_sites(bpf_map__fd(skel->maps.sites), &in);
+	if (!e)
+		e = merge_seeded(&in, &ctx.at_attach);
 	in.threads_total = initial_threads + ctx.counters.threads_created;
 	if (!e)
 		e = sa_model(&in, sz, &r);
@@ -266,14 +263,14 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 		fprintf(stderr, PROG ": %s\n", strerror(-e));
 		return 1;
 	}
-	target_describe(&env.target, name, sizeof(name));
+	target_describe(&run.target, name, sizeof(name));
 	ctx.target = name;
-	if (env.json)
-		e = sa_report_json(env.out, &ctx, &r);
+	if (run.json)
+		e = sa_report_json(run.out, &ctx, &r);
 	else
-		sa_report_text(env.out, &ctx, &r);
+		sa_report_text(run.out, &ctx, &r);
 	sa_result_free(&r);
-	return e || fflush(env.out) ? 1 : 0;
+	return e || fflush(run.out) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -291,15 +288,15 @@ int main(int argc, char **argv)
 	argp_err_exit_status = CLI_EXIT_USAGE;
 	if (cli_argp_parse(&argp, argc, argv))
 		return CLI_EXIT_USAGE;
-	if (!env.out) {
-		env.out = stdout;
-		env.target.stdout_to_stderr = true;
+	if (!run.out) {
+		run.out = stdout;
+		run.target.stdout_to_stderr = true;
 	}
 	if (cli_check_system())
 		return 1;
 	libbpf_set_print(cli_libbpf_print);
-	if (target_prepare(&env.target, err, sizeof(err))) {
-		target_stop(&env.target);
+	if (target_prepare(&run.target, err, sizeof(err))) {
+		target_stop(&run.target);
 		cli_usage_error("%s", err);
 	}
 	skel = stack_advise__open();
@@ -307,7 +304,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
 		goto out;
 	}
-	skel->rodata->target_tgid = env.target.tgid;
+	skel->rodata->target_tgid = run.target.tgid;
 	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
 	e = stack_advise__load(skel);
 	if (e) {
@@ -316,10 +313,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* -p: the threads already running, each its stack range. */
-	if (env.target.kind == TARGET_PID) {
-		int ranges_fd = bpf_map__fd(skel->maps.ranges);
+	if (run.target.kind == TARGET_PID) {
+		uint64_t page_size = skel->rodata->page_size;
 
-		initial = target_for_each_thread(&env.target, seed_range, &ranges_fd);
+		seeded.ranges_fd = bpf_map__fd(skel->maps.ranges);
+		initial = target_for_each_thread(&run.target, seed_range, &page_size);
 	}
 	e = stack_advise__attach(skel);
 	if (e) {
@@ -330,28 +328,28 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	/* On stderr even with --json: scripts wait for it before loading. */
-	if (env.target.kind == TARGET_PID)
+	if (run.target.kind == TARGET_PID)
 		fprintf(stderr, PROG ": watching pid %d; stack pages touched before now are not attributed; Ctrl-C to stop\n",
-			env.target.tgid);
-	if (env.target.kind == TARGET_COMMAND && (e = sa_hold_start(env.target.tgid))) {
+			run.target.tgid);
+	if (run.target.kind == TARGET_COMMAND && (e = sa_hold_start(run.target.tgid))) {
 		fprintf(stderr, PROG ": cannot trace the command to read its mappings at exit (%s)\n",
 			strerror(-e));
 		goto out;
 	}
-	if (target_release(&env.target, err, sizeof(err))) {
+	if (target_release(&run.target, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	watch(&sz);
-	target_stop(&env.target);
+	target_stop(&run.target);
 	if (!sz) {
 		fprintf(stderr, PROG ": the target's mappings could not be read (it exited at once?): nothing to symbolize\n");
 		goto out;
 	}
 	rc = report(skel, sz, initial);
 out:
-	target_stop(&env.target);
+	target_stop(&run.target);
 	stack_advise__destroy(skel);
 	sa_symbolizer_free(sz);
 	return rc;

@@ -9,7 +9,8 @@
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
 
-#include "sa-sym.h"
+#include "demangle.h"
+#include "sym.h"
 
 struct sa_symbolizer {
 	pid_t pid;
@@ -133,23 +134,31 @@ bool sa_symbolize(struct sa_symbolizer *sz, uint64_t addr, struct sa_sym *out)
 {
 	Dwfl *dwfl = sz ? dwfl_of(sz) : NULL;
 	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-	const char *name, *mname, *file;
+	const char *name, *mname, *file, *base;
+	Dwarf_Addr mod_start = 0;
 	GElf_Sym sym;
 	GElf_Off off;
 	Dwfl_Line *line;
 	int lineno = 0;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->function, sizeof(out->function), "??");
+	snprintf(out->function, sizeof(out->function), "0x%" PRIx64, addr);
 	if (!mod)
 		return false;
-	mname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &file, NULL);
+	mname = dwfl_module_info(mod, NULL, &mod_start, NULL, NULL, NULL, &file, NULL);
 	snprintf(out->object, sizeof(out->object), "%s", file ? file : mname ? mname : "");
 	out->in_main = sz->exe[0] && !strcmp(out->object, sz->exe);
 	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
-	if (name) {
-		snprintf(out->function, sizeof(out->function), "%s", name);
+	if (name && *name) {
+		sa_demangle(name, out->function, sizeof(out->function));
+		out->named = true;
 		out->func_start = addr - off;
+	} else {
+		/* By object and offset from its load address, as perf and
+		 * addr2line take it: each unnamed place stays apart. */
+		base = strrchr(out->object, '/');
+		snprintf(out->function, sizeof(out->function), "%.200s+0x%" PRIx64,
+			 base ? base + 1 : out->object, addr - mod_start);
 	}
 	line = dwfl_module_getsrc(mod, addr);
 	if (line) {

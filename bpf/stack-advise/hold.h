@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#include "sa-sym.h"
+#include "sym.h"
 
 /* Trace pid (forked, held before exec).  0 or -errno. */
 int sa_hold_start(pid_t pid);
