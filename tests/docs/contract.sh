@@ -58,9 +58,9 @@ synopsis_missing() {
 }
 tap_check "every installed program has a synopsis in design.md" synopsis_missing
 
-# paired's variants: the script's own list against design.md's sentence.
-variants=$(sed -n 's/^known_variants=//p; s/^default_variants=//p' experiments/paired |
-	tr ',' '\n' | grep -v '^\$' | sort -u)
+# paired's variants: the registry (experiments/lib/variants.list) against
+# design.md's sentence.
+variants=$(variants_file=experiments/lib/variants.list; . experiments/lib/variants.sh; variants_names | sort -u)
 named_variants=$(sed -n '/^### experiments\/paired/,/^### /p' "$design" |
 	sed -n '/Variants:/,/--server/p' | grep -o '`[a-z][a-z0-9-]*`' | tr -d '`' | sort -u)
 tap_check "paired's variants are listed" test -n "$variants"

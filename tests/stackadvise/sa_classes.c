@@ -56,7 +56,7 @@ static const struct sa_suggestion *stack_size_of(const struct sa_result *r,
 	return NULL;
 }
 
-/* issue 29's server: 48 + 16 connection threads, 5 of 8 MiB, the main one. */
+/* A MariaDB-like server: 48 + 16 connection threads, 5 of 8 MiB, the main one. */
 TEST(mariadb_shape)
 {
 	static struct world w;

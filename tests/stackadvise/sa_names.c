@@ -17,7 +17,7 @@ static void expect(struct __test_metadata *_metadata, const char *sym,
 	EXPECT_STREQ(want, out);
 }
 
-/* MariaDB's function issue 29 met undemangled. */
+/* A MariaDB function, as its binary names it. */
 TEST(cxx)
 {
 	expect(_metadata, "_Z26read_statistics_for_tablesP3THDP10TABLE_LISTb",
