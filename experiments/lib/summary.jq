@@ -105,7 +105,7 @@ def segment_cost($v; $f):
         "; the best other strategy, \($b.variant), " + versus($b.values[$key]; $t.values[$key]; show; $less; $more) end)
     + ".";
   ($r.runs | map(select(.values.bytes_per_conn_after_k != null)) | map(.conns) | unique | first) as $kn
-  | ([ $r.runs[] | select(.conns == $kn) | .values.bytes_per_conn_after_k | keys[] | tonumber ] | unique | last) as $kmax
+  | ([ $r.runs[] | select(.conns == $kn) | .values.bytes_per_conn_after_k | select(. != null) | keys[] | tonumber ] | unique | last) as $kmax
   | def atk($v): first($r.runs[] | select(.conns == $kn and .variant == $v)) // null;
   def kshare($v): (atk($v).values.heavy_share_after_k["\($kmax)"].median // null)
     | if . == null then "n/a" else "\(. * 100 | round)%" end;

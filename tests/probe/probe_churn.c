@@ -63,17 +63,12 @@ TEST_F_TIMEOUT(slow, nine_thousand_children, 600)
 static void run_under_comm(struct __test_metadata *_metadata,
 			   struct probe_run *r, const char *mode)
 {
-	char dir[] = "/tmp/probe-churn-XXXXXX", real[PATH_MAX], link[PATH_MAX + 32];
-	char comm[16];
+	char link[PATH_MAX], comm[16];
 	const char *args[] = { "--json", "-i", "0.2", "--comm", comm, NULL };
 	int st;
 	pid_t pid;
 
-	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_NE(NULL, realpath("tests/probe/wl_stacks", real));
-	snprintf(comm, sizeof(comm), "wls%d", (int)getpid());
-	snprintf(link, sizeof(link), "%s/%s", dir, comm);
-	ASSERT_EQ(0, symlink(real, link));
+	ASSERT_EQ(0, probe_named_link("tests/probe/wl_stacks", "wls", comm, link));
 	ASSERT_EQ(0, probe_start(r, args));
 	ASSERT_EQ(0, probe_wait_output(r, "\"interval\"", 60000))
 		TH_LOG("the probe never reported");
@@ -84,8 +79,7 @@ static void run_under_comm(struct __test_metadata *_metadata,
 		_exit(127);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	unlink(link);
-	rmdir(dir);
+	probe_unlink_named(link);
 	EXPECT_EQ(0, st);
 	/*
 	 * Every exit reached the maps before waitpid returned: the exit

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,3 +169,32 @@ void probe_free(struct probe_run *r)
 	json_decref(r->final);
 	memset(r, 0, sizeof(*r));
 }
+
+int probe_named_link(const char *path, const char *prefix, char comm[16], char *link)
+{
+	char dir[] = "/tmp/probe-named-XXXXXX", real[PATH_MAX];
+
+	if (!realpath(path, real) || !mkdtemp(dir))
+		return -1;
+	snprintf(comm, 16, "%s%d", prefix, (int)getpid());
+	if (snprintf(link, PATH_MAX, "%s/%s", dir, comm) >= PATH_MAX) {
+		rmdir(dir);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (symlink(real, link)) {
+		rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+void probe_unlink_named(const char *link)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", link);
+	unlink(link);
+	rmdir(dirname(dir));
+}
+

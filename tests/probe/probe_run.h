@@ -47,4 +47,14 @@ long long probe_final_int(const struct probe_run *r, const char *key);
 
 void probe_free(struct probe_run *r);
 
+/*
+ * A link to the workload at path, in a fresh directory under /tmp, named
+ * prefix and this test's pid: a process run through it has a comm (at most
+ * 15 bytes) that no other process has, not even the same test run by
+ * another suite at once, so --comm finds it alone.  Fills comm and link
+ * (PATH_MAX bytes); 0, or -1 with errno.  probe_unlink_named() removes it.
+ */
+int probe_named_link(const char *path, const char *prefix, char comm[16], char *link);
+void probe_unlink_named(const char *link);
+
 #endif

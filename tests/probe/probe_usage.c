@@ -4,6 +4,7 @@
  * what is wrong (and, for a flag, "try 'stacklab-probe --help'"), nothing
  * on stdout.  --help exits 0.
  */
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -110,18 +111,22 @@ TEST(short_c_deprecated)
 /* A name that runs: no warning, status 0. */
 TEST(comm_matches_a_process)
 {
-	const char *args[] = { "--json", "-d", "0.5", "--comm", "wl_exit_after", NULL };
+	char comm[16], link[PATH_MAX];
+	const char *args[] = { "--json", "-d", "0.5", "--comm", comm, NULL };
 	struct probe_run r;
-	pid_t pid = fork();
+	pid_t pid;
 
+	ASSERT_EQ(0, probe_named_link("tests/probe/wl_exit_after", "wlx", comm, link));
+	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		execl("tests/probe/wl_exit_after", "wl_exit_after", "3000", "0", (char *)NULL);
+		execl(link, comm, "3000", "0", (char *)NULL);
 		_exit(127);
 	}
 	ASSERT_EQ(0, probe_run(&r, args));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+	probe_unlink_named(link);
 	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err ? r.err : "");
 	EXPECT_EQ(NULL, r.err ? strstr(r.err, "matched no process") : NULL);
 	EXPECT_EQ(1, probe_final_int(&r, "live_threads"));
