@@ -8,6 +8,7 @@ FUT_ADVISE  := $(B)/user/fut-advise
 USER_BINS += $(FUT_ADVISE)
 
 $(FUT_ADVISE): $(ADVISE_OBJS) $(B)/obj/user/common/opts.o $(LIBFUT)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT) -ldw $(LDLIBS_BPF)
 

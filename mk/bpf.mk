@@ -58,6 +58,7 @@ $(B)/obj/bpf/probe/stacklab-probe.o: override CFLAGS += -I$(B)/obj/bpf/probe
 # Durations are read as every tool reads them (user/common/opts.c).
 $(B)/bpf/stacklab-probe: $(PROBE_OBJS) $(B)/obj/user/common/opts.o \
 			 $(B)/obj/user/common/json_text.o
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_BPF) -ljansson
 

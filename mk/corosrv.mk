@@ -18,6 +18,7 @@ COROSRV_CFLAGS := -fstack-clash-protection
 USER_BINS += $(B)/user/coro-server
 
 $(B)/user/coro-server: $(COROSRV_OBJS) $(LIBFUT)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(SPLIT_LDFLAGS) -o $@ $^ $(LDLIBS_CORO)
 

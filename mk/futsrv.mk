@@ -10,6 +10,7 @@ FUTSRV_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o \
 USER_BINS += $(B)/user/fut-server
 
 $(B)/user/fut-server: $(FUTSRV_OBJS) $(FUTSRV_COMMON) $(LIBFUT)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_FUT)
 

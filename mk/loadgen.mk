@@ -8,6 +8,7 @@ LOADGEN_COMMON := $(addprefix $(B)/obj/user/,common/histogram.o common/net.o \
 USER_BINS += $(B)/user/loadgen
 
 $(B)/user/loadgen: $(LOADGEN_OBJS) $(LOADGEN_COMMON)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ -luring -ljansson -lm
 

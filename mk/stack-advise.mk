@@ -10,5 +10,6 @@ $(B)/obj/bpf/stack-advise/stack-advise.o: override CFLAGS += -I$(B)/obj/bpf/stac
 
 $(B)/bpf/stack-advise: $(STACK_ADVISE_OBJS) $(B)/obj/user/common/opts.o \
 		     $(B)/obj/user/common/json_text.o
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_BPF) -ldw -liberty -ljansson

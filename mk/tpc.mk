@@ -8,6 +8,7 @@ TPC_COMMON := $(addprefix $(B)/obj/user/,http/http_parse.o http/http_response.o 
 USER_BINS += $(B)/user/tpc-server
 
 $(B)/user/tpc-server: $(TPC_OBJS) $(TPC_COMMON)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ -lpthread
 
