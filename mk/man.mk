@@ -21,6 +21,9 @@ MAN_SOURCES := stacklab.7:README.md \
 	       segment_bench.1:user/bench/segment_bench.md \
 	       fut-advise.1:user/advise/README.md \
 	       stacklab-experiments.1:experiments/README.md \
+	       paired-agree.1:experiments/paired-agree.md \
+	       bench-http.1:experiments/bench-http.md \
+	       bench-census.1:experiments/bench-census.md \
 	       go-server.1:experiments/peers/go-server/README.md \
 	       go-grow.1:experiments/peers/go-grow/README.md \
 	       rust-server.1:experiments/peers/rust-server/README.md \
