@@ -14,7 +14,7 @@ cd "$src" || exit 1
 mapfile -t docs < <({ git ls-files '*.md' 2>/dev/null | grep . ||
 	find . -name '*.md' -not -path './build/*' | sed 's|^\./||'; } | grep -v '^docs/sample/')
 [ ${#docs[@]} -gt 0 ] || docs=(README.md docs/design.md)
-tap_plan 7
+tap_plan 8
 
 # A path a manual names: in the source tree, or in the build tree (the
 # manuals write commands as run from build/, e.g. user/tpc-server).
@@ -84,6 +84,33 @@ for d in $sources; do
 done
 [ -z "$unpaged" ] || tap_diag "not a man page:$unpaged"
 tap_check "every manual is a man page with NAME and SYNOPSIS" test -z "$unpaged"
+
+# A FILE:LINE a manual cites points at the code it names: the file is in
+# the tree (by its path, or a path ending so: src/conn.rs), has the line,
+# and a name the manual's line or the next gives (an identifier of 4 or more
+# characters) is on that line or in the 40 above it (the function it is
+# in).  Lines move as code changes; this says when a citation went stale.
+stale_refs() {
+	local d ref file line f text names bad=0
+	for d in "${docs[@]}"; do
+		grep -noE '[A-Za-z0-9_./-]+\.(c|h|rs):[0-9]+' "$d" | while IFS=: read -r _ file line; do
+			f=$file
+			[ -f "$f" ] || f=$(git ls-files "*/$file" 2>/dev/null | head -n 1)
+			if [ -z "$f" ] || [ ! -f "$f" ]; then
+				echo "$d: $file:$line: no such file"; continue
+			fi
+			[ "$(wc -l <"$f")" -ge "$line" ] || { echo "$d: $file:$line: past its end"; continue; }
+			text=$(grep -F -A1 -- "$file:$line" "$d" | head -n 2 | sed "s|$file:$line||")
+			names=$(grep -oE '[A-Za-z_][A-Za-z0-9_]{3,}' <<<"$text" | sort -u)
+			sed -n "$((line > 40 ? line - 40 : 1)),${line}p" "$f" |
+				grep -qwF -f <(printf '%s\n' $names) ||
+				echo "$d: $file:$line names none of: $(echo $names)"
+		done
+	done
+}
+stale=$(stale_refs)
+[ -z "$stale" ] || tap_diag "stale citations: $stale"
+tap_check "every FILE:LINE a manual cites points at what it names" test -z "$stale"
 
 # Figures that change with the code are derived, not typed in.
 kver=$(grep -nE '[0-9]+\.[0-9]+\.[0-9]+-[0-9]+(-amd64|\+deb)|[0-9]+\.[0-9]+\.[0-9]+\+deb[0-9]+' "${docs[@]}")
