@@ -24,6 +24,7 @@ MAN_SOURCES := stacklab.7:README.md \
 	       paired-agree.1:experiments/paired-agree.md \
 	       bench-http.1:experiments/bench-http.md \
 	       bench-census.1:experiments/bench-census.md \
+	       bench-conns.1:experiments/bench-conns.md \
 	       go-server.1:experiments/peers/go-server/README.md \
 	       go-grow.1:experiments/peers/go-grow/README.md \
 	       rust-server.1:experiments/peers/rust-server/README.md \
@@ -32,8 +33,7 @@ MAN_SOURCES := stacklab.7:README.md \
 	       stacklab-argument.7:docs/argument.md
 
 # ALIAS:PAGE, for the programs documented in a larger page.
-MAN_ALIASES := paired.1:stacklab-experiments.1 \
-	       bench-conns.1:stacklab-experiments.1
+MAN_ALIASES := paired.1:stacklab-experiments.1
 
 man_page   = $(word 1,$(subst :, ,$(1)))
 man_source = $(word 2,$(subst :, ,$(1)))
