@@ -39,8 +39,8 @@ usage_error() {
 		"[ $_rc -eq 2 ] && [ ! -s '$tmp/o' ] && [ \$(wc -l <'$tmp/e') -eq 1 ] && grep -q -- \"$_p\" '$tmp/e'"
 }
 
-scripts="paired bench-http bench-conns paired-agree"
-tap_plan $((7 + 4 + 2 * 4 + 6 + 3))
+scripts="paired bench-http bench-conns paired-agree bench-census"
+tap_plan $((7 + 4 + 5 * 5 + 6 + 3))
 seconds_are 500ms 0.5
 seconds_are 2s 2
 seconds_are 1m 60
@@ -54,11 +54,19 @@ refused 1.s "is not a duration"
 refused 2h "is out of range \[1ms, 1h\]" 1ms 1h
 
 for s in $scripts; do
-	out=$("$root/experiments/$s" --version 2>&1)
-	rc=$?
-	tap_check "$s --version: '$s (stacklab) $version', exit 0" sh -c \
-		"[ $rc -eq 0 ] && [ '$out' = '$s (stacklab) $version' ]"
-	usage_error "$s --bogus" "unknown" "$root/experiments/$s" --bogus
+	for v in -V --version; do
+		out=$("$root/experiments/$s" $v 2>&1)
+		rc=$?
+		tap_check "$s $v: '$s (stacklab) $version', exit 0" sh -c \
+			"[ $rc -eq 0 ] && [ '$out' = '$s (stacklab) $version' ]"
+	done
+	usage_error "$s --bogus" "unknown option '--bogus'; try '.*$s --help'\$" "$root/experiments/$s" --bogus
+	for h in -h --help; do
+		"$root/experiments/$s" $h >"$tmp/h" 2>"$tmp/he"
+		rc=$?
+		tap_check "$s $h: usage on stdout, nothing on stderr, exit 0" sh -c \
+			"[ $rc -eq 0 ] && grep -q '^usage: ' '$tmp/h' && [ ! -s '$tmp/he' ]"
+	done
 done
 
 # A bad duration is refused before anything starts (no root needed).
