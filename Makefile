@@ -108,11 +108,18 @@ include $(filter-out $(FIRST_MK),$(sort $(wildcard mk/*.mk)))
 # The lists are complete only now that every fragment is read.
 bpf: $(BPF_BINS)
 user: $(USER_BINS)
-tests: $(TEST_BINS) $(addprefix $(B)/,$(TEST_FILES))
+tests: $(sort $(TEST_BINS) $(addprefix $(B)/,$(TEST_FILES)))
 
-$(addprefix $(B)/,$(TEST_FILES)): $(B)/%: %
+$(sort $(addprefix $(B)/,$(TEST_FILES))): $(B)/%: %
 	@mkdir -p $(dir $@)
 	@cp -p $< $@
+
+# A suite line naming a tests/ path that is neither a program nor a file
+# would fail only when run: say so at once.
+SUITE_ORPHANS := $(filter-out $(patsubst $(B)/%,%,$(TEST_BINS)) $(TEST_FILES),$(SUITE_WORDS))
+ifneq ($(SUITE_ORPHANS),)
+$(error suite lines name $(SUITE_ORPHANS): no tests/*.c builds it and no such file exists; add its source, or declare it in mk/tests-PART.mk)
+endif
 
 # Generated objects and skeletons are kept, not deleted as intermediates.
 .SECONDARY:

@@ -41,17 +41,13 @@ $(B)/peers/go-grow: $(GO_GROW_SRCS)
 	@echo "  GO      $@"
 	@cd $(PEERS_DIR)/go-grow && $(GO_ENV) $(GO) build -trimpath -ldflags "$(GO_LDFLAGS)" -o $(TOP)/$@ .
 
-TEST_FILES += tests/peers/suite.host tests/peers/with-go.sh
-
 # make bench runs go-grow too (mk/user.mk); it needs building first.
 ifneq ($(GO),)
 bench: $(B)/peers/go-grow
 endif
 
 # Tests of the Go peer, and one any server can run ($STACKLAB_SERVER).
-PEERS_TESTS := $(addprefix $(B)/tests/peers/,go_stats http_rfc \
-	       same_bytes_random)
-TEST_BINS += $(PEERS_TESTS)
+PEERS_TESTS := $(call suite_bins,peers)
 $(PEERS_TESTS): tests/server/server_proc.c
 $(B)/tests/peers/go_stats: LDLIBS += -ljansson
 
@@ -84,5 +80,3 @@ $(B)/peers/rust-server: $(RUST_SERVER_SRCS)
 	@cd $(PEERS_DIR)/rust-server && $(CARGO_ENV) $(CARGO) build --release \
 		--offline --quiet
 	@cp $(RUST_DIR)/target/release/rust-server $@.tmp && mv -f $@.tmp $@
-
-TEST_FILES += tests/peers/with-rust.sh tests/peers/rust_build.sh

@@ -1,12 +1,8 @@
 # fut-advise tests: libfut programs that dump a profile and run
 # build/user/fut-advise on it, and fut-server profiled under loadgen.
 
-ADVISE_TESTS     := bad_profile hoist_loop no_oversize union_sizes resident_saving
-ADVISE_TEST_BINS := $(addprefix $(B)/tests/advise/,$(ADVISE_TESTS))
-TEST_BINS  += $(ADVISE_TEST_BINS)
+ADVISE_TEST_BINS := $(call suite_bins,advise)
 # experiments/lib/memsnap.sh is copied by mk/experiments.mk.
-TEST_FILES += tests/advise/suite.host tests/advise/fut_server_box.sh \
-	      tests/advise/breakdown.sh
 
 $(ADVISE_TEST_BINS): $(LIBFUT_SAN) tests/advise/advise_test.h $(FUT_ADVISE_SAN) \
 		     $(B)/tests/advise/self_union
@@ -24,8 +20,7 @@ $(B)/tests/advise/self_union: tests/advise/self_union.c tests/advise/self_union.
 
 .PHONY: tests-advise
 tests-advise: $(ADVISE_TEST_BINS) $(FUT_ADVISE) $(FUT_ADVISE_SAN) $(B)/user/fut-server $(B)/user/loadgen \
-	$(addprefix $(B)/,tests/advise/suite.host tests/advise/fut_server_box.sh \
-	tests/advise/breakdown.sh experiments/lib/listening.sh \
+	$(call suite_files,advise) $(addprefix $(B)/,experiments/lib/listening.sh \
 	experiments/lib/memsnap.sh tests/lib/tap.sh tests/run-suite)
 
 # fut-advise's Rust test programs (tests/advise/rust): built offline by
@@ -44,8 +39,7 @@ ifneq ($(wildcard $(CARGO)),)
 TEST_BINS += $(ADVISE_RUST_BINS)
 endif
 # The tests read the await lines they expect from the sources.
-ADVISE_RUST_TEST_FILES := tests/advise/rust_static.sh tests/advise/rust_census.sh \
-	tests/advise/rust/src/bin/census-server.rs tests/advise/rust/src/bin/sizes.rs
+ADVISE_RUST_TEST_FILES := tests/advise/rust/src/bin/census-server.rs tests/advise/rust/src/bin/sizes.rs
 TEST_FILES += $(ADVISE_RUST_TEST_FILES)
 
 $(ADVISE_RUST_BINS) &: $(ADVISE_RUST_SRCS)

@@ -2,10 +2,8 @@
 # deep_split.c is the -fsplit-stack code they run on coroutine stacks;
 # calls from it into code built without -fsplit-stack need gold.
 
-CORO_TESTS := switches io cancel split_deep guard
-CORO_TEST_BINS := $(addprefix $(B)/tests/coro/,$(CORO_TESTS))
-TEST_BINS  += $(CORO_TEST_BINS)
-TEST_FILES += tests/coro/suite.host tests/coro/split_clean.sh
+# split_rest is the plain build below.
+CORO_TEST_BINS := $(filter-out $(B)/tests/coro/split_rest,$(call suite_bins,coro))
 
 $(B)/tests/coro/deep_split.o: tests/coro/deep_split.c
 	@mkdir -p $(dir $@)
@@ -16,13 +14,11 @@ $(CORO_TEST_BINS): $(LIBFUT_SAN) tests/coro/corotest.h $(B)/tests/coro/deep_spli
 $(CORO_TEST_BINS): LDLIBS := $(SPLIT_LDFLAGS) $(LIBFUT_SAN) $(LDLIBS_CORO)
 
 .PHONY: tests-coro
-tests-coro: $(CORO_TEST_BINS) $(B)/tests/coro/split_rest $(B)/tests/coro/suite.host
+tests-coro: $(call suite_bins,coro) $(call suite_files,coro)
 
 # split_rest counts a split coroutine's segments, so it is a plain build:
 # ASan's calls into its runtime from every function would count as calls
 # to code built without -fsplit-stack (gold then asks for 1 MiB segments).
-TEST_BINS += $(B)/tests/coro/split_rest
-
 $(B)/tests/coro/rest_split.o: tests/coro/rest_split.c tests/coro/rest_split.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (split stack)"

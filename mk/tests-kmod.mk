@@ -1,13 +1,10 @@
 # stacklab.ko tests: kselftest-harness programs run in the test
 # VM (tests/kmod/suite.vm), sharing tests/kmod/stacklab_test.c.
 
-KMOD_TESTS := ustack_truth kstack_range target_filter target_write \
-	      no_fault eacces churn ustack_exact read_access
-KMOD_TEST_BINS := $(addprefix $(B)/tests/kmod/,$(KMOD_TESTS))
+KMOD_TEST_BINS := $(call suite_bins,kmod)
 KMOD_BENCH := $(B)/tests/kmod/bench_tasks
 
-TEST_BINS  += $(KMOD_TEST_BINS) $(KMOD_BENCH)
-TEST_FILES += tests/kmod/suite.vm
+TEST_BINS  += $(KMOD_BENCH)
 
 $(KMOD_TEST_BINS) $(KMOD_BENCH): tests/kmod/stacklab_test.c \
 	tests/kmod/stacklab_test.h tests/kmod/stacklab_fixture.h

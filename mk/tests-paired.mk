@@ -1,5 +1,2 @@
 # Tests of experiments/paired: a short end-to-end run on the host.
-
-TEST_FILES += tests/paired/suite.host tests/paired/paired_short.sh \
-	      tests/paired/paired_errors.sh tests/paired/paired_aggregate.sh \
-	      tests/paired/paired_opts.sh tests/paired/paired_agree.sh
+# Their suite lines declare them all (mk/tests.mk).

@@ -4,12 +4,9 @@
 
 PROBE_WORKLOADS := wl_pingpong wl_threads wl_uring_nops wl_syscalls wl_exit_after \
 		   wl_stacks
-PROBE_TESTS     := probe_usage probe_pingpong probe_threads probe_uring \
-		   probe_early_exit probe_churn probe_stacks probe_table \
-		   probe_command
+PROBE_TESTS     := $(call suite_bins,probe)
 
-TEST_BINS  += $(addprefix $(B)/tests/probe/,$(PROBE_WORKLOADS) $(PROBE_TESTS))
-TEST_FILES += tests/probe/suite.host tests/probe/suite.vm
+TEST_BINS  += $(addprefix $(B)/tests/probe/,$(PROBE_WORKLOADS))
 
 # Workloads: plain CFLAGS, no ASan/UBSan.  The sanitizers' runtime threads,
 # fake stacks and shadow mappings would change the very switches, threads
@@ -22,6 +19,5 @@ $(addprefix $(B)/tests/probe/,$(PROBE_WORKLOADS)): $(B)/tests/probe/%: tests/pro
 $(B)/tests/probe/wl_uring_nops: LDLIBS := $(LDLIBS_URING)
 
 # Checkers: each runs bpf/stacklab-probe, so it is a prerequisite.
-$(addprefix $(B)/tests/probe/,$(PROBE_TESTS)): tests/probe/probe_run.c \
-	$(B)/bpf/stacklab-probe
-$(addprefix $(B)/tests/probe/,$(PROBE_TESTS)): LDLIBS := -ljansson
+$(PROBE_TESTS): tests/probe/probe_run.c $(B)/bpf/stacklab-probe
+$(PROBE_TESTS): LDLIBS := -ljansson

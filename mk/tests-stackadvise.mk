@@ -4,11 +4,9 @@
 
 SA_WORKLOADS := sa_deep hold_conns
 # Unit tests of stack-advise's parts, no BPF: they run in make check too.
-SA_UNITS     := sa_names sa_classes
-TEST_BINS  += $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS) $(SA_UNITS))
-TEST_FILES += tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
-	      tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh \
-	      tests/stackadvise/warm_attach.sh tests/lib/proc_stacks.sh
+SA_UNITS     := $(call suite_bins,stackadvise)
+TEST_BINS  += $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS))
+TEST_FILES += tests/lib/proc_stacks.sh
 
 # Plain CFLAGS, no sanitizers: ASan's fake stacks and shadow would change
 # the very stack pages stack-advise counts.
@@ -18,15 +16,14 @@ $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS)): $(B)/tests/stackadvise/%: 
 	@$(CC) $(CFLAGS) -MMD -o $@ $< -lpthread
 
 .PHONY: tests-stackadvise
-tests-stackadvise: $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS) $(SA_UNITS)) \
+tests-stackadvise: $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS)) $(SA_UNITS) \
 	$(B)/bpf/stack-advise $(B)/user/tpc-server $(B)/user/loadgen \
-	$(addprefix $(B)/,tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
-	tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh \
-	tests/stackadvise/warm_attach.sh tests/lib/proc_stacks.sh \
+	$(call suite_files,stackadvise) \
+	$(addprefix $(B)/,tests/lib/proc_stacks.sh \
 	experiments/lib/listening.sh tests/lib/tap.sh tests/run-suite)
 
 $(B)/tests/stackadvise/sa_names: bpf/stack-advise/demangle.c
 $(B)/tests/stackadvise/sa_classes: bpf/stack-advise/model.c bpf/stack-advise/sym.c \
 	bpf/stack-advise/demangle.c
-$(addprefix $(B)/tests/stackadvise/,$(SA_UNITS)): TEST_CFLAGS += -Ibpf/stack-advise
-$(addprefix $(B)/tests/stackadvise/,$(SA_UNITS)): LDLIBS := -ldw -liberty
+$(SA_UNITS): TEST_CFLAGS += -Ibpf/stack-advise
+$(SA_UNITS): LDLIBS := -ldw -liberty
