@@ -33,7 +33,7 @@
 #define USAGE "usage: " PROG " (-p TGID | --comm COMM | -- COMMAND [ARG]...)\n" \
 	"                      [-d DURATION] [-i DURATION] [-o FILE] [--json]\n" \
 	"                      [--no-syscalls]"
-/* --comm's key: no short letter (-c is becoming "connections" across tools). */
+/* --comm has no short letter: -c means --connections in stacklab's tools. */
 #define OPT_COMM 0x100
 /* After the target exits, let its last switches reach the maps. */
 #define SETTLE_MS 20
