@@ -9,7 +9,8 @@ TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh experiments/lib
 # 1k and 10k on the host; 50k and 100k in the test VM, where root may
 # raise RLIMIT_NOFILE (this host's hard limit is 20000 without
 # CAP_SYS_RESOURCE) and the pid, thread and mapping limits (--tune).
-# fut-inline stops at 10k: 266 KB a connection is 13 GB at 50k.
+# fut-inline stops at 10k: every connection's state holds the whole heavy
+# scratch (--heavy-bytes, 256 KiB by default), about 13 GB at 50k.
 bench-conns: deps-vm deps-bench
 	@$(MAKE) --no-print-directory user tests
 	@experiments/bench-conns --conns "1000 10000"

@@ -41,9 +41,9 @@ man_source = $(word 2,$(subst :, ,$(1)))
 MAN_PAGES       := $(foreach m,$(MAN_SOURCES),$(MAN_DIR)/$(call man_page,$(m)))
 MAN_ALIAS_LINKS := $(foreach m,$(MAN_ALIASES),$(MAN_DIR)/$(call man_page,$(m)))
 
-# A page that used to be an alias is still a symlink in an old build tree,
-# as new as the page it points to, so make would never write the page:
-# remove such links before make compares times.
+# A build tree may hold a page as a symlink (an alias of another page in
+# an earlier list), as new as the page it points to, so make would never
+# write the page: remove such links before make compares times.
 MAN_OLD_LINKS_GONE := $(shell for p in $(MAN_PAGES); do [ ! -L $$p ] || rm -f $$p; done)
 
 # Pandoc's markdown for definition lists and pipe tables; no TeX math, so

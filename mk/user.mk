@@ -7,9 +7,10 @@ USER_BINS :=
 # and UBSan for the tests.  Link with $(LDLIBS_FUT).
 LIBFUT_SRCS := $(wildcard user/libfut/*.c)
 LIBFUT_HDRS := $(wildcard user/libfut/*.h)
-# Dependency files may still name the header that one header per concern
-# replaced: without this rule make stops on them instead of rebuilding.
-# libfut's objects are built with -MP, so a header removed later needs none.
+# A build tree's dependency files may name user/libfut/internal.h, which
+# the tree no longer has: without this rule make stops on them instead of
+# rebuilding.  libfut's objects are built with -MP, which covers any other
+# header that goes away.
 user/libfut/internal.h: ;
 LIBFUT      := $(B)/user/libfut.a
 LIBFUT_SAN  := $(B)/user/san/libfut.a
@@ -28,7 +29,8 @@ SPLIT_LDFLAGS := -fuse-ld=gold -Wl,--split-stack-adjust-size=$(SPLIT_ADJUST)
 # Big frames probe page by page (-fstack-clash-protection): on a fixed
 # stack they fault in its guard page instead of jumping past it.
 SPLIT_CFLAGS  += -fstack-clash-protection
-# Split code must not call libc by surprise: no loop made a memcpy call.
+# Split code must not call libc by surprise: GCC must not turn a copy or
+# fill loop into a memcpy or memset call.
 # STACKLAB_SPLIT_STACK selects split-safe helpers (user/http/http_str.h).
 SPLIT_CFLAGS  += -fno-tree-loop-distribute-patterns -DSTACKLAB_SPLIT_STACK
 # libfut's blocking-style coroutine calls are split code (coro_call.c).
