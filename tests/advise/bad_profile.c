@@ -109,7 +109,7 @@ static void expect_field_error(struct __test_metadata *_metadata,
 	unlink(path);
 }
 
-/* Values near 2^63 overflowed the model's arithmetic; now the field is named. */
+/* Values near 2^63 would overflow the model's arithmetic: refused, the field named. */
 TEST(huge_values_rejected_by_name)
 {
 	expect_field_error(_metadata, "\"entered\": 5, \"boxed_allocs\": 9223372036854775000",
@@ -173,7 +173,7 @@ TEST(directory_and_fifo_refused)
 	free(err);
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	ASSERT_EQ(0, mkfifo(fifo, 0600));
-	/* Used to block forever in open(): run_advise would hang here. */
+	/* Opening a FIFO blocks until a writer comes: refused before any open(). */
 	EXPECT_EQ(1, run_advise(fifo, &out, &err));
 	EXPECT_NE(NULL, strstr(err, "not a regular file (a FIFO)")) TH_LOG("stderr: %s", err);
 	free(out);

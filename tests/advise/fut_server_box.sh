@@ -23,9 +23,9 @@ run() {
 	: >"$tmp/srv.out"
 	# The response pool grows with the responses in flight at once in the
 	# load phase, which is the scheduler's doing: a fixed cost the
-	# profile's figure spreads over the connections (up to 80 bytes each
-	# at the default 256 buffers, one run in eight past the 10%).  The
-	# same small pool in both runs keeps it the same.
+	# profile's figure spreads over the connections, and at the default
+	# 256 buffers enough to carry one side past the 10%.  The same small
+	# pool in both runs keeps it the same.
 	taskset -c 0 user/fut-server --port 0 --heavy "$1" --profile "$tmp/$1.json" \
 		--idle-timeout 600 --max-conns $((N + 300)) --response-buffers 32 \
 		>"$tmp/srv.out" 2>&1 &
@@ -66,9 +66,9 @@ boxed_fig() {
 	jq '(.rss_peak_bytes - .rss_start_bytes) / ([.types[] | select(.name == "http_conn")][0].peak_live) | floor' "$1"
 }
 # One run's figure moves with its fixed costs (the RSS sampled at the first
-# executor's start varies by ~140 KB run to run, ~30 bytes a connection
-# here), so each side is the median of three runs, interleaved, as every
-# stacklab figure is; the other checks read the first runs.
+# executor's start varies from run to run), so each side is the median of
+# three runs, interleaved, as every stacklab figure is; the other checks
+# read the first runs.
 preds=$pred1 boxeds=$(boxed_fig "$tmp/boxed.json")
 for _ in 2 3; do
 	run inline >/dev/null

@@ -3,7 +3,7 @@
  * state struct under a descriptor made from another struct's branches.
  * The first await aborts, naming the type and the field.  An await inside
  * a switch of the body's own aborts at its resume, naming the type and
- * the line (it used to skip the rest of the body and return 0). */
+ * the line, rather than skip the rest of the body and return 0. */
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>

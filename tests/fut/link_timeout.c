@@ -76,7 +76,7 @@ TEST_F(small_sq, every_timeout_fires)
 		res[i] = 1;
 		FUT_SPAWN(ex, &waiter_type, true, waiter_init, self->sv[i][0], &res[i]);
 	}
-	/* Without the fix one receive waits forever. */
+	/* A receive whose timeout went in another submission has none: it waits forever. */
 	watchdog = FUT_SPAWN(ex, &watchdog_type, false, watchdog_init, 3000,
 			     &fired);
 	ASSERT_EQ(0, fut_exec_run(ex));

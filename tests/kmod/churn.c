@@ -22,7 +22,7 @@
 
 #define CHURN_SECONDS		20
 #define CHURN_MIN_THREADS	20000
-#define CHURN_MAX_SECONDS	150	/* TCG on a busy host: 17k threads in 75 s seen */
+#define CHURN_MAX_SECONDS	150	/* TCG on a busy host starts threads slowly */
 #define SPAWNERS		8
 #define READERS			2
 

@@ -53,8 +53,8 @@ tap_check "closed loop -n 3000 --warmup: exactly 3000 sent and answered, the war
 # the same start (the end of the connect phase); the run ends after 5000
 # sends.  A connection's count falls behind the mean (100) only by the
 # rounds the server answers it later than the others.  tpc-server's 50
-# threads are answered in the kernel scheduler's order, not in turn
-# (counts 68-121 seen), so the bound is on the one left behind: none got
+# threads are answered in the kernel scheduler's order, not in turn, so
+# the bound is on the one left behind: none got
 # less than half its share; a starved or unused connection gets far less.
 lg -c 50 -n 5000
 tap_check "closed loop -c 50 -n 5000: every connection counted, each answered (min > 0)" \

@@ -30,7 +30,7 @@ static void check_killed(struct __test_metadata *_metadata, const char *script)
 	probe_free(&r);
 }
 
-/* Before the fix the probe waited for these forever (the harness's timeout). */
+/* A command that ignores SIGTERM must not keep the probe waiting for it. */
 TEST(command_ignoring_sigterm_is_killed)
 {
 	check_killed(_metadata, "trap '' TERM; exec sleep 600");

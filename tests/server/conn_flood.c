@@ -21,8 +21,9 @@
  * growth (allocator caches, tables sized for the peak) plus 1 MiB for
  * what a 10k peak legitimately leaves (fut-server: its 16k-entry task
  * table, 256 KiB, and one empty slab chunk per size class in use; a
- * thread per connection server: glibc arenas' trimmed heads).  fut-server
- * grows ~3.8 MB at 10k connections: keeping its chunks fails this.
+ * thread per connection server: glibc arenas' trimmed heads).  A
+ * fut-server that kept the slab chunks of its 10k connections would
+ * exceed it.
  */
 #define RSS_SLACK_KB 1024L
 #define RSS_KEPT_KB(base, peak) (((peak) - (base)) / 4 + RSS_SLACK_KB)
