@@ -79,8 +79,8 @@ void bufring_teardown(struct fut_exec *ex)
 
 /*
  * The wait list is FIFO and each returned buffer wakes one waiter: waking
- * them all made every waiter re-arm for one buffer, and all but one end
- * with -ENOBUFS and wait again (O(waiters) work and SQEs per buffer).
+ * them all would make every waiter re-arm for one buffer, and all but one
+ * end with -ENOBUFS and wait again (O(waiters) work and SQEs per buffer).
  * A woken waiter owes an arm; if it stops waiting instead (its timeout
  * fired, its future was dropped, it was released), bufring_unwait passes
  * the wake on so that the buffer is not left with nobody to take it.
