@@ -50,8 +50,9 @@ static size_t fmt_u64(char *buf, uint64_t v)
 
 #define PUT_LIT(at, end, lit) put(at, end, lit, sizeof(lit) - 1)
 
-/* Built piece by piece (no snprintf: it was half of a request's user-space
- * instructions), the same bytes as the format it replaced. */
+/* Built piece by piece, not by snprintf: every response is formatted here,
+ * and interpreting a format string would be a large share of a short
+ * request's user-space work.  The header set is http_response.h's. */
 size_t http_format_response(char *out, size_t cap, int status,
 			    bool keep_alive, bool head_only,
 			    const char *body, size_t body_len)
@@ -72,7 +73,7 @@ size_t http_format_response(char *out, size_t cap, int status,
 	     (status != 405 || PUT_LIT(&at, end, "Allow: GET, HEAD\r\n")) &&
 	     (keep_alive ? PUT_LIT(&at, end, "Connection: keep-alive\r\n\r\n")
 			 : PUT_LIT(&at, end, "Connection: close\r\n\r\n"));
-	/* The old snprintf needed room for its NUL after the head. */
+	/* A head must leave a byte of cap free, as snprintf's NUL would. */
 	if (!ok || at == end)
 		return 0;
 	if (head_only)
