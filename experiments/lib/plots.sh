@@ -16,8 +16,9 @@ paired_plots() {
 	params=$(jq -r '"\(.where)\(if .vm then " (" + .vm.accel + ")" else "" end), \(.machine.cpus) CPUs, kernel \(.machine.kernel); heavy \(.parameters.heavy_bytes) B at ratio \(.parameters.heavy_ratio), \(.parameters.repeat) round(s), \(.parameters.duration_s) s phases, client \(.parameters.client)"' "$results")
 	names=$(jq -r '.variants | join(" ")' "$results")
 	local spec key file title ylabel ylog
-	# ylog 1: the figures span orders of magnitude (fut-boxed's ~1 KB next
-	# to fut-inline's ~260 KB would otherwise sit on the axis).
+	# ylog 1: the figures span orders of magnitude (a boxed connection's
+	# bytes next to an inline one's, which holds the whole --heavy-bytes
+	# state, would otherwise sit on the axis).
 	for spec in \
 		"bytes_per_conn|bytes-per-conn|bytes per idle connection|bytes (log scale)|1" \
 		"bytes_per_conn_whole|bytes-per-conn-whole|whole cost per idle connection (user + kernel objects)|bytes (log scale)|1" \
