@@ -1,4 +1,4 @@
-# HTTP servers side by side against nginx (make bench-http): a benchmark,
+# HTTP servers side by side against nginx and h2o (make bench-http): a benchmark,
 # run under the shared lock so no two timing runs overlap.
 
 TEST_FILES += experiments/bench-http

@@ -360,7 +360,11 @@ for v in $(echo "$variants_builtin" | tr ',' ' '); do
 		die_usage "unknown variant '$v' ($(variants_names | tr '\n' ' ')or none)"
 	# go-server reports its runtime's figures to a file (go_stats).
 	[ "$v" = go ] && cmd="$cmd --stats $tmp/go-stats.json"
-	if [ "$cmd" = nginx ]; then
+	if ref_server "$cmd"; then
+		if ! command -v "$cmd" >/dev/null 2>&1; then
+			skip_variant "$v" "$cmd is not installed (make deps-bench)"
+			continue
+		fi
 		variants="$variants
 $v"
 		continue

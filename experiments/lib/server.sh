@@ -15,8 +15,9 @@
 #     temporary directory); nothing is appended, {port} is replaced by
 #     $paired_port or a free port, and the server is ready once that port is
 #     in LISTEN state in /proc/net/tcp;
-#   - NAME "nginx" with an empty COMMAND: a config is written to DIR and
-#     nginx runs in the foreground, one process (see experiments/README.md).
+#   - NAME "nginx" or "h2o" (a reference server, ref_server) with an
+#     empty COMMAND: a config is written to DIR and it runs in the
+#     foreground, one process (see experiments/README.md).
 # COMMAND is split on blanks; it cannot quote.  Set server_cpu, paired_port
 # (empty: any free port), heavy_bytes and start_timeout (seconds) first.
 
@@ -48,6 +49,25 @@ free_port() {
 	echo "$_p"
 }
 
+# The body of GET / the reference servers answer: the same bytes as our
+# servers' (user/workload/workload.c; tests/paired/reference_bytes.sh holds
+# them to it).  /heavy is a short fixed answer: they have no heavy branch.
+ref_body='hello from stacklab'
+ref_heavy_body='stacklab heavy'
+
+# ref_server NAME: true for the servers run from a config written here.
+ref_server() { case $1 in nginx|h2o) return 0 ;; esac; return 1; }
+
+# ref_command NAME DIR PORT CONNS: writes NAME's config into DIR and
+# prints the command that runs it in the foreground.
+ref_command() {
+	case $1 in
+	nginx) nginx_conf "$2" "$3" "$4" && echo "nginx -e $2/error.log -p $2 -c $2/nginx.conf" ;;
+	h2o) h2o_conf "$2" "$3" "$4" && echo "h2o -c $2/h2o.conf" ;;
+	*) return 1 ;;
+	esac
+}
+
 # nginx_conf DIR PORT CONNS: a minimal config, one process, in the
 # foreground, every path under DIR, the same two URLs as our servers.
 nginx_conf() {
@@ -68,11 +88,40 @@ http {
 	default_type text/plain;
 	server {
 		listen 127.0.0.1:$2;
-		location = / { return 200 "stacklab\n"; }
-		location = /heavy { return 200 "stacklab heavy\n"; }
+		location = / { return 200 "$ref_body\n"; }
+		location = /heavy { return 200 "$ref_heavy_body\n"; }
 	}
 }
 EOF
+}
+
+# h2o_conf DIR PORT CONNS: one thread, no access log (none is named),
+# keep-alive connections idle for up to a day, the same two URLs answered
+# from files under DIR (h2o has no fixed answer but mruby's).  As root h2o
+# would switch to nobody, who cannot read DIR: it stays root.
+h2o_conf() {
+	mkdir -p "$1/www"
+	printf '%s\n' "$ref_body" >"$1/www/root.txt"
+	printf '%s\n' "$ref_heavy_body" >"$1/www/heavy.txt"
+	{
+		[ "$(id -u)" -eq 0 ] && echo "user: root"
+		cat <<EOF
+num-threads: 1
+max-connections: $(($3 + 100))
+http1-request-timeout: 86400
+error-log: $1/error.log
+listen:
+  host: 127.0.0.1
+  port: $2
+hosts:
+  default:
+    paths:
+      /heavy:
+        file.file: $1/www/heavy.txt
+      /:
+        file.file: $1/www/root.txt
+EOF
+	} >"$1/h2o.conf"
 }
 
 # srv_wait_ready: poll until the server is ready, has died,
@@ -108,10 +157,9 @@ server_start() {
 	srv_name=$1 srv_cmd=$2 srv_conns=$3 srv_dir=$4
 	srv_pid= srv_port= srv_error= srv_status=
 	mkdir -p "$srv_dir"
-	if [ -z "$srv_cmd" ] && [ "$srv_name" = nginx ]; then
+	if [ -z "$srv_cmd" ] && ref_server "$srv_name"; then
 		srv_port=${paired_port:-$(free_port)}
-		nginx_conf "$srv_dir" "$srv_port" "$srv_conns"
-		srv_cmd="nginx -e $srv_dir/error.log -p $srv_dir -c $srv_dir/nginx.conf"
+		srv_cmd=$(ref_command "$srv_name" "$srv_dir" "$srv_port" "$srv_conns")
 	else
 		case $srv_cmd in
 		*"{port}"*)

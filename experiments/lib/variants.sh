@@ -7,7 +7,8 @@
 #   variants_kind NAME      its kind; nothing (status 1) when unknown
 #   variants_cmd NAME HEAVY_BYTES
 #                           its command, {small_stack} filled in for
-#                           HEAVY_BYTES; "nginx" stays as is; status 1
+#                           HEAVY_BYTES; "nginx" and "h2o" stay as
+#                           they are; status 1
 #                           when unknown
 # The caller sets variants_file (the registry's path) before sourcing:
 # a sourced file cannot find its own directory in POSIX sh.

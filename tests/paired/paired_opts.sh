@@ -85,8 +85,8 @@ usage_error "bench-http --duration 1m taken" "^bench-http: unknown option '--bog
 # The K series' list and the registry's names.
 usage_error "paired --after-k 0" "^paired: --after-k wants whole numbers from 1" \
 	"$root/experiments/paired" --after-k 0
-usage_error "paired --variants bogus names the registry's" "unknown variant 'bogus' (tpc,tpc-small,.*nginx or none)" \
+usage_error "paired --variants bogus names the registry's" "unknown variant 'bogus' (tpc,tpc-small,.*nginx,h2o or none)" \
 	"$root/experiments/paired" --variants tpc,bogus
-usage_error "bench-http --servers bogus names the registry's" "unknown server 'bogus' (tpc tpc-small .*nginx)" \
+usage_error "bench-http --servers bogus names the registry's" "unknown server 'bogus' (tpc tpc-small .*nginx h2o)" \
 	"$root/experiments/bench-http" --servers bogus
 tap_exit
