@@ -6,7 +6,7 @@ TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh experiments/lib
 
 .PHONY: bench-conns
 
-# 1k and 10k on the host; 50k and 100k in the test VM, where root may
+# 1k and 10k on the host; 100k and 1M (and tpc's maximum) in the test VM, where root may
 # raise RLIMIT_NOFILE (this host's hard limit is 20000 without
 # CAP_SYS_RESOURCE) and the pid, thread and mapping limits (--tune).
 # fut-inline stops at 10k: 266 KB a connection is 13 GB at 50k.
@@ -15,7 +15,7 @@ bench-conns: deps-vm deps-bench
 	@experiments/bench-conns --conns "1000 10000"
 	@echo
 	@echo "bench-conns: 100k and 1M idle fut-boxed connections, then the most tpc holds, in the test VM"
-	@echo "bench-conns: (TCG, 16 GiB: about BENCH_CONNS_VM_MINUTES minutes; fut-inline would need 13 GB at 50k)"
+	@echo "bench-conns: (TCG, 16 GiB: about 30 minutes; fut-inline would need 13 GB at 50k)"
 	@tests/vm/run --mem 16384 --timeout 5400 --add $$(command -v jq) -- \
 		sh experiments/bench-conns --tune --repeat 1 --conns "100000 1000000" \
 			--server "fut-boxed=user/fut-server --heavy boxed" \
