@@ -126,9 +126,15 @@ static void accept_loop(pthread_attr_t *attr)
 		int err = pthread_create(&thread, attr, tpc_conn_thread,
 					 (void *)(intptr_t)fd);
 		if (err) {
+			char why[128];
+
 			tpc_registry_remove(fd);
-			warn_limited(&thread_warned,
-				     "pthread_create failed (threads-max, memory or RLIMIT_NPROC?): answering 503");
+			/* EAGAIN: threads-max, pid_max or RLIMIT_NPROC; ENOMEM:
+			 * the stack's mapping (memory, vm.max_map_count). */
+			snprintf(why, sizeof(why),
+				 "pthread_create failed: %s (%s): answering 503",
+				 strerror(err), strerrorname_np(err));
+			warn_limited(&thread_warned, why);
 			refuse(fd, 503);
 		}
 	}
