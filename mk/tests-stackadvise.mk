@@ -2,14 +2,14 @@
 # serves connections then holds them idle, and scripts that run
 # bpf/stack-advise on them (host only: BPF needs root and this kernel).
 
-SA_WORKLOADS := sa_deep hold_conns
+SA_WORKLOADS := sa_deep hold_conns sa_routines
 # Unit tests of stack-advise's parts, no BPF: they run in make check too.
 SA_UNITS     := sa_names sa_classes
 TEST_BINS  += $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS) $(SA_UNITS))
 TEST_FILES += tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
 	      tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh \
-	      tests/stackadvise/warm_attach.sh tests/lib/proc_stacks.sh \
-	      tests/lib/attach.sh
+	      tests/stackadvise/warm_attach.sh tests/stackadvise/routines.sh \
+	      tests/lib/proc_stacks.sh tests/lib/attach.sh
 
 # Plain CFLAGS, no sanitizers: ASan's fake stacks and shadow would change
 # the very stack pages stack-advise counts.
@@ -23,7 +23,8 @@ tests-stackadvise: $(addprefix $(B)/tests/stackadvise/,$(SA_WORKLOADS) $(SA_UNIT
 	$(B)/bpf/stack-advise $(B)/user/tpc-server $(B)/user/loadgen \
 	$(addprefix $(B)/,tests/stackadvise/suite.host tests/stackadvise/deep_threads.sh \
 	tests/stackadvise/tpc_loadgen.sh tests/stackadvise/tpc_heap.sh \
-	tests/stackadvise/warm_attach.sh tests/lib/proc_stacks.sh tests/lib/attach.sh \
+	tests/stackadvise/warm_attach.sh tests/stackadvise/routines.sh \
+	tests/lib/proc_stacks.sh tests/lib/attach.sh \
 	experiments/lib/listening.sh tests/lib/tap.sh tests/run-suite)
 
 $(B)/tests/stackadvise/sa_names: bpf/stack-advise/demangle.c
