@@ -105,6 +105,33 @@ static int by_class(const void *a, const void *b)
 	return x->reserve < y->reserve ? -1 : x->reserve > y->reserve;
 }
 
+/*
+ * A thread whose routine could not be read (it exited before the report)
+ * takes the routine of its namesakes of the same reserve, when they all
+ * have one: a pool whose threads come and go stays one class.
+ */
+static const char *routine_of(const struct sa_input *in, size_t i)
+{
+	const struct sa_thread_rec *t = &in->threads[i];
+	const char *found = NULL;
+
+	if (t->routine[0] || t->tid == in->tgid)
+		return t->routine;
+	for (size_t j = 0; j < in->nthreads; j++) {
+		const struct sa_thread_rec *u = &in->threads[j];
+		uint64_t d = u->t.reserve > t->t.reserve ? u->t.reserve - t->t.reserve :
+			     t->t.reserve - u->t.reserve;
+
+		if (!u->routine[0] || d > in->page_size ||
+		    strncmp(u->t.comm, t->t.comm, SA_COMM_LEN))
+			continue;
+		if (found && strcmp(found, u->routine))
+			return "";	/* namesakes in two routines: by name */
+		found = u->routine;
+	}
+	return found ? found : "";
+}
+
 int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
 {
 	size_t n = in->nthreads;
@@ -121,7 +148,7 @@ int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
 		memcpy(o[i].comm, in->threads[i].t.comm, SA_COMM_LEN);
 		o[i].comm[SA_COMM_LEN - 1] = '\0';
 		o[i].main_thread = in->threads[i].tid == in->tgid;
-		o[i].routine = o[i].main_thread ? "" : in->threads[i].routine;
+		o[i].routine = o[i].main_thread ? "" : routine_of(in, i);
 		o[i].reserve = in->threads[i].t.reserve;
 		o[i].i = i;
 	}
