@@ -4,7 +4,7 @@
 
 # tests/lib/proc_stacks.sh and attach.sh are copied by mk/tests-stackadvise.mk.
 REAL_FILES := tests/real/suite.real tests/real/mariadb.sh tests/real/mariadb_lib.sh \
-	      tests/real/bench_mariadb.sh
+	      tests/real/bench_mariadb.sh tests/real/apache.sh
 TEST_FILES += $(REAL_FILES)
 
 .PHONY: check-real

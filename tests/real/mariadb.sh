@@ -78,18 +78,5 @@ tap_check "stack size counts every connection thread at 256" \
 	test "$(jq '[.suggestions[] | select(.action == "stack size") | .threads] | max // 0' "$tmp/sa-256.json")" -ge 256
 
 # Warm: the 256 connection threads are cached, their stacks touched.
-read -r threads rss <<<"$(proc_stacks $srv)"
-echo "# warm server, /proc: $threads blocked threads, $rss bytes resident in their stacks"
-for t in stack-advise stacklab-probe; do
-	attach bpf/$t -p $srv --json -d 0.5
-	wait $tool
-	tool=
-	at=$(grep -m1 stacks_at_attach "$tmp/tool.out" | jq -c .stacks_at_attach)
-	echo "# $t: stacks_at_attach $at"
-	# A background thread may wake between the two reads: 2 threads, 1%.
-	tap_check "$t's stacks at attach are /proc's" \
-		awk -v t="$(jq .threads <<<"$at")" -v b="$(jq .resident_bytes <<<"$at")" \
-		    -v T=$threads -v B=$rss \
-		    'BEGIN { exit !(t >= T - 2 && t <= T + 2 && b >= B * 0.99 - 65536 && b <= B * 1.01 + 65536) }'
-done
+tap_stacks_at_attach $srv "$tmp"
 [ $tap_failed -eq 0 ]
