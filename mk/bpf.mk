@@ -71,6 +71,6 @@ bench-probe: $(B)/bpf/stacklab-probe $(B)/tests/probe/wl_syscalls \
 	@# MariaDB (scripts/deps real): skipped, said, when it is not installed.
 	@if command -v mariadbd >/dev/null && command -v sysbench >/dev/null; then \
 		$(MAKE) --no-print-directory $(B)/bpf/stack-advise \
-			$(addprefix $(B)/,$(REAL_FILES) tests/lib/tap.sh) && \
+			$(addprefix $(B)/,$(REAL_FILES) tests/lib/tap.sh tests/lib/attach.sh) && \
 		cd $(B) && flock /tmp/stacklab-bench.lock bash tests/real/bench_mariadb.sh; \
 	else echo "# MariaDB part skipped: run scripts/deps real"; fi

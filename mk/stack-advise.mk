@@ -1,7 +1,7 @@
 # stack-advise: its own BPF object and loader (libbpf-tools shape); libdw
 # symbolizes, libiberty demangles.  Shares bpf/common/ (target, tracefs,
 # cli) with the probe.
-STACK_ADVISE_OBJS := $(addprefix $(B)/obj/bpf/stack-advise/,stack-advise.o sym.o \
+STACK_ADVISE_OBJS := $(addprefix $(B)/obj/bpf/stack-advise/,stack-advise.o sym.o start.o \
 		     demangle.o model.o hold.o report.o) $(BPF_COMMON_OBJS)
 BPF_BINS += $(B)/bpf/stack-advise
 

@@ -101,6 +101,39 @@ bool stacks_of_thread(pid_t tgid, pid_t tid, uint64_t page_size, struct stack_vm
 	       resident_pages(tgid, page_size, v);
 }
 
+size_t stacks_read_top(pid_t pid, uint64_t top, uint64_t max, uint64_t page_size,
+			uint64_t *buf)
+{
+	uint64_t ent, lo = top - max, at = top;
+	char path[64];
+	int pm, mem;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	pm = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	mem = open(path, O_RDONLY | O_CLOEXEC);
+	/* Page by page down from the top: only present ones. */
+	while (pm >= 0 && mem >= 0 && at > lo) {
+		uint64_t page = (at - 1) / page_size * page_size;
+		uint64_t from = page > lo ? page : lo;
+
+		if (pread(pm, &ent, 8, (off_t)(page / page_size * 8)) != 8 ||
+		    !(ent & PAGEMAP_PRESENT) ||
+		    pread(mem, (char *)buf + (from - lo), at - from, (off_t)from) !=
+		    (ssize_t)(at - from))
+			break;
+		at = from;
+	}
+	if (pm >= 0)
+		close(pm);
+	if (mem >= 0)
+		close(mem);
+	/* The words read end at top: move them to the buffer's start. */
+	if (at > lo)
+		memmove(buf, (char *)buf + (at - lo), top - at);
+	return (size_t)(top - at);
+}
+
 void stacks_at_attach_add(struct stacks_at_attach *s, const struct stack_vma *v)
 {
 	s->threads++;

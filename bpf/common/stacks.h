@@ -28,6 +28,16 @@ bool stacks_mapping_of(pid_t pid, uint64_t addr, uint64_t *start, uint64_t *end)
 /* Thread tid's stack mapping and its resident pages; false when unknown. */
 bool stacks_of_thread(pid_t tgid, pid_t tid, uint64_t page_size, struct stack_vma *v);
 
+/*
+ * The resident pages at the top of a stack, [top - N, top) into buf (max
+ * bytes, top and max multiples of 8): N is where the first page that is
+ * not present (or max) stops it.  Pages never touched are not read: a read
+ * would map the zero page, and the target's first write there would then
+ * be a protection fault the tools do not count.
+ */
+size_t stacks_read_top(pid_t pid, uint64_t top, uint64_t max, uint64_t page_size,
+		       uint64_t *buf);
+
 /* What every thread's stack held at attach, summed. */
 struct stacks_at_attach {
 	uint64_t threads;	/* threads whose stack was found */

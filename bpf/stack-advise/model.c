@@ -82,6 +82,7 @@ static size_t func_index(struct sa_result *r, const struct sa_sym *owner,
 
 struct thread_order {
 	char comm[SA_COMM_LEN];
+	const char *routine;	/* "" for a class by name */
 	bool main_thread;
 	uint64_t reserve;
 	size_t i;
@@ -94,10 +95,41 @@ static int by_class(const void *a, const void *b)
 
 	if (x->main_thread != y->main_thread)
 		return x->main_thread ? 1 : -1;
-	c = strncmp(x->comm, y->comm, SA_COMM_LEN);
+	c = strcmp(x->routine, y->routine);
+	if (c)
+		return c;
+	/* The name tells threads apart only when their routine is unknown. */
+	c = x->routine[0] ? 0 : strncmp(x->comm, y->comm, SA_COMM_LEN);
 	if (c)
 		return c;
 	return x->reserve < y->reserve ? -1 : x->reserve > y->reserve;
+}
+
+/*
+ * A thread whose routine could not be read (it exited before the report)
+ * takes the routine of its namesakes of the same reserve, when they all
+ * have one: a pool whose threads come and go stays one class.
+ */
+static const char *routine_of(const struct sa_input *in, size_t i)
+{
+	const struct sa_thread_rec *t = &in->threads[i];
+	const char *found = NULL;
+
+	if (t->routine[0] || t->tid == in->tgid)
+		return t->routine;
+	for (size_t j = 0; j < in->nthreads; j++) {
+		const struct sa_thread_rec *u = &in->threads[j];
+		uint64_t d = u->t.reserve > t->t.reserve ? u->t.reserve - t->t.reserve :
+			     t->t.reserve - u->t.reserve;
+
+		if (!u->routine[0] || d > in->page_size ||
+		    strncmp(u->t.comm, t->t.comm, SA_COMM_LEN))
+			continue;
+		if (found && strcmp(found, u->routine))
+			return "";	/* namesakes in two routines: by name */
+		found = u->routine;
+	}
+	return found ? found : "";
 }
 
 int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
@@ -116,6 +148,7 @@ int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
 		memcpy(o[i].comm, in->threads[i].t.comm, SA_COMM_LEN);
 		o[i].comm[SA_COMM_LEN - 1] = '\0';
 		o[i].main_thread = in->threads[i].tid == in->tgid;
+		o[i].routine = o[i].main_thread ? "" : routine_of(in, i);
 		o[i].reserve = in->threads[i].t.reserve;
 		o[i].i = i;
 	}
@@ -126,10 +159,12 @@ int sa_classify(const struct sa_input *in, struct sa_result *r, size_t *cls)
 
 		/* Sorted by reserve: within a page of the class's smallest. */
 		if (!c || c->main_thread != o[k].main_thread ||
-		    strncmp(c->name, o[k].comm, SA_COMM_LEN) ||
+		    strcmp(c->routine, o[k].routine) ||
+		    (!c->routine[0] && strncmp(c->name, o[k].comm, SA_COMM_LEN)) ||
 		    o[k].reserve - c->reserve_min > in->page_size) {
 			c = &r->classes[r->nclasses++];
 			memcpy(c->name, o[k].comm, SA_COMM_LEN);
+			snprintf(c->routine, sizeof(c->routine), "%s", o[k].routine);
 			c->main_thread = o[k].main_thread;
 			c->reserve_min = o[k].reserve;
 		}

@@ -30,6 +30,7 @@ struct sa_thread_rec {
 	struct sa_thread t;	/* t.pages: first touches seen while attached */
 	bool at_attach;		/* it had a stack when the tool attached */
 	uint64_t resident_at_attach;	/* bytes resident then, owner unknown */
+	char routine[256];	/* its start routine, "" when not known */
 };
 
 struct sa_site_rec {
@@ -48,14 +49,16 @@ struct sa_input {
 };
 
 /*
- * A class of threads: one name, and reserves each within a page of the
- * class's smallest (glibc rounds a requested size, and a stack seen in
- * /proc and one from clone3 differ by the guard).  The main thread is a
- * class of its own.  Shares and suggestions are per class, so that a
- * pool's verdict does not move with how many other threads there are.
+ * A class of threads: one start routine (else, when it is not known, one
+ * name), and reserves each within a page of the class's smallest (glibc
+ * rounds a requested size, and a stack seen in /proc and one from clone3
+ * differ by the guard).  The main thread is a class of its own.  Shares
+ * and suggestions are per class, so that a pool's verdict does not move
+ * with how many other threads there are.
  */
 struct sa_class {
-	char name[SA_COMM_LEN];
+	char name[SA_COMM_LEN];		/* its first thread's name */
+	char routine[256];		/* "" for a class by name */
 	bool main_thread;
 	uint64_t reserve_min, reserve_max;
 	uint64_t threads;		/* that touched a stack page while attached */

@@ -13,25 +13,32 @@ static const char *where(const struct sa_sym *s, char *buf, size_t len)
 	return buf;
 }
 
-/* "class 'mariadbd', 48 threads reserving 302656-303104 bytes" */
+/* "class 'mariadbd', 48 threads reserving 302656-303104 bytes", or
+ * "class 'worker' (start routine), ..." */
 static const char *class_text(const struct sa_class *k, char *buf, size_t len)
 {
-	if (k->main_thread)
+	char range[64];
+
+	if (k->main_thread) {
 		snprintf(buf, len, "the main thread '%s'", k->name);
-	else if (k->reserve_min == k->reserve_max)
-		snprintf(buf, len, "class '%s', %llu threads reserving %llu bytes", k->name,
-			 (unsigned long long)k->threads_all, (unsigned long long)k->reserve_min);
+		return buf;
+	}
+	if (k->reserve_min == k->reserve_max)
+		snprintf(range, sizeof(range), "%llu", (unsigned long long)k->reserve_min);
 	else
-		snprintf(buf, len, "class '%s', %llu threads reserving %llu-%llu bytes", k->name,
-			 (unsigned long long)k->threads_all, (unsigned long long)k->reserve_min,
+		snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)k->reserve_min,
 			 (unsigned long long)k->reserve_max);
+	snprintf(buf, len, "class '%.250s'%s, %llu threads reserving %s bytes",
+		 k->routine[0] ? k->routine : k->name,
+		 k->routine[0] ? " (start routine)" : "",
+		 (unsigned long long)k->threads_all, range);
 	return buf;
 }
 
 static void text_sug(FILE *f, size_t i, const struct sa_report_ctx *c,
 		     const struct sa_result *r, const struct sa_suggestion *g)
 {
-	char loc[400], cls[128];
+	char loc[400], cls[400];
 
 	class_text(&r->classes[g->cls], cls, sizeof(cls));
 	if (g->action == SA_STACK_SIZE) {
@@ -81,7 +88,7 @@ void sa_report_text(FILE *f, const struct sa_report_ctx *c, const struct sa_resu
 	/* One table per class; the function last: C++ names are longer
 	 * than any column. */
 	for (size_t k = 0; k < r->nclasses; k++) {
-		char cls[128];
+		char cls[400];
 
 		fprintf(f, "\n%s, deepest %llu bytes\n%8s %7s %10s %12s  %s  (%s)\n",
 			class_text(&r->classes[k], cls, sizeof(cls)),
@@ -117,6 +124,7 @@ static json_t *json_class(const struct sa_class *k)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "name", json_text(k->name));
+	json_object_set_new(o, "start_routine", k->routine[0] ? json_text(k->routine) : json_null());
 	json_object_set_new(o, "main_thread", json_boolean(k->main_thread));
 	json_object_set_new(o, "threads", json_integer(k->threads));
 	json_object_set_new(o, "threads_all", json_integer(k->threads_all));
@@ -142,6 +150,8 @@ static json_t *json_sug(const struct sa_result *r, const struct sa_suggestion *g
 		json_object_set_new(o, "touched_in", json_text(g->func->touched_in));
 	json_object_set_new(o, "class", json_integer(g->cls));
 	json_object_set_new(o, "class_name", json_text(r->classes[g->cls].name));
+	json_object_set_new(o, "class_start_routine", r->classes[g->cls].routine[0] ?
+			    json_text(r->classes[g->cls].routine) : json_null());
 	json_object_set_new(o, "threads", json_integer(g->threads));
 	json_object_set_new(o, "threads_share", json_real(g->threads_share));
 	json_object_set_new(o, "pages_per_thread", json_real(g->pages_per_thread));

@@ -23,6 +23,7 @@
 #include "model.h"
 #include "report.h"
 #include "stacks.h"
+#include "start.h"
 #include "sym.h"
 #include "stack-advise.h"
 #include "stack-advise.skel.h"
@@ -236,6 +237,21 @@ static int read_sites(int fd, struct sa_input *in)
 	return 0;
 }
 
+/* Each live thread's start routine, its class (start.h); the main thread
+ * is a class of its own. */
+static void start_routines(struct sa_symbolizer *sz, struct sa_input *in)
+{
+	for (size_t i = 0; i < in->nthreads; i++) {
+		struct sa_thread_rec *t = &in->threads[i];
+		struct sa_sym s;
+
+		if (t->tid != in->tgid &&
+		    sa_start_routine(sz, in->tgid, t->tid, t->t.top, t->t.reserve,
+				     in->page_size, &s))
+			snprintf(t->routine, sizeof(t->routine), "%s", s.function);
+	}
+}
+
 static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 		  uint64_t initial_threads)
 {
@@ -255,8 +271,10 @@ static int report(struct stack_advise *skel, struct sa_symbolizer *sz,
 	if (!e)
 		e = merge_seeded(&in, &ctx.at_attach);
 	in.threads_total = initial_threads + ctx.counters.threads_created;
-	if (!e)
+	if (!e) {
+		start_routines(sz, &in);
 		e = sa_model(&in, sz, &r);
+	}
 	free(in.threads);
 	free(in.sites);
 	if (e) {

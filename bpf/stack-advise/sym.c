@@ -17,6 +17,8 @@ struct sa_symbolizer {
 	char *maps;		/* the last /proc/PID/maps text */
 	size_t maps_len;
 	char exe[256];		/* the executable's path, from the snapshot */
+	struct text_range { uint64_t lo, hi; } *text;	/* its executable mappings */
+	size_t ntext;
 	Dwfl *dwfl;		/* built from maps on first use */
 };
 
@@ -56,6 +58,34 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* The executable mappings of the snapshot, for sa_is_text: a stack scan
+ * asks it of every word. */
+static void text_ranges(struct sa_symbolizer *sz)
+{
+	size_t cap = 0;
+
+	sz->ntext = 0;
+	for (const char *line = sz->maps; line && *line;) {
+		uint64_t lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &lo, &hi, perms) == 3 &&
+		    perms[2] == 'x') {
+			if (sz->ntext == cap) {
+				void *p = realloc(sz->text, (cap = cap ? 2 * cap : 64) * sizeof(*sz->text));
+
+				if (!p)
+					return;
+				sz->text = p;
+			}
+			sz->text[sz->ntext].lo = lo;
+			sz->text[sz->ntext++].hi = hi;
+		}
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+}
+
 int sa_maps_snapshot(struct sa_symbolizer **szp, pid_t pid)
 {
 	struct sa_symbolizer *sz = *szp;
@@ -83,6 +113,7 @@ int sa_maps_snapshot(struct sa_symbolizer **szp, pid_t pid)
 	free(sz->maps);
 	sz->maps = text;
 	sz->maps_len = len;
+	text_ranges(sz);
 	sz->pid = pid;
 	if (n > 0) {
 		exe[n] = '\0';
@@ -93,18 +124,9 @@ int sa_maps_snapshot(struct sa_symbolizer **szp, pid_t pid)
 
 bool sa_is_text(const struct sa_symbolizer *sz, uint64_t addr)
 {
-	const char *line = sz ? sz->maps : NULL;
-
-	while (line && *line) {
-		uint64_t lo, hi;
-		char perms[8];
-
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &lo, &hi, perms) == 3 &&
-		    addr >= lo && addr < hi)
-			return perms[2] == 'x';
-		line = strchr(line, '\n');
-		line = line ? line + 1 : NULL;
-	}
+	for (size_t i = 0; sz && i < sz->ntext; i++)
+		if (addr >= sz->text[i].lo && addr < sz->text[i].hi)
+			return true;
 	return false;
 }
 
@@ -171,35 +193,69 @@ bool sa_symbolize(struct sa_symbolizer *sz, uint64_t addr, struct sa_sym *out)
 	return true;
 }
 
-#define DWARF_REG_RSP 7
-
-int64_t sa_cfa_sp_offset(struct sa_symbolizer *sz, uint64_t pc)
+/* The CFI row at pc, or NULL; the caller frees it. */
+static Dwarf_Frame *frame_at(struct sa_symbolizer *sz, uint64_t pc)
 {
 	Dwfl *dwfl = sz ? dwfl_of(sz) : NULL;
 	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
 	Dwarf_Frame *frame = NULL;
 	Dwarf_Addr bias = 0;
 	Dwarf_CFI *cfi;
-	Dwarf_Op *ops;
-	size_t nops;
-	int64_t n = -1;
 
 	if (!mod)
-		return -1;
+		return NULL;
 	cfi = dwfl_module_eh_cfi(mod, &bias);
 	if (!cfi)
 		cfi = dwfl_module_dwarf_cfi(mod, &bias);
 	if (!cfi || dwarf_cfi_addrframe(cfi, pc - bias, &frame) != 0)
-		return -1;
+		return NULL;
+	return frame;
+}
+
+int sa_cfa_rule(struct sa_symbolizer *sz, uint64_t pc, int64_t *offset)
+{
+	Dwarf_Frame *frame = frame_at(sz, pc);
+	Dwarf_Op *ops;
+	size_t nops;
+	int reg = -1;
+
 	/* libdw gives a register + offset rule as DW_OP_bregx REG, OFFSET. */
-	if (dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1) {
-		if (ops[0].atom == DW_OP_bregx && ops[0].number == DWARF_REG_RSP)
-			n = (int64_t)ops[0].number2;
-		else if (ops[0].atom == DW_OP_breg0 + DWARF_REG_RSP)
-			n = (int64_t)ops[0].number;
+	if (frame && dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1) {
+		if (ops[0].atom == DW_OP_bregx) {
+			reg = (int)ops[0].number;
+			*offset = (int64_t)ops[0].number2;
+		} else if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31) {
+			reg = ops[0].atom - DW_OP_breg0;
+			*offset = (int64_t)ops[0].number;
+		}
 	}
 	free(frame);
-	return n;
+	return reg;
+}
+
+int64_t sa_cfa_sp_offset(struct sa_symbolizer *sz, uint64_t pc)
+{
+	int64_t n;
+
+	return sa_cfa_rule(sz, pc, &n) == SA_DWARF_RSP ? n : -1;
+}
+
+bool sa_frame_outermost(struct sa_symbolizer *sz, uint64_t pc)
+{
+	Dwarf_Frame *frame = frame_at(sz, pc);
+	Dwarf_Op ops_mem[3], *ops = NULL;
+	size_t nops = 1;
+	bool outer;
+	int ra;
+
+	if (!frame)
+		return false;
+	ra = dwarf_frame_info(frame, NULL, NULL, NULL);
+	/* "Undefined" is no expression with ops pointing at ops_mem. */
+	outer = ra >= 0 && dwarf_frame_register(frame, ra, ops_mem, &ops, &nops) == 0 &&
+		nops == 0 && ops == ops_mem;
+	free(frame);
+	return outer;
 }
 
 void sa_symbolizer_free(struct sa_symbolizer *sz)
@@ -209,5 +265,6 @@ void sa_symbolizer_free(struct sa_symbolizer *sz)
 	if (sz->dwfl)
 		dwfl_end(sz->dwfl);
 	free(sz->maps);
+	free(sz->text);
 	free(sz);
 }

@@ -43,6 +43,18 @@ bool sa_symbolize(struct sa_symbolizer *sz, uint64_t addr, struct sa_sym *out);
  * another register (a frame pointer, a variable-length array) or unknown. */
 int64_t sa_cfa_sp_offset(struct sa_symbolizer *sz, uint64_t pc);
 
+/* x86-64's DWARF numbers of the stack and frame pointers. */
+#define SA_DWARF_RBP 6
+#define SA_DWARF_RSP 7
+
+/* The CFA rule at pc: the register it is based on (SA_DWARF_RSP,
+ * SA_DWARF_RBP, ...), its offset in *offset; -1 for any other rule. */
+int sa_cfa_rule(struct sa_symbolizer *sz, uint64_t pc, int64_t *offset);
+
+/* Whether the CFI at pc says the return address is undefined: the
+ * outermost frame of a thread (glibc's clone and clone3 child paths). */
+bool sa_frame_outermost(struct sa_symbolizer *sz, uint64_t pc);
+
 void sa_symbolizer_free(struct sa_symbolizer *sz);
 
 #endif

@@ -3,12 +3,14 @@
 # port, a server started and stopped by the caller, sysbench's tables.
 # Sets dir, port, srv, tool; needs tmp; srv_cpu and load_cpu, when set,
 # pin the server and sysbench.  bash.
+. tests/lib/attach.sh
 dir=$PWD/real/mariadb
 srv= tool=
 
+# REAL_PORTS=FIRST-LAST: where to look for a free port.
 free_port() {
-	local p
-	for p in $(seq 20000 20999); do
+	local p range=${REAL_PORTS:-20000-20999}
+	for p in $(seq ${range%-*} ${range#*-}); do
 		[ -z "$(ss -Htln "sport = :$p")" ] && { echo $p; return 0; }
 	done
 	return 1
@@ -47,11 +49,8 @@ load() {
 
 # TOOL ARGS...: start it on the server, wait for its attach line.
 attach() {
-	"$@" >"$tmp/tool.out" 2>"$tmp/tool.err" &
-	tool=$!
-	while ! grep -Eq 'attached|watching' "$tmp/tool.err" && kill -0 $tool 2>/dev/null; do
-		sleep 0.05
-	done
+	attach_tool "$tmp/tool.out" "$tmp/tool.err" "$@"
+	tool=$attached_pid
 }
 
 detach() {
@@ -62,7 +61,7 @@ detach() {
 
 # A new data directory, a cold server, sysbench's user and tables: 0 or 1.
 mariadb_setup() {
-	port=$(free_port) || { echo "# no free port in 20000-20999"; exit 1; }
+	port=$(free_port) || { echo "# no free port in ${REAL_PORTS:-20000-20999}"; exit 1; }
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \

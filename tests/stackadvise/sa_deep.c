@@ -9,32 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEEP_BYTES (64 * 1024)
+#include "frames.h"
 
 static pthread_barrier_t all_alive;
 static int deep_every = 4;
-
-static __attribute__((noinline)) unsigned int deep(unsigned int seed)
-{
-	volatile unsigned char big[DEEP_BYTES];
-	unsigned int sum = 0;
-
-	/* Lowest address first: the deepest page is touched here, in deep(). */
-	for (size_t i = 0; i < sizeof(big); i += 64)
-		big[i] = (unsigned char)(seed + i);
-	for (size_t i = 0; i < sizeof(big); i += 64)
-		sum += big[i];
-	return sum;
-}
-
-static __attribute__((noinline)) unsigned int shallow(unsigned int seed)
-{
-	volatile unsigned char small[256];
-
-	for (size_t i = 0; i < sizeof(small); i++)
-		small[i] = (unsigned char)(seed ^ i);
-	return small[seed % sizeof(small)];
-}
 
 static void *worker(void *arg)
 {

@@ -7,6 +7,7 @@
 # is served REQS requests (1 in HEAVY_EVERY heavy, counted over all), then
 # held idle.  Server on CPU 0, client on CPU 1.  Run from the build tree.
 . tests/lib/tap.sh
+. tests/lib/attach.sh
 . experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
 N1=${SA_CONNS1:-100} N2=${SA_CONNS2:-300} REQS=20 HEAVY_EVERY=100
 tmp=$(mktemp -d)
@@ -26,9 +27,8 @@ run() {
 	pid=$!
 	port=$(listening_port "$tmp/srv.out") || { echo "# tpc-server did not start" >&2; return 1; }
 	if [ "$3" = advise ]; then
-		bpf/stack-advise -p "$pid" --json >"$tmp/sa.json" 2>"$tmp/sa.err" &
-		sa=$!
-		while ! grep -q watching "$tmp/sa.err" && kill -0 $sa 2>/dev/null; do sleep 0.1; done
+		attach_tool "$tmp/sa.json" "$tmp/sa.err" bpf/stack-advise -p "$pid" --json
+		sa=$attached_pid
 	fi
 	before=$(mem "$pid")
 	taskset -c 1 tests/stackadvise/hold_conns "$port" "$2" $REQS $HEAVY_EVERY >"$tmp/hold.out" &

@@ -4,6 +4,7 @@
 # handler, heavy_on_stack, at its file and line, with the pages written by
 # workload_heavy_fill attributed to the frame that holds them.
 . tests/lib/tap.sh
+. tests/lib/attach.sh
 . experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
 tmp=$(mktemp -d)
 pid= sa=
@@ -13,9 +14,8 @@ tap_plan 4
 user/tpc-server --port 0 >"$tmp/srv.out" 2>&1 &
 pid=$!
 port=$(listening_port "$tmp/srv.out") || { echo "# tpc-server did not start"; exit 1; }
-bpf/stack-advise -p "$pid" --json >"$tmp/sa.json" 2>"$tmp/sa.err" &
-sa=$!
-while ! grep -q watching "$tmp/sa.err" && kill -0 $sa 2>/dev/null; do sleep 0.1; done
+attach_tool "$tmp/sa.json" "$tmp/sa.err" bpf/stack-advise -p "$pid" --json
+sa=$attached_pid
 user/loadgen --port "$port" --connections 200 --requests 4000 --heavy-ratio 0.01 -q >/dev/null
 tap_check "loadgen ran" test $? -eq 0
 kill -INT $sa; wait $sa; sa=
