@@ -29,6 +29,13 @@
 #define BUF_COUNT 1024
 #define BUF_SIZE 4096
 #define BGID 1
+/*
+ * Owed answers at which a connection stops receiving, and below which it
+ * starts again: a client that sends and never reads must not be read
+ * forever (the kernel's buffers then push back on it).
+ */
+#define OWED_PAUSE (4 * FLOOR_BATCH)
+#define OWED_RESUME FLOOR_BATCH
 
 /* user_data: the fd above the kind, so a completion finds its connection. */
 enum op { OP_ACCEPT, OP_RECV, OP_SEND, OP_STOP, OP_CANCEL };
@@ -43,6 +50,7 @@ struct conn {
 	unsigned int matched;	/* floor_count_heads' carry */
 	bool open;
 	bool recv_armed;	/* a multishot recv may still complete */
+	bool paused;		/* its recv cancelled at OWED_PAUSE */
 };
 
 static struct io_uring ring;
@@ -136,6 +144,27 @@ static void maybe_close(int fd)
 	live--;
 }
 
+/* Too much owed: the recv is cancelled (it ends with -ECANCELED). */
+static void pause_recv(int fd)
+{
+	struct io_uring_sqe *sqe = sqe_get();
+
+	conns[fd].paused = true;
+	io_uring_prep_cancel64(sqe, UD(fd, OP_RECV), 0);
+	io_uring_sqe_set_data64(sqe, UD(fd, OP_CANCEL));
+}
+
+/* Paused, its recv ended, and the answers owed down to OWED_RESUME. */
+static void resume_recv(int fd)
+{
+	struct conn *c = &conns[fd];
+
+	if (c->paused && !c->recv_armed && c->owed < OWED_RESUME && !stopping) {
+		c->paused = false;
+		arm_recv(fd);
+	}
+}
+
 static void on_accept(int res, unsigned int flags)
 {
 	if (res >= 0) {
@@ -170,11 +199,20 @@ static void on_recv(int fd, int res, unsigned int flags)
 			c->owed += heads;
 			if (!c->send_len)
 				send_owed(fd);
+			if (c->owed >= OWED_PAUSE && !c->paused &&
+			    (flags & IORING_CQE_F_MORE))
+				pause_recv(fd);
 		}
 	}
 	if (flags & IORING_CQE_F_MORE)
 		return;
 	c->recv_armed = false;
+	/* Paused: armed again once the answers owed are sent. */
+	if (c->paused && !stopping && (res > 0 || res == -ECANCELED ||
+				       res == -ENOBUFS)) {
+		resume_recv(fd);
+		return;
+	}
 	/* Data, or no buffer free a moment ago: the connection goes on. */
 	if (!stopping && (res > 0 || res == -ENOBUFS))
 		arm_recv(fd);
@@ -200,10 +238,12 @@ static void on_send(int fd, int res)
 		return;
 	}
 	c->send_len = 0;
-	if (stopping)
+	if (stopping) {
 		maybe_close(fd);
-	else
-		send_owed(fd);
+		return;
+	}
+	send_owed(fd);
+	resume_recv(fd);
 }
 
 /* Stop accepting; the send in flight finishes, nothing behind it. */
