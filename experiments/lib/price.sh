@@ -35,7 +35,7 @@ price_print() {
 				if (!(s in med) && !(f in med))
 					continue
 				if (!(s in med) || !(f in med)) {
-					printf "  %-10s %-10s over %-13s: no figures\n", load, sf[1], sf[2]
+					printf "  %-10s over %-13s at %-9s: no figures\n", sf[1], sf[2], load
 					continue
 				}
 				r = "spreads overlap"
@@ -43,7 +43,7 @@ price_print() {
 					r = sprintf("%.2fx", med[s] / med[f])
 					keys = keys sprintf("price.%s.%s.cpu_ratio %.4g\n", sf[1], load, med[s] / med[f])
 				}
-				printf "  %-10s %-10s over %-13s: %s over %s: %s\n", load, sf[1], sf[2], fig(s), fig(f), r
+				printf "  %-10s over %-13s at %-9s: %s over %s: %s\n", sf[1], sf[2], load, fig(s), fig(f), r
 			}
 		}
 		printf "goal: fut-server CPU per request <= %sx floor-uring'"'"'s at 64 and 1000 connections:\n", goal
@@ -52,11 +52,11 @@ price_print() {
 			for (t = 1; t <= 2; t++) {
 				load = (t == 1 ? "lg-c" : "wrk-c") cs[c]
 				s = "fut-boxed " load; f = "floor-uring " load
-				if (!(s in med) || !(f in med) || med[f] <= 0) { printf "  %-10s no figures\n", load; continue }
+				if (!(s in med) || !(f in med) || med[f] <= 0) { printf "  at %-9s: no figures\n", load; continue }
 				v = n[s] < 2 || n[f] < 2 ? "undecided (one run)" :
 				    hi[s] <= goal * lo[f] ? "met" :
 				    lo[s] > goal * hi[f] ? "not met" : "undecided (the spreads straddle the bound)"
-				printf "  %-10s %.2fx (%s over %s): %s\n", load, med[s] / med[f], fig(s), fig(f), v
+				printf "  at %-9s: %.2fx (%s over %s): %s\n", load, med[s] / med[f], fig(s), fig(f), v
 			}
 		}
 		printf "%s", keys
@@ -74,7 +74,7 @@ price_instr() {
 			for (l = 1; l <= nl; l++) {
 				s = sf[1] " " loads[l]; f = sf[2] " " loads[l]
 				if (!(s in v) || !(f in v) || v[f] <= 0) continue
-				printf "  %-10s %-10s over %-13s: %.0f over %.0f: %.2fx\n", loads[l], sf[1], sf[2], v[s], v[f], v[s] / v[f]
+				printf "  %-10s over %-13s at %-9s: %.0f over %.0f: %.2fx\n", sf[1], sf[2], loads[l], v[s], v[f], v[s] / v[f]
 				keys = keys sprintf("price.%s.%s.instr_ratio %.4g\n", sf[1], loads[l], v[s] / v[f])
 			}
 		}
