@@ -68,6 +68,7 @@ price_instr() {
 	$3 == "instr_per_req" { v[$1 " " $2] = $4; if (!($2 in seen)) { seen[$2] = 1; loads[++nl] = $2 } }
 	END {
 		np = split(pairs, ps, " ")
+		if (!nl) exit	# no counts (--no-callgrind): no section
 		print "price of abstraction: user-space instructions per request under callgrind, server over its floor:"
 		for (p = 1; p <= np; p++) {
 			split(ps[p], sf, ":")
