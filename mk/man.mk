@@ -16,6 +16,7 @@ MAN_SOURCES := stacklab.7:README.md \
 	       tpc-server.1:user/tpc/README.md \
 	       fut-server.1:user/futsrv/README.md \
 	       coro-server.1:user/corosrv/README.md \
+	       floor-uring.1:user/floor/README.md \
 	       loadgen.1:user/loadgen/README.md \
 	       fut_bench.1:user/bench/fut_bench.md \
 	       segment_bench.1:user/bench/segment_bench.md \
@@ -33,7 +34,7 @@ MAN_SOURCES := stacklab.7:README.md \
 	       stacklab-argument.7:docs/argument.md
 
 # ALIAS:PAGE, for the programs documented in a larger page.
-MAN_ALIASES := paired.1:stacklab-experiments.1
+MAN_ALIASES := paired.1:stacklab-experiments.1 floor-threads.1:floor-uring.1
 
 man_page   = $(word 1,$(subst :, ,$(1)))
 man_source = $(word 2,$(subst :, ,$(1)))

@@ -48,4 +48,8 @@ void net_warn_somaxconn(const char *prog);
 /* Disable Nagle: each response is written whole, so it cannot help. */
 void net_set_nodelay(int fd);
 
+/* Every byte on a blocking socket (EINTR retried); false when the peer
+ * is gone or an error ends it.  No SIGPIPE. */
+bool net_send_all(int fd, const char *data, size_t len);
+
 #endif

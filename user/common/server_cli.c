@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/net.h"
+#include "http/http_response.h"
 #include "server_cli.h"
 #include "workload/workload.h"
 
@@ -256,6 +258,15 @@ void server_block_signals(sigset_t *set, int extra)
 		sigaddset(set, extra);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+void server_refuse(int fd, int status)
+{
+	char out[WORKLOAD_RESPONSE_MAX];
+	size_t n = http_format_error(out, sizeof(out), status);
+
+	send(fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
 }
 
 int server_out_of_memory(const char *prog)

@@ -104,6 +104,10 @@ void server_close_stop_fds(struct server_listener *first, size_t stride,
  */
 void server_block_signals(sigset_t *set, int extra);
 
+/* A connection not taken: status's answer if the socket takes it at
+ * once, then closed. */
+void server_refuse(int fd, int status);
+
 /* No memory for a connection table: says so; returns 1, the exit status. */
 int server_out_of_memory(const char *prog);
 

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/net.h"
 #include "http/http_conn.h"
 #include "http/http_response.h"
 #include "tpc.h"
@@ -27,21 +28,6 @@ size_t tpc_recv_buf_bytes(void)
 {
 	/* A whole head, plus room to receive while one is being finished. */
 	return tpc_cfg.srv.limits.max_head_bytes + 4096;
-}
-
-static bool send_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= n;
-	}
-	return true;
 }
 
 /*
@@ -87,7 +73,7 @@ static bool answer(int fd, const struct http_request *req)
 	n = workload_respond(route, req, tpc_cfg.srv.heavy_bytes, digest, out,
 			     sizeof(out));
 	__atomic_add_fetch(&requests_served, 1, __ATOMIC_RELAXED);
-	return send_all(fd, out, n);
+	return net_send_all(fd, out, n);
 }
 
 static int64_t now_ms(void)
@@ -137,7 +123,7 @@ static void send_error_and_linger(int fd, int status)
 	char out[WORKLOAD_RESPONSE_MAX];
 	size_t n = http_format_error(out, sizeof(out), status);
 
-	if (send_all(fd, out, n))
+	if (net_send_all(fd, out, n))
 		linger(fd);
 }
 

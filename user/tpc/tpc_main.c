@@ -79,15 +79,6 @@ static void *signal_thread(void *set)
 	return NULL;
 }
 
-static void refuse(int fd, int status)
-{
-	char out[WORKLOAD_RESPONSE_MAX];
-	size_t n = http_format_error(out, sizeof(out), status);
-
-	send(fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	close(fd);
-}
-
 /* At most one line a second for a repeated condition. */
 static void warn_limited(time_t *last, const char *what)
 {
@@ -120,7 +111,7 @@ static void accept_loop(pthread_attr_t *attr)
 		net_set_nodelay(fd);
 		if (!tpc_registry_add(fd)) {
 			warn_limited(&full_warned, "--max-conns reached: answering 503");
-			refuse(fd, 503);
+			server_refuse(fd, 503);
 			continue;
 		}
 		int err = pthread_create(&thread, attr, tpc_conn_thread,
@@ -135,7 +126,7 @@ static void accept_loop(pthread_attr_t *attr)
 				 "pthread_create failed: %s (%s): answering 503",
 				 strerror(err), strerrorname_np(err));
 			warn_limited(&thread_warned, why);
-			refuse(fd, 503);
+			server_refuse(fd, 503);
 		}
 	}
 }
