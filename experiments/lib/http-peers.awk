@@ -11,10 +11,23 @@ function key(name, load, metric) { return name " " load " " metric }
 function have(k) { return (k in med) }
 function apart(a, b) { return n[a] > 1 && n[b] > 1 && (lo[a] > hi[b] || hi[a] < lo[b]) }
 function fig(k) { return sprintf("%.4g [%.4g-%.4g] n=%d", med[k], lo[k], hi[k], n[k]) }
-function saturated(name, load,   k) {
-	k = key(name, load, "server_cpu_busy_pct")
-	return have(k) && med[k] >= 95
+# own(NAME, LOAD): the share of its CPU the server itself used, from its
+# CPU time per request and its requests/s (medians), or -1 when unknown.
+function own(name, load,   c, r) {
+	c = key(name, load, "cpu_us_per_req"); r = key(name, load, "requests_per_s")
+	return have(c) && have(r) ? med[c] * med[r] / 1e4 : -1
 }
+# bound_of(NAME, LOAD): "server" where the server's CPU was saturated and
+# mostly by the server; "contended" where it was saturated by other work
+# too (/proc/stat counts every task on that CPU: a busy machine is not a
+# busy server); "client" where the server's CPU had room.
+function bound_of(name, load,   k, o) {
+	k = key(name, load, "server_cpu_busy_pct")
+	if (!have(k) || med[k] < 95) return "client"
+	o = own(name, load)
+	return o >= 0 && o < 80 ? "contended" : "server"
+}
+function saturated(name, load) { return bound_of(name, load) == "server" }
 # better(LOAD, METRIC, DIR): the peer with the best median (DIR ">=":
 # the highest, "<=": the lowest), or "" when none has the figure.
 function better(load, metric, dir,   i, b, k) {
@@ -41,9 +54,11 @@ function goal(load, metric, want, dir, bound,   b, f, g, i, r, why, who) {
 		split(subject " " b, who, " ")
 		for (i = 1; i <= 2; i++)
 			if (!saturated(who[i], load))
-				why = why (why == "" ? "" : ", ") sprintf("%s's server CPU %s busy", who[i],
-					have(key(who[i], load, "server_cpu_busy_pct")) ? sprintf("%.1f%%", med[key(who[i], load, "server_cpu_busy_pct")]) : "?")
-		if (why != "") { printf "%s %s against %s %s: not decided (client-bound: %s)\n", subject, fig(f), b, fig(g), why; return }
+				why = why (why == "" ? "" : ", ") sprintf("%s: %s, server CPU %s busy%s", who[i],
+					bound_of(who[i], load) == "contended" ? "contended" : "client-bound",
+					have(key(who[i], load, "server_cpu_busy_pct")) ? sprintf("%.1f%%", med[key(who[i], load, "server_cpu_busy_pct")]) : "?",
+					bound_of(who[i], load) == "contended" ? sprintf(", %.1f%% by the server", own(who[i], load)) : "")
+		if (why != "") { printf "%s %s against %s %s: not decided (%s)\n", subject, fig(f), b, fig(g), why; return }
 	}
 	if (n[f] < 2 || n[g] < 2) { printf "%s %s against %s %s: not decided (one run: no spread)\n", subject, fig(f), b, fig(g); return }
 	if (!apart(f, g)) { printf "%s %s against %s %s: not decided (spreads overlap)\n", subject, fig(f), b, fig(g); return }
@@ -88,7 +103,8 @@ END {
 		if (p[3] != "server_cpu_busy_pct") continue
 		s = med[k]; c = med[key(p[1], p[2], "client_cpu_busy_pct")]
 		if (p[2] ~ /^open-/) b = "open loop at a set rate: neither side is the bound"
-		else if (s >= 95) b = "server-bound"
+		else if (bound_of(p[1], p[2]) == "server") b = "server-bound"
+		else if (bound_of(p[1], p[2]) == "contended") b = sprintf("contended: the server used %.1f%% of its CPU, other work the rest; requests/s say nothing of either side", own(p[1], p[2]))
 		else b = "client-bound: " (c >= 95 ? "the client's CPU was saturated" : "the server's CPU had room") ", its requests/s are the client's ceiling"
 		out[++nout] = sprintf("%-24s server CPU %5.1f%% busy, client CPU %5.1f%%: %s", p[1] " " p[2], s, c, b)
 	}
