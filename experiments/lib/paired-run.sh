@@ -61,8 +61,6 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
   --switch-tasks N, --switch-rounds N
                         fut_bench sizes for the switch-cost figures
                         (default 100000, 200000; 0 rounds: skip it)
-  --segment-calls N     segment_bench's calls (default: --switch-rounds; under
-                        TCG a call costs ~300x the host's: the VM passes 1000)
   --bench-cache DIR     keep those figures in DIR and reuse them while they
                         are newer than the benchmark programs and were
                         taken with the same sizes (default: run them)
@@ -84,13 +82,13 @@ heavy_ratio=0.01 heavy_bytes=262144
 variants_builtin=$all_variants
 extra=
 paired_port= load_module= memcg= where=host start_timeout=10
-switch_tasks=100000 switch_rounds=200000 segment_calls= bench_cache=
+switch_tasks=100000 switch_rounds=200000 bench_cache=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--conns | --duration | --warmup | --repeat | --rate | --client | --after-requests | \
 		--after-k | --k-conns | --k-rounds | --k-variants | \
 		--steps | --heavy-ratio | --heavy-bytes | --variants | --server | --port | \
-		--where | --start-timeout | --switch-tasks | --switch-rounds | --segment-calls | --bench-cache)
+		--where | --start-timeout | --switch-tasks | --switch-rounds | --bench-cache)
 		[ $# -ge 2 ] || die_usage "$1 needs a value"
 		;;
 	esac
@@ -126,7 +124,6 @@ $2"
 	--start-timeout) start_timeout=$2 ;;
 	--switch-tasks) switch_tasks=$2 ;;
 	--switch-rounds) switch_rounds=$2 ;;
-	--segment-calls) segment_calls=$2 ;;
 	--bench-cache) bench_cache=$2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) die_usage "unknown argument '$1'" ;;
@@ -347,9 +344,7 @@ say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loa
 # their keys when they are built.
 # bench_up_to_date: the cached figures were taken with these sizes, by
 # the programs as they are now.
-case $segment_calls in *[!0-9]*) die_usage "--segment-calls wants a whole number, not '$segment_calls'" ;; esac
-: "${segment_calls:=$switch_rounds}"
-bench_key="tasks $switch_tasks rounds $switch_rounds segment_calls $segment_calls heavy_bytes $heavy_bytes"
+bench_key="tasks $switch_tasks rounds $switch_rounds heavy_bytes $heavy_bytes"
 bench_up_to_date() {
 	[ -n "$bench_cache" ] && [ -s "$bench_cache/figures" ] &&
 		[ "$(cat "$bench_cache/key" 2>/dev/null)" = "$bench_key" ] || return 1
@@ -367,8 +362,8 @@ elif [ "$switch_rounds" -gt 0 ] && [ -x user/bench/fut_bench ]; then
 		>"$tmp/fut_bench" 2>&1; then
 		: >"$tmp/segment_bench"
 		if [ -x user/bench/segment_bench ]; then
-			say "segment cost: segment_bench --calls $segment_calls (CPU 0)"
-			taskset -c "$server_cpu" user/bench/segment_bench --calls "$segment_calls" >"$tmp/segment_bench" 2>&1 ||
+			say "segment cost: segment_bench --calls $switch_rounds (CPU 0)"
+			taskset -c "$server_cpu" user/bench/segment_bench --calls "$switch_rounds" >"$tmp/segment_bench" 2>&1 ||
 				say "segment cost: segment_bench failed: $(tail -n 1 "$tmp/segment_bench")"
 		fi
 		if [ -x peers/go-grow ]; then
