@@ -68,6 +68,7 @@ def phase_types: ["idle", "after_load", "after_k", "load", "open_loop"];
             .[$key] = ($per | map(.values[$key])
                        | spread([$per[].flags[]] | index([$key]) != null))))
             + {kernel_objects_by_cache: by_key($per | map(kernel_objects(.idle)); 0),
+               memcg_by_stat: by_key($per | map(memcg_by_stat(.idle)); null),
                bytes_per_conn_after_k: by_key($per | map(after_k_values(.after_k)[0]); null),
                heavy_share_after_k: by_key($per | map(after_k_values(.after_k)[1]); null)}),
           rounds: [ $per[]

@@ -27,6 +27,16 @@ slabsnap() {
 		print $1, $2 * $4 }' /proc/slabinfo 2>/dev/null | json_kv_lines
 }
 
+# memcgsnap DIR: the memory a cgroup v2 holds by the kernel's own
+# accounting, one JSON object {"STAT": bytes} of DIR/memory.stat's anon,
+# kernel_stack, pagetables, sock, slab and percpu (those present; percpu
+# is there from Linux 5.9).  experiments/paired fits memcg_bytes_per_conn
+# to their sum.  Needs json.sh.
+memcgsnap() {
+	awk '$1 == "anon" || $1 == "kernel_stack" || $1 == "pagetables" || $1 == "sock" ||
+		$1 == "slab" || $1 == "percpu" { print $1, $2 }' "$1/memory.stat" 2>/dev/null | json_kv_lines
+}
+
 # slab_objsizes: {"CACHE": object size} of the caches a client's
 # connection is known to take (experiments/lib/metrics.jq, client_caches).
 slab_objsizes() {

@@ -24,6 +24,8 @@ def metric_defs: [
    source: "/proc/slabinfo active objects x object size of the connection caches (experiments/lib/memsnap.sh slabsnap), minus the client's", definition: "sum over the caches of each cache's least-squares slope against connections open, the client's objects taken out (each client socket: one TCP, sock_inode_cache, filp, dentry and, for its pending recv, io_kiocb object); caches below 16 B per connection are left out as noise; per cache in kernel_objects_by_cache"},
   {key: "bytes_per_conn_whole", label: "whole cost per idle connection (user + kernel)", unit: "B", phase: "idle",
    source: "bytes per idle connection + kernel objects per idle connection", definition: "RSS + page tables + kernel stacks + task_structs + the kernel objects of the server's connections, per connection"},
+  {key: "memcg_bytes_per_conn", label: "whole cost per idle connection, kernel's accounting (memcg)", unit: "B", phase: "idle",
+   source: "memory.stat of a cgroup v2 holding only the server (--vm): anon, kernel_stack, pagetables, sock, slab, percpu (experiments/lib/memsnap.sh memcgsnap)", definition: "least-squares slope of the sum of those stats against connections open: what the kernel charged to the server's cgroup (memory allocated in the server's own context, the client's never); per stat in memcg_by_stat"},
   {key: "socket_bytes_per_conn", label: "socket buffer pages per connection (apart)", unit: "B", phase: "idle",
    source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "slope of the pages TCP sockets hold for their buffers x 4096 (0 for idle sockets); the same for every server, so not in bytes per connection"},
   {key: "idle_threads", label: "threads with N idle connections", unit: "", phase: "idle",
@@ -117,8 +119,12 @@ def lsq_slope:
 # where the sample has them, else the system-wide figures.
 def kstack_bytes: .thread_kstack_bytes // (.kernel_stack_kb * 1024);
 def task_bytes: .thread_task_bytes // .task_struct_bytes;
+# The memory.stat entries memcg_bytes_per_conn sums (experiments/lib/memsnap.sh
+# memcgsnap reads the same).
+def memcg_stats: ["anon", "kernel_stack", "pagetables", "sock", "slab", "percpu"];
 def comp($c):
-  if $c == "total" then (.rss_kb + .pte_kb) * 1024 + kstack_bytes + task_bytes
+  if $c == "memcg" then (.memcg as $m | [memcg_stats[] | $m[.] // 0] | add)
+  elif $c == "total" then (.rss_kb + .pte_kb) * 1024 + kstack_bytes + task_bytes
   elif $c == "rss" then .rss_kb * 1024
   elif $c == "pte" then .pte_kb * 1024
   elif $c == "kstack" then kstack_bytes
@@ -148,12 +154,23 @@ def kernel_objects($phase):
         | if $s != null and $s >= 16 then .[$c] = $s else . end)
   end;
 
+# {stat: slope} of each memory.stat entry of memcg_stats, as charged to
+# the server's cgroup (negative slopes kept: they show what moved the
+# other way); null when the samples carry no memory.stat.
+def memcg_by_stat($phase):
+  if $phase == null or ($phase.samples // [] | length) < 2 or ($phase.samples | any(.memcg == null)) then null
+  else reduce memcg_stats[] as $st ({};
+      ($phase.samples | map([.conns, (.memcg[$st] // null)])) as $pts
+      | if ($pts | any(.[1] == null)) then . else .[$st] = ($pts | lsq_slope) end)
+  end;
+
 # A memory phase's figure for one component: the least-squares slope over
 # its samples (bytes per connection), never below 0, with the single
 # difference (last - first) beside it; noisy when either went negative.
 # {value, slope, single, noisy}, or null without two samples.
 def series_fit($phase; $c):
-  if $phase == null or ($phase.samples // [] | length) < 2 then null else
+  if $phase == null or ($phase.samples // [] | length) < 2 then null
+  elif $c == "memcg" and ($phase.samples | any(.memcg == null)) then null else
     ($phase.samples | map([.conns, comp($c)])) as $pts
     | ($pts | lsq_slope) as $s
     | (($pts[-1][1] - $pts[0][1]) / ($pts[-1][0] - $pts[0][0])) as $single
@@ -169,6 +186,7 @@ def slope_keys: [
   ["bytes_per_conn", "idle", "total"], ["rss_per_conn", "idle", "rss"],
   ["page_tables_per_conn", "idle", "pte"], ["kstack_per_conn", "idle", "kstack"],
   ["task_struct_per_conn", "idle", "task"], ["socket_bytes_per_conn", "idle", "socket"],
+  ["memcg_bytes_per_conn", "idle", "memcg"],
   ["bytes_per_conn_after_load", "after_load", "total"],
   ["rss_per_conn_after_load", "after_load", "rss"],
   ["page_tables_per_conn_after_load", "after_load", "pte"] ];

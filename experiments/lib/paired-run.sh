@@ -52,6 +52,10 @@ usage: sh experiments/lib/paired-run.sh [OPTION]...
   --port P              port for every server (default: any free one)
   --load-module         insmod kmod/\$(uname -r)/stacklab.ko if /proc/stacklab
                         is missing (the test VM)
+  --memcg               each memory phase's server alone in a cgroup v2 of its
+                        own, its memory.stat read with every snapshot
+                        (memcg_bytes_per_conn); turns the memory controller
+                        on at the cgroup2 root, so meant for the test VM
   --where WHERE         recorded as is in the machine record (host, vm)
   --start-timeout S     seconds a server may take to listen (default 10)
   --switch-tasks N, --switch-rounds N
@@ -77,7 +81,7 @@ after_k="1 10 100 1000" k_conns=100 k_rounds= k_variants=all
 heavy_ratio=0.01 heavy_bytes=262144
 variants_builtin=$all_variants
 extra=
-paired_port= load_module= where=host start_timeout=10
+paired_port= load_module= memcg= where=host start_timeout=10
 switch_tasks=100000 switch_rounds=200000 bench_cache=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -115,6 +119,7 @@ $2"
 		;;
 	--port) paired_port=$2 ;;
 	--load-module) load_module=1; shift; continue ;;
+	--memcg) memcg=1; shift; continue ;;
 	--where) where=$2 ;;
 	--start-timeout) start_timeout=$2 ;;
 	--switch-tasks) switch_tasks=$2 ;;
@@ -195,6 +200,7 @@ cleanup() {
 	[ -n "$probe_pid" ] && wait "$probe_pid" 2>/dev/null
 	[ -n "$module_loaded_here" ] && rmmod stacklab 2>/dev/null
 	[ -n "$cg" ] && rmdir "$cg" 2>/dev/null
+	[ -n "$srv_cgroup" ] && rmdir "$srv_cgroup" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -238,7 +244,7 @@ module_summary() {
 # its own (cgroup v1 cpuacct, or v2), whose usage counts every thread it
 # ever had, to the nanosecond.  /proc/PID/stat has the same total in
 # clock ticks (10 ms at 100 Hz: a 1.5 s phase is ~150 of them), and only
-# that where no cgroup can be made (the test VM): then cpu_ns is null.
+# that where no cgroup can be made: then cpu_ns is null.
 # Only a cgroup that accounts without scheduling: cpuacct not co-mounted
 # with cpu, or a v2 root that does not hand the cpu controller down (a
 # group of its own would change the server's share of CPU 0).
@@ -263,6 +269,38 @@ cg_cpu_ns() {
 		awk '$1 == "usage_usec" { t = $2 } $1 == "user_usec" { u = $2 } $1 == "system_usec" { s = $2 }
 			END { printf "%d %d %d\n", t * 1000, u * 1000, s * 1000 }' "$cg/cpu.stat"
 	fi
+}
+
+# The memory phases' own cgroup (--memcg): memory.stat counts what the
+# kernel charged to the server alone, user and kernel memory alike.  The
+# memory controller must be on in the root's subtree_control for a child
+# to have memory.stat.
+memcg_status=off memcg_dir=
+if [ -n "$memcg" ]; then
+	if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+		memcg_status="absent: no cgroup2 at /sys/fs/cgroup (mount -t cgroup2 none /sys/fs/cgroup)"
+	elif ! grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
+		memcg_status="absent: the kernel's cgroup2 has no memory controller"
+	elif ! grep -qw memory /sys/fs/cgroup/cgroup.subtree_control &&
+		! echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+		memcg_status="absent: cannot enable +memory in /sys/fs/cgroup/cgroup.subtree_control"
+	else
+		memcg_status=on memcg_dir=/sys/fs/cgroup/stacklab-paired-mem.$$
+	fi
+	[ "$memcg_status" = on ] || say "memcg_bytes_per_conn: not measured ($memcg_status)"
+fi
+# memcg_enter: the next server starts in a fresh cgroup of its own.
+memcg_seq=0
+memcg_enter() {
+	[ -n "$memcg_dir" ] || return 0
+	memcg_seq=$((memcg_seq + 1))
+	mkdir "$memcg_dir.$memcg_seq" || fatal "--memcg: cannot create $memcg_dir.$memcg_seq"
+	srv_cgroup=$memcg_dir.$memcg_seq
+}
+memcg_leave() {
+	[ -n "$srv_cgroup" ] || return 0
+	rmdir "$srv_cgroup" 2>/dev/null
+	srv_cgroup=
 }
 
 # cpu_ticks PID: "utime stime" of the whole process (dead threads included).
@@ -296,7 +334,7 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"cpu_model\":$(json_str "$cpu_model"),\"cpus\":$cpus,\"mem_kb\":${mem_kb:-0},\
 \"pinning\":{\"server_cpu\":$server_cpu,\"loadgen_cpu\":$loadgen_cpu,\"probe\":\"not pinned (sleeps)\"},\
 \"clk_tck\":$clk_tck,\"cpu_time_source\":$(json_str "${cg_kind:-/proc/PID/stat ticks}"),\
-\"thread_kstack_bytes\":$thread_kstack,\"slab_objsize\":$(slab_objsizes),\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"shell\":$(json_str "$shell_kind"),\
+\"thread_kstack_bytes\":$thread_kstack,\"slab_objsize\":$(slab_objsizes),\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"memcg\":$(json_str "$memcg_status"),\"shell\":$(json_str "$shell_kind"),\
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 
@@ -389,9 +427,12 @@ rotate() {
 
 # snap_json CONNS MEMSNAP [CLIENT_SOCKETS]: one sample of a memory phase,
 # with the slab caches and the client's sockets (whose kernel objects
-# metrics.jq subtracts from the slab's, leaving the server's).
+# metrics.jq subtracts from the slab's, leaving the server's), and the
+# server's cgroup's memory.stat when it runs in one (--memcg).
 snap_json() {
-	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="${3:-0}" -v slab="$(slabsnap)" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"slab\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, slab }'
+	_memcg=null
+	[ -n "$srv_cgroup" ] && _memcg=$(memcgsnap "$srv_cgroup")
+	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="${3:-0}" -v slab="$(slabsnap)" -v memcg="$_memcg" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"slab\":%s,\"memcg\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, slab, memcg }'
 }
 
 # go_stats: the Go server's runtime facts (--stats FILE), refreshed with
@@ -431,9 +472,14 @@ start_or_skip() {
 memory_phase() {
 	_type=$1 _name=$2 _n=$4 _kreq=${6:-1}
 	[ "$_type" = after_load ] && _kreq=$after_requests
-	start_or_skip "$2" "$3" "$4" || return 1
+	memcg_enter
+	start_or_skip "$2" "$3" "$4" || { memcg_leave; return 1; }
 	pid=$srv_pid
-	sleep 0.1
+	# memory.stat's counters are per-CPU and flushed at least every 2 s
+	# (sooner once enough updates are pending): a snapshot waits for one.
+	_settle=0.1
+	[ -n "$srv_cgroup" ] && _settle=2.1
+	sleep "$_settle"
 	_s=$steps
 	# The K series fits its slope to 2 batches: it runs 4 phases a variant
 	# and keeps the default run within 8 minutes.
@@ -470,7 +516,7 @@ memory_phase() {
 			fatal "$_name ($_type): only $((_open + ${_got:-0})) of $_n connections opened: ${_why:-loadgen printed nothing}"
 		fi
 		_open=$((_open + _k))
-		sleep 0.1
+		sleep "$_settle"
 		# shellcheck disable=SC2086
 		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")" "$(socket_fds $holders)")"
 		_i=$((_i + 1))
@@ -484,6 +530,7 @@ memory_phase() {
 	for _h in $holders; do wait "$_h" 2>/dev/null; done
 	holders=
 	server_stop
+	memcg_leave
 	emit "{\"type\":\"$_type\",\"variant\":$(json_str "$_name"),\"conns\":$_n,\"round\":$5,\"server_pid\":$pid,\"open\":$_open,\
 \"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$_kreq,\"took_heavy\":$_heavy,\
 \"slab_objsize\":$(slab_objsizes),\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"

@@ -19,11 +19,15 @@
 #     empty COMMAND: a config is written to DIR and it runs in the
 #     foreground, one process (see experiments/README.md).
 # COMMAND is split on blanks; it cannot quote.  Set server_cpu, paired_port
-# (empty: any free port), heavy_bytes and start_timeout (seconds) first.
+# (empty: any free port), heavy_bytes and start_timeout (seconds) first;
+# srv_cgroup optionally.
 
 srv_pid=
 srv_port=
 srv_error=
+# A cgroup v2 directory the next server_start runs the server in (empty:
+# where the caller is).
+srv_cgroup=
 
 # port_listening PORT: true when some socket listens on PORT (IPv4 or IPv6).
 port_listening() {
@@ -180,8 +184,16 @@ server_start() {
 	# happen in the child, after the parent may already read them.
 	rm -f "$srv_dir/stdout" "$srv_dir/stderr" "$srv_dir/error.log"
 	echo "$srv_cmd" >"$srv_dir/command"
-	# shellcheck disable=SC2086
-	taskset -c "$server_cpu" $srv_cmd >"$srv_dir/stdout" 2>"$srv_dir/stderr" &
+	if [ -n "$srv_cgroup" ]; then
+		# Into the cgroup before exec: the server's every allocation is
+		# charged there from its first.
+		# shellcheck disable=SC2016,SC2086
+		taskset -c "$server_cpu" sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$srv_cgroup" \
+			$srv_cmd >"$srv_dir/stdout" 2>"$srv_dir/stderr" &
+	else
+		# shellcheck disable=SC2086
+		taskset -c "$server_cpu" $srv_cmd >"$srv_dir/stdout" 2>"$srv_dir/stderr" &
+	fi
 	srv_pid=$!
 	if ! srv_wait_ready; then
 		server_stop

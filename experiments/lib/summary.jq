@@ -114,7 +114,9 @@ def segment_cost($v; $f):
     "",
     "- **this run**: \($r.where)\($emu), \($r.parameters.repeat // 1) interleaved round\(if ($r.parameters.repeat // 1) == 1 then "" else "s" end), client \($r.machine.client // "loadgen"), heavy ratio \($r.parameters.heavy_ratio), heavy branch \($r.parameters.heavy_bytes) B; figures at \($nmax) connections, median [min-max]; a ratio only where the two spreads are apart",
     "- **memory, idle**: at \($nmax) connections, " + sentence("bytes_per_conn"; bytes_text; "less"; "more"; "costs in user space")
-      + " Whole cost, kernel objects included: " + sentence("bytes_per_conn_whole"; bytes_text; "less"; "more"; "costs"),
+      + " Whole cost, kernel objects included: " + sentence("bytes_per_conn_whole"; bytes_text; "less"; "more"; "costs")
+      + (if ($fb.values.memcg_bytes_per_conn // $t.values.memcg_bytes_per_conn) == null then ""
+         else " By the kernel's own accounting (memcg): " + sentence("memcg_bytes_per_conn"; bytes_text; "less"; "more"; "is charged") end),
     "- **memory as requests accumulate**: " + (if $kmax == null then "not measured in this run (--after-k none)."
       else "after \($kmax) requests per connection at \($kn) connections (GET /heavy taken at least once by \(kshare("tpc")) of tpc's connections), tpc keeps \(atk("tpc").values.bytes_per_conn_after_k["\($kmax)"].median | bytes_text) per connection against \(atk("tpc").values.bytes_per_conn_after_k["1"].median | bytes_text) after 1"
         + (if atk("fut-boxed") == null then "." else
@@ -157,6 +159,42 @@ def segment_cost($v; $f):
       "" ]
   + ($r.skipped | map("- skipped: \(.variant)" + (if .conns then " at \(.conns) connections" else "" end) + ": \(.reason)"))
   + (if ($r.skipped | length) > 0 then [""] else [] end)
+  + ([ $r.runs[] | select(.values.memcg_bytes_per_conn != null) ] as $mr
+     # Before Linux 6.13 an accepted socket's object, allocated in the
+     # softirq of the client's connect, is charged to no cgroup (6.13's
+     # inet accept charges it to the accepting task's).
+     | (first(($r.machine.kernel // "") | capture("^(?<a>[0-9]+)\\.(?<b>[0-9]+)")
+        | (.a | tonumber) * 1000 + (.b | tonumber) < 6013) // false) as $old_accept
+     | if ($mr | length) == 0 then [] else
+      [ "## whole cost: /proc/slabinfo and /proc/PID/status against the kernel's accounting (memcg)", "",
+        "Per part, medians, ours / memcg's: user = RSS + page tables / anon + pagetables; kernel stacks = threads x stack size / kernel_stack;",
+        "slab = kernel objects + task_structs / slab; socket buffers and per-CPU memory are in memcg's total only. Agree: within 10% of the whole cost.", "",
+        row(["variant", "connections", "whole cost", "memcg", "user", "kernel stacks", "slab", "sock", "percpu", "verdict"]),
+        row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]) ]
+      + [ $mr[] | .values as $x
+          | def med($k): $x[$k].median // 0;
+            def st($k): $x.memcg_by_stat[$k].median // 0;
+            def pct($a; $b): if $b > 0 then ($a - $b) / $b * 100 | round | if . >= 0 then "+\(.)%" else "\(.)%" end else "n/a" end;
+          med("bytes_per_conn_whole") as $w | med("memcg_bytes_per_conn") as $m
+          | (($x.kernel_objects_by_cache.TCP.median // 0) + ($x.kernel_objects_by_cache.TCPv6.median // 0)) as $tcp
+          | [ ["user", med("rss_per_conn") + med("page_tables_per_conn"), st("anon") + st("pagetables"),
+               "RSS counts the file-backed pages the server maps, which memcg charges to whoever first read them; anon counts private pages only"],
+              ["kernel stacks", med("kstack_per_conn"), st("kernel_stack"),
+               "the whole cost counts every thread's stack at THREAD_SIZE; memcg counts the stacks charged to the server's cgroup"],
+              ["slab", med("kernel_objects_per_conn") + med("task_struct_per_conn"), st("slab"),
+               "slabinfo counts every object of the connection caches, the client's estimated and taken out; memcg counts only objects of accounted caches allocated in the server's own context"
+               + (if $old_accept and $tcp > 0 then
+                    ": an accepted socket's TCP object (\($tcp | bytes_text) a connection by slabinfo) is allocated in the softirq of the client's connect, which charges no cgroup before Linux 6.13 (this kernel: \($r.machine.kernel)); with it added, memcg comes to \($m + $tcp | bytes_text), \(pct($m + $tcp; $w)) against the whole cost"
+                    + (if $w > 0 and (($m + $tcp - $w) | fabs) <= 0.1 * $w then ", within 10%" else "" end)
+                  else "" end)],
+              ["sock", 0, st("sock"), "memcg charges socket buffer pages, which the whole cost reports apart"],
+              ["percpu", 0, st("percpu"), "memcg charges per-CPU allocations, which slabinfo does not show"] ] as $parts
+          | ($parts | max_by(.[2] - .[1] | fabs)) as $gap
+          | row([.variant, (.conns | tostring), ($w | bytes_text), ($m | bytes_text)]
+              + ($parts | map("\(.[1] | bytes_text) / \(.[2] | bytes_text)"))
+              + [ if $w > 0 and (($m - $w) | fabs) <= 0.1 * $w then "agree: memcg \(pct($m; $w)) against the whole cost"
+                  else "differ: memcg \(pct($m; $w)) against the whole cost, most in \($gap[0]) (\($gap[1] | bytes_text) / \($gap[2] | bytes_text)): \($gap[3])" end ]) ]
+      + [ "" ] end)
   + (if $f == null then [] else
       def pair($what; $fk; $tk; $unit):
         row([$what, ($f[$fk] | fmt) + " (\($fk))", ($f[$tk] | fmt) + " (\($tk))",
@@ -196,6 +234,14 @@ def segment_cost($v; $f):
                           | if $run == null then "skipped"
                             elif $run.values.kernel_objects_by_cache == null then "n/a"
                             else ($run.values.kernel_objects_by_cache[$c] // {median: 0, min: 0, max: 0, n: 1}) | cell end ])
+                end),
+               (if $m.key != "memcg_bytes_per_conn" then empty else
+                  ($runs | map(.values.memcg_by_stat // {} | keys) | add // [] | unique)[] as $c
+                  | row(["  of which \($c) (memory.stat)", "B"]
+                      + [ $vs[] as $v
+                          | ($runs | map(select(.variant == $v)) | first) as $run
+                          | if $run == null then "skipped"
+                            else ($run.values.memcg_by_stat[$c] // null) | cell end ])
                 end) ]
          + [""] ] | add // [])
   + [ "Cells: median [min-max] over the rounds; (×R): the median over tpc's, given only",

@@ -2,11 +2,15 @@
 # experiments/paired's aggregation (experiments/lib/aggregate.jq) on made-up
 # raw records, no server: a memory series whose single difference is
 # negative must give the least-squares slope, marked noisy; a clean series
-# its slope, not marked; rounds become {median, min, max, n}.
+# its slope, not marked; rounds become {median, min, max, n}; slab deltas
+# become kernel objects; memory.stat files read by memcgsnap become
+# memcg_bytes_per_conn, compared with the whole cost in summary.md.
 . "$(dirname "$0")/../lib/tap.sh"
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 lib=$root/experiments/lib
+. "$lib/json.sh"
+. "$lib/memsnap.sh"
 command -v jq >/dev/null || { echo "1..0 # SKIP needs jq"; exit 0; }
 tmp=$(mktemp -d /tmp/paired-agg.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -26,8 +30,40 @@ idle() {
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"$_v\",\"conns\":100,\"round\":$_r,\"open\":100,\"command\":\"x\",\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 }
+# memcg_idle VARIANT KSTACK SLAB [TCP]: an idle record over 0, 25, 50, 75,
+# 100 connections whose samples carry memory.stat as memcgsnap reads it
+# from made-up files, and a TCP slab growing by TCP bytes a connection at
+# each end (the client's taken out by its socket count).  Per connection RSS 8 KiB, page tables 1 KiB (2 threads
+# throughout); in memory.stat anon 8192, pagetables 1024, kernel_stack
+# KSTACK, slab SLAB, percpu 64, sock 4096 B at 100 connections only
+# (slope 32.768, single difference 40.96), and file 100000 with
+# slab_reclaimable and slab_unreclaimable that the sum must leave out.
+memcg_idle() {
+	_s=
+	for _c in 0 25 50 75 100; do
+		mkdir -p "$tmp/cg.$1.$_c"
+		_sock=0
+		[ "$_c" -eq 100 ] && _sock=4096
+		cat >"$tmp/cg.$1.$_c/memory.stat" <<STAT
+anon $((4000000 + _c * 8192))
+file $((9000000 + _c * 100000))
+kernel_stack $((65536 + _c * $2))
+pagetables $((40960 + _c * 1024))
+percpu $((1000 + _c * 64))
+sock $_sock
+shmem 0
+file_mapped $((_c * 4096))
+slab_reclaimable $((_c * 7))
+slab_unreclaimable $((300000 + _c * $3))
+slab $((300000 + _c * ($3 + 7)))
+anon_thp 0
+STAT
+		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c * 8)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":$((48 + _c)),\"thread_kstack_bytes\":32768,\"thread_task_bytes\":12000,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * ${4:-0}))},\"memcg\":$(memcgsnap "$tmp/cg.$1.$_c")}"
+	done
+	echo "{\"type\":\"idle\",\"variant\":\"$1\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":${4:-0}},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+}
 {
-	echo '{"type":"machine","where":"host","kernel":"k","cpus":2,"module":"absent","client":"loadgen","pinning":{"server_cpu":0,"loadgen_cpu":1}}'
+	echo '{"type":"machine","where":"host","kernel":"6.1.0-57-amd64","cpus":2,"module":"absent","client":"loadgen","pinning":{"server_cpu":0,"loadgen_cpu":1}}'
 	# The last snapshot is below the first: a single difference of -10 KiB
 	# per 100 connections; the slope over all five is +0.72 KiB each.
 	idle dip 1 1000 1100 1200 1300 990
@@ -47,10 +83,14 @@ idle() {
 		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * 2368)),\"filp\":$((50000 + _c * 2 * 192)),\"kmalloc-64\":$((7000 + _c * 64)),\"kmalloc-8\":$((800 + _c * 4))}}"
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"slabby\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368,\"filp\":192,\"dentry\":192},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+	memcg_idle memcgy 16384 1200
+	memcg_idle memcg-agree 0 500
+	# The server's TCP objects in slabinfo, none in memcg (kernel 6.1).
+	memcg_idle memcg-tcp 0 0 2368
 } >"$tmp/raw.jsonl"
 meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
 
-tap_plan 10
+tap_plan 15
 tap_check "aggregate.jq accepts the records" sh -c \
 	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
 jqt() {
@@ -76,7 +116,24 @@ jqt "negative single difference: the figure is marked noisy" \
 jqt "clean series: median 2048, min 1024, max 3072, n 3" \
 	'.runs[] | select(.variant == "clean") | .values.bytes_per_conn
 	 | .median == 2048 and .min == 1024 and .max == 3072 and .n == 3'
+jqt "memcg: memcgsnap reads the six stats and nothing else (file, slab_reclaimable left out)" \
+	'.runs[] | select(.variant == "memcgy") | .rounds[0].idle.samples[1].memcg
+	 | (keys | sort) == ["anon", "kernel_stack", "pagetables", "percpu", "slab", "sock"] and .anon == 4204800 and .slab == 330175'
+jqt "memcg_bytes_per_conn: the least-squares slope of their sum, 8192 + 16384 + 1024 + 1207 + 64 + 32.768" \
+	'.runs[] | select(.variant == "memcgy") | .values.memcg_bytes_per_conn | (.median - 26903.768 | fabs) < 0.01 and .n == 1'
+jqt "memcg_by_stat: each stat's slope (sock 32.768, not the single difference 40.96)" \
+	'.runs[] | select(.variant == "memcgy") | .values.memcg_by_stat
+	 | (.sock.median - 32.768 | fabs) < 0.001 and (.kernel_stack.median - 16384 | fabs) < 0.01
+	   and (.slab.median - 1207 | fabs) < 0.01 and has("file") == false'
+jqt "no memory.stat in the samples (the host): memcg_bytes_per_conn and memcg_by_stat null" \
+	'.runs[] | select(.variant == "clean") | .values.memcg_bytes_per_conn == null and .values.memcg_by_stat == null'
 jq -r -f "$lib/summary.jq" "$tmp/r.json" >"$tmp/summary.md" 2>"$tmp/err"
+tap_check "summary.md: memcg against the whole cost, agreeing within 10% or saying where they part" sh -c \
+	"grep -q '^| memcgy | 100 | 9.2 KB | 26.9 KB | .* | differ: memcg +192% against the whole cost, most in kernel stacks (0 B / 16.4 KB)' '$tmp/summary.md' &&
+	 grep -q '^| memcg-agree | 100 | 9.2 KB | 9.8 KB | .* | agree: memcg +7% against the whole cost |' '$tmp/summary.md' &&
+	 grep -q '^| memcg-tcp | 100 | 11.6 KB | 9.3 KB | .* | differ: memcg -20% against the whole cost, most in slab (2.4 KB / 7 B): .*TCP object (2.4 KB a connection by slabinfo).*with it added, memcg comes to 11.7 KB, +1% against the whole cost, within 10% |' '$tmp/summary.md' &&
+	 grep -q '^| whole cost per idle connection, kernel.s accounting (memcg) | B | ' '$tmp/summary.md' &&
+	 grep -q '^|   of which kernel_stack (memory.stat) | B | ' '$tmp/summary.md'"
 tap_check "summary.md shows the dip as noisy and the clean one as median [min-max]" sh -c \
 	"grep -q '| bytes per idle connection | B | .*737 noisy' '$tmp/summary.md' &&
 	 grep -q '2048 \[1024-3072\]' '$tmp/summary.md'"

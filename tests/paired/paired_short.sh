@@ -78,12 +78,14 @@ jqt "every metric defined (label, unit, source, definition) and present in every
 	 all(.metrics[]; (.label | length) > 0 and (.source | length) > 0 and (.definition | length) > 0) and
 	 ([.metrics[].key] as $k | all(.runs[]; .values as $v | all($k[]; . as $key | $v | has($key))))'
 # The values that are objects of figures (keyed by cache or K).
-objs='["kernel_objects_by_cache", "bytes_per_conn_after_k", "heavy_share_after_k"]'
-jqt "every figure {median, min, max, n} with min <= median <= max, n 2; null only for the module's and Go's" \
+objs='["kernel_objects_by_cache", "bytes_per_conn_after_k", "heavy_share_after_k", "memcg_by_stat"]'
+jqt "every figure {median, min, max, n} with min <= median <= max, n 2; null only for the module's, memcg's (VM) and Go's" \
 	'([.metrics[].key | select(startswith("kstack_used") or startswith("idle_kstack_used"))]) as $mod
+	 | (.machine.memcg // "off") as $mc
 	 | all(.runs[]; .variant as $v | .values | to_entries | all(.[];
 	     if (.key | IN($objs[])) then true
 	     elif (.key | IN($mod[])) then (.value == null) == ($m != "loaded")
+	     elif .key == "memcg_bytes_per_conn" then (.value == null) == ($mc != "on")
 	     elif (.key | startswith("go_")) then (.value == null) == ($v != "go")
 	     else (.value | type == "object" and .n == 2 and .min <= .median and .median <= .max) end))' \
 	--arg m "$([ -d /proc/stacklab ] && echo loaded || echo absent)" --argjson objs "$objs"
