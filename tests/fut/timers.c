@@ -7,7 +7,7 @@
 #include "kselftest_harness.h"
 #include "futtest.h"
 
-static char order[16];
+static char order[64];
 /* Each sleeper's deadline by id: polls of a loaded machine can be further
  * apart than the sleeps differ, so the expected order is the deadlines'. */
 static uint64_t deadline_of[256], ended_at[256];
@@ -101,6 +101,38 @@ TEST(sleeps_end_in_deadline_order)
 			       x, y, order);
 	}
 	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(0, fut_join_now(h[i], &r));
+		EXPECT_EQ(1, r); /* never early */
+	}
+	EXPECT_TRUE(exec_is_clean(ex));
+	fut_exec_destroy(ex);
+}
+
+/* Several sleepers per duration, more durations than the executor has
+ * FIFO lanes: lanes and heap together still fire in deadline order. */
+TEST(many_durations_end_in_deadline_order)
+{
+	enum { N = 30, DURATIONS = 10 };
+	struct fut_exec *ex = test_exec(0);
+	struct fut_handle h[N];
+	intptr_t r;
+
+	ASSERT_NE(NULL, ex);
+	order[0] = 0;
+	for (int i = 0; i < N; i++)
+		h[i] = FUT_SPAWN(ex, &sleeper_type, false, sleeper_init,
+				 2 + (DURATIONS - 1 - i % DURATIONS) * 3, 'A' + i);
+	ASSERT_EQ(0, fut_exec_run(ex));
+	ASSERT_EQ(N, strlen(order));
+	for (int i = 1; i < N; i++) {
+		unsigned char x = order[i - 1], y = order[i];
+
+		EXPECT_TRUE(deadline_of[x] <= deadline_of[y] ||
+			    deadline_of[y] <= ended_at[x])
+			TH_LOG("'%c' ended before '%c', which was due first (order %s)",
+			       x, y, order);
+	}
+	for (int i = 0; i < N; i++) {
 		ASSERT_EQ(0, fut_join_now(h[i], &r));
 		EXPECT_EQ(1, r); /* never early */
 	}

@@ -206,7 +206,8 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 			}
 			self->head_deadline = 0;
 			self->resp->keep_alive = self->resp->req.keep_alive;
-			if (workload_route(&self->resp->req) == ROUTE_HEAVY) {
+			self->resp->route = workload_route(&self->resp->req);
+			if (self->resp->route == ROUTE_HEAVY) {
 				FUT_AWAIT(heavy, self->r, heavy_init,
 					  futsrv_cfg.srv.heavy_bytes, &self->resp->digest);
 				if (self->r == -ENOMEM) {
@@ -217,7 +218,7 @@ static intptr_t conn_poll(struct fut_hdr *h, struct fut_task *task)
 				}
 			}
 			self->resp->out_len = workload_respond(
-				workload_route(&self->resp->req), &self->resp->req,
+				self->resp->route, &self->resp->req,
 				futsrv_cfg.srv.heavy_bytes, self->resp->digest,
 				self->resp->out, sizeof(self->resp->out));
 			futsrv_count_request();

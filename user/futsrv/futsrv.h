@@ -38,8 +38,13 @@ struct futsrv_exec {
 	struct resp_pool resp_pool;	/* requests in flight */
 };
 
-/* The executor running on this thread (set by futsrv_exec_setup). */
-struct futsrv_exec *futsrv_ctx(void);
+/* The executor running on this thread (set by futsrv_exec_setup); inline,
+ * as a connection asks for it several times a request. */
+extern __thread struct futsrv_exec *futsrv_this_exec;
+static inline struct futsrv_exec *futsrv_ctx(void)
+{
+	return futsrv_this_exec;
+}
 
 /* --- the heavy branch ---------------------------------------------------- */
 struct heavy_fut {

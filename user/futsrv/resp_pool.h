@@ -23,6 +23,7 @@ struct resp {
 	struct http_request req;	/* points into the connection's input */
 	uint64_t digest;		/* of the heavy branch */
 	uint32_t out_len, out_sent;
+	uint8_t route;			/* enum workload_route, routed once */
 	bool keep_alive;
 	bool send_waits;		/* the socket was full: send with a timeout */
 	char out[WORKLOAD_RESPONSE_MAX];

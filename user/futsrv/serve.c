@@ -19,12 +19,7 @@
 
 struct futsrv_config futsrv_cfg;
 static uint64_t live_conns, requests_served;
-static __thread struct futsrv_exec *this_exec;
-
-struct futsrv_exec *futsrv_ctx(void)
-{
-	return this_exec;
-}
+__thread struct futsrv_exec *futsrv_this_exec;
 
 bool futsrv_conn_admit(struct futsrv_exec *ctx, int fd)
 {
@@ -193,7 +188,7 @@ void futsrv_exec_setup(struct fut_exec *ex, unsigned int index, void *ctxs)
 {
 	struct futsrv_exec *ctx = &((struct futsrv_exec *)ctxs)[index];
 
-	this_exec = ctx;
+	futsrv_this_exec = ctx;
 	resp_pool_init(&ctx->resp_pool, futsrv_cfg.response_buffers);
 	ctx->listener = FUT_SPAWN(ex, &listener_type, true, listener_init, ctx);
 	FUT_SPAWN(ex, &stopper_type, true, stopper_init, ctx);

@@ -380,12 +380,14 @@ struct fut_join {
 extern struct fut_type fut_join_type;
 void fut_join_init(struct fut_join *j, struct fut_handle h);
 
-/* Sleep; result 0.  A timer sits in the executor's heap. */
+/* Sleep; result 0.  A timer sits in the executor's heap, or in one of its
+ * per-duration FIFO lanes (timer.c). */
 struct fut_timer {
 	uint64_t deadline_ns;
 	struct fut_task *task;
-	uint32_t heap_idx;	/* UINT32_MAX: not queued */
+	uint32_t heap_idx;	/* UINT32_MAX: not queued; from TIMER_IN_LANE: a lane */
 	uint32_t fired;
+	struct fut_timer *lane_prev, *lane_next;
 };
 struct fut_sleep {
 	struct fut_hdr hdr;

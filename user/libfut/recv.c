@@ -280,9 +280,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 	}
 	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
 		n->t.task = task;
-		n->t.deadline_ns = deadline_after(fut_now_ns(),
-						 n->timeout_ns);
-		timer_add(ex, &n->t);
+		timer_add_after(ex, &n->t, n->timeout_ns);
 	}
 	return FUT_PENDING;
 out:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Timers: a binary min-heap of deadlines per executor.  The executor's
- * wait is bounded by the earliest one: no kernel timer per sleeper. */
+/* Timers: a binary min-heap of deadlines per executor, and FIFO lanes for
+ * timers of one duration (timer.h).  The executor's wait is bounded by the
+ * earliest one: no kernel timer per sleeper. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -76,12 +77,71 @@ void timer_add(struct fut_exec *ex, struct fut_timer *t)
 	sift_up(h, t->heap_idx);
 }
 
+static void lane_unlink(struct timer_heap *h, struct fut_timer *t)
+{
+	struct timer_lane *l = &h->lanes[t->heap_idx - TIMER_IN_LANE];
+
+	/* Not in it (a stale index): nothing to take out. */
+	if (t->lane_prev ? t->lane_prev->lane_next != t : l->head != t)
+		return;
+	if (t->lane_prev)
+		t->lane_prev->lane_next = t->lane_next;
+	else
+		l->head = t->lane_next;
+	if (t->lane_next)
+		t->lane_next->lane_prev = t->lane_prev;
+	else
+		l->tail = t->lane_prev;
+	t->heap_idx = UINT32_MAX;
+}
+
+void timer_add_after(struct fut_exec *ex, struct fut_timer *t, uint64_t ns)
+{
+	struct timer_heap *h = &ex->timers;
+	struct timer_lane *l, *free_lane = NULL;
+
+	t->deadline_ns = deadline_after(fut_now_ns(), ns);
+	for (l = h->lanes; l < h->lanes + TIMER_LANES; l++) {
+		if (l->head && l->ns == ns)
+			break;
+		if (!l->head && !free_lane)
+			free_lane = l;
+	}
+	if (l == h->lanes + TIMER_LANES) {
+		l = free_lane;
+		if (!l) {
+			timer_add(ex, t);
+			return;
+		}
+		l->ns = ns;
+	} else if (l->tail->deadline_ns > t->deadline_ns) {
+		/* Out of order (a saturated deadline before it): the heap. */
+		timer_add(ex, t);
+		return;
+	}
+	t->fired = 0;
+	t->heap_idx = TIMER_IN_LANE + (uint32_t)(l - h->lanes);
+	t->lane_next = NULL;
+	t->lane_prev = l->tail;
+	if (l->tail)
+		l->tail->lane_next = t;
+	else
+		l->head = t;
+	l->tail = t;
+}
+
 void timer_del(struct fut_exec *ex, struct fut_timer *t)
 {
 	struct timer_heap *h = &ex->timers;
 	uint32_t i = t->heap_idx;
 
-	if (i == UINT32_MAX || i >= h->n || h->v[i] != t)
+	if (i == UINT32_MAX)
+		return;
+	if (i >= TIMER_IN_LANE) {
+		lane_unlink(h, t);
+		return;
+	}
+	if (i >= h->n || h->v[i] != t)
 		return;
 	t->heap_idx = UINT32_MAX;
 	if (i == --h->n)
@@ -91,21 +151,36 @@ void timer_del(struct fut_exec *ex, struct fut_timer *t)
 	sift_up(h, h->v[i]->heap_idx);
 }
 
+/* The earliest timer, heap or lane; NULL when none is queued. */
+static struct fut_timer *timer_first(struct timer_heap *h)
+{
+	struct fut_timer *first = h->n ? h->v[0] : NULL;
+	uint32_t i;
+
+	for (i = 0; i < TIMER_LANES; i++) {
+		struct fut_timer *t = h->lanes[i].head;
+
+		if (t && (!first || t->deadline_ns < first->deadline_ns))
+			first = t;
+	}
+	return first;
+}
+
 uint64_t timer_run(struct fut_exec *ex)
 {
 	struct timer_heap *h = &ex->timers;
+	struct fut_timer *t = timer_first(h);
 
-	if (!h->n)
+	if (!t)
 		return UINT64_MAX;
 	ex->now_ns = fut_now_ns();
-	while (h->n && h->v[0]->deadline_ns <= ex->now_ns) {
-		struct fut_timer *t = h->v[0];
-
+	while (t && t->deadline_ns <= ex->now_ns) {
 		timer_del(ex, t);
 		t->fired = 1;
 		task_wake(t->task);
+		t = timer_first(h);
 	}
-	return h->n ? h->v[0]->deadline_ns - ex->now_ns : UINT64_MAX;
+	return t ? t->deadline_ns - ex->now_ns : UINT64_MAX;
 }
 
 /* --- fut_sleep ------------------------------------------------------------- */
@@ -118,8 +193,7 @@ static intptr_t sleep_poll(struct fut_hdr *h, struct fut_task *task)
 		return 0;
 	if (s->t.heap_idx == UINT32_MAX) {
 		s->t.task = task;
-		s->t.deadline_ns = deadline_after(fut_now_ns(), s->ns);
-		timer_add(fut__tls_exec, &s->t);
+		timer_add_after(fut__tls_exec, &s->t, s->ns);
 	}
 	return FUT_PENDING;
 }

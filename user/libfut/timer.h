@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* libfut timers: a min-heap of deadlines per executor (timer.c). */
+/* libfut timers: a min-heap of deadlines per executor, beside a few FIFO
+ * lanes of one duration each (timer.c). */
 #ifndef LIBFUT_TIMER_H
 #define LIBFUT_TIMER_H
 
@@ -8,11 +9,28 @@
 struct fut_exec;
 struct fut_timer;
 
+/*
+ * Timers added with one duration expire in the order they were added, so a
+ * list ordered by adding is ordered by deadline: append, unlink and expire
+ * are O(1), where the heap's delete sifts.  A connection's idle timeout,
+ * re-added on every receive, lives in one.
+ */
+#define TIMER_LANES 4
+#define TIMER_IN_LANE (UINT32_MAX - TIMER_LANES)	/* heap_idx of lane 0 */
+struct timer_lane {
+	uint64_t ns;
+	struct fut_timer *head, *tail;
+};
 struct timer_heap {
 	struct fut_timer **v;
 	uint32_t n, cap;
+	struct timer_lane lanes[TIMER_LANES];
 };
+/* t->deadline_ns set by the caller. */
 void timer_add(struct fut_exec *ex, struct fut_timer *t);
+/* Deadline ns from now (saturated), in a lane of that duration if one is
+ * free or already has it, else in the heap. */
+void timer_add_after(struct fut_exec *ex, struct fut_timer *t, uint64_t ns);
 void timer_del(struct fut_exec *ex, struct fut_timer *t);
 /* Fires expired timers; returns ns until the next one, or UINT64_MAX. */
 uint64_t timer_run(struct fut_exec *ex);
