@@ -11,7 +11,8 @@ cd "$(dirname "$0")/../.." || exit 1
 
 bin=${1:-user/coro-server}
 # Run through coro_on_executor on a split stack: they may call libc.
-executor_only="format_error http_format_error http_format_response now_ns respond workload_respond"
+# respond_built is workload_respond's formatter (user/workload/workload.c).
+executor_only="format_error http_format_error http_format_response now_ns respond workload_respond respond_built"
 
 tap_plan 3
 tap_check "$bin is built" test -x "$bin"
