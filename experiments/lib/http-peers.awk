@@ -54,7 +54,7 @@ function goal(load, metric, want, dir, bound,   b, f, g, i, r, why, who) {
 		split(subject " " b, who, " ")
 		for (i = 1; i <= 2; i++)
 			if (!saturated(who[i], load))
-				why = why (why == "" ? "" : ", ") sprintf("%s: %s, server CPU %s busy%s", who[i],
+				why = why (why == "" ? "" : "; ") sprintf("%s: %s, server CPU %s busy%s", who[i],
 					bound_of(who[i], load) == "contended" ? "contended" : "client-bound",
 					have(key(who[i], load, "server_cpu_busy_pct")) ? sprintf("%.1f%%", med[key(who[i], load, "server_cpu_busy_pct")]) : "?",
 					bound_of(who[i], load) == "contended" ? sprintf(", %.1f%% by the server", own(who[i], load)) : "")
