@@ -53,6 +53,7 @@ struct conn {
 	uint16_t len;		/* bytes in buf */
 	uint64_t body_left;
 	uint64_t started_ns;	/* request start (open loop: when it was due) */
+	uint64_t rng;		/* its heavy/root choices (conn_seed) */
 	char buf[RESP_BUF];
 };
 
@@ -96,7 +97,6 @@ struct engine {
 	uint64_t next_progress_ns, next_timeout_scan_ns;
 	struct __kernel_timespec tick;	/* when the pending tick fires */
 	uint64_t tick_ns;		/* the tick's period */
-	uint64_t rng;
 	bool announced;
 	bool fd_warned;
 };
@@ -122,13 +122,28 @@ static uint64_t encode(uint32_t index, enum op op)
 	return (uint64_t)index << 8 | op;
 }
 
-/* xorshift64*: the heavy/root choice, reproducible with --seed. */
-static double uniform(struct engine *e)
+/* Each connection slot draws its heavy/root choices from a stream of its
+ * own, seeded from --seed and its index (splitmix64), so that which
+ * requests of which connection are heavy does not depend on the order in
+ * which the connections happen to run: two runs send the same mix, and
+ * after K requests each the same connections have taken GET /heavy. */
+static uint64_t conn_seed(uint64_t seed, uint32_t i)
 {
-	e->rng ^= e->rng >> 12;
-	e->rng ^= e->rng << 25;
-	e->rng ^= e->rng >> 27;
-	return (e->rng * 0x2545f4914f6cdd1dULL >> 11) * 0x1.0p-53;
+	uint64_t z = seed + (i + 1ULL) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return z ? z : 1;	/* xorshift's state must not be 0 */
+}
+
+/* xorshift64*: one draw in [0, 1) from a connection's stream. */
+static double uniform(uint64_t *rng)
+{
+	*rng ^= *rng >> 12;
+	*rng ^= *rng << 25;
+	*rng ^= *rng >> 27;
+	return (*rng * 0x2545f4914f6cdd1dULL >> 11) * 0x1.0p-53;
 }
 
 static struct io_uring_sqe *sqe_get(struct engine *e)
@@ -239,7 +254,7 @@ static void send_request(struct engine *e, uint32_t i, uint64_t intended_ns)
 	struct io_uring_sqe *sqe = sqe_get(e);
 	const char *req;
 
-	c->heavy = uniform(e) < e->cfg->heavy_ratio;
+	c->heavy = uniform(&c->rng) < e->cfg->heavy_ratio;
 	c->took_heavy |= c->heavy;
 	req = c->heavy ? req_heavy : req_root;
 	io_uring_prep_send(sqe, c->fd, req, strlen(req), MSG_NOSIGNAL);
@@ -776,7 +791,6 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
 	e->st = st;
-	e->rng = cfg->seed ? cfg->seed : 0x5eed;
 	e->dest.sin_family = AF_INET;
 	e->dest.sin_port = htons(cfg->port);
 	if (inet_pton(AF_INET, cfg->addr, &e->dest.sin_addr) != 1) {
@@ -800,6 +814,7 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		e->conns[i].fd = -1;
+		e->conns[i].rng = conn_seed(cfg->seed ? cfg->seed : 0x5eed, i);
 		e->to_connect[i] = i;
 	}
 	e->connect_count = n;
