@@ -42,14 +42,17 @@ def bytes_text:
   else "\(round) B" end;
 
 # "VALUE (RATIO less than tpc's BASE)", or "VALUE, not distinguishable
-# here from tpc's BASE" when the spreads overlap or a figure is noisy.
+# here from tpc's BASE" when the spreads overlap.  Apart spreads decide
+# even when a figure is noisy (its spread wider than its median: the
+# ratio is then rough, and the sentence says so).
 def versus($v; $base; show; $less; $more):
   if $v == null or $base == null then "\($v.median | show) (tpc not measured)"
-  elif ($v.noisy or $base.noisy or (apart($v; $base) | not)) then
+  elif (apart($v; $base) | not) then
     "\($v.median | show), not distinguishable here from tpc's \($base.median | show)"
-  elif $v.median == 0 or $base.median == 0 then "\($v.median | show) against tpc's \($base.median | show)"
-  elif $v.median < $base.median then "\($v.median | show) (\($base.median / $v.median | ratio_fmt)x \($less) than tpc's \($base.median | show))"
-  else "\($v.median | show) (\($v.median / $base.median | ratio_fmt)x \($more) than tpc's \($base.median | show))" end;
+  else (if $v.noisy or $base.noisy then ", noisy" else "" end) as $rough
+  | if $v.median == 0 or $base.median == 0 then "\($v.median | show) against tpc's \($base.median | show)"
+    elif $v.median < $base.median then "\($v.median | show) (\($base.median / $v.median | ratio_fmt)x \($less) than tpc's \($base.median | show)\($rough))"
+    else "\($v.median | show) (\($v.median / $base.median | ratio_fmt)x \($more) than tpc's \($base.median | show)\($rough))" end end;
 
 def row($cells): "| " + ($cells | join(" | ")) + " |";
 
