@@ -329,12 +329,21 @@ thread_task=$(awk '$1 == "task_struct" { print $4; exit }' /proc/slabinfo 2>/dev
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 shell_kind=$(readlink /proc/$$/exe 2>/dev/null || echo sh)
+# An accepted socket's object is allocated in the softirq of the client's
+# connect, where no cgroup is charged; a kernel with kmem_cache_charge
+# (Linux 6.12) charges it to the accepting task's cgroup at accept.
+# Unknown (null) when kallsyms cannot be read.
+accept_charged=null
+if [ -r /proc/kallsyms ]; then
+	accept_charged=false
+	grep -q ' kmem_cache_charge$' /proc/kallsyms && accept_charged=true
+fi
 emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str "$(uname -r)"),\
 \"kernel_version\":$(json_str "$(uname -v)"),\"arch\":$(json_str "$(uname -m)"),\
 \"cpu_model\":$(json_str "$cpu_model"),\"cpus\":$cpus,\"mem_kb\":${mem_kb:-0},\
 \"pinning\":{\"server_cpu\":$server_cpu,\"loadgen_cpu\":$loadgen_cpu,\"probe\":\"not pinned (sleeps)\"},\
 \"clk_tck\":$clk_tck,\"cpu_time_source\":$(json_str "${cg_kind:-/proc/PID/stat ticks}"),\
-\"thread_kstack_bytes\":$thread_kstack,\"slab_objsize\":$(slab_objsizes),\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"memcg\":$(json_str "$memcg_status"),\"shell\":$(json_str "$shell_kind"),\
+\"thread_kstack_bytes\":$thread_kstack,\"slab_objsize\":$(slab_objsizes),\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"memcg\":$(json_str "$memcg_status"),\"accept_charged\":$accept_charged,\"shell\":$(json_str "$shell_kind"),\
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
 

@@ -163,11 +163,13 @@ def segment_cost($v; $f):
   + ($r.skipped | map("- skipped: \(.variant)" + (if .conns then " at \(.conns) connections" else "" end) + ": \(.reason)"))
   + (if ($r.skipped | length) > 0 then [""] else [] end)
   + ([ $r.runs[] | select(.values.memcg_bytes_per_conn != null) ] as $mr
-     # Before Linux 6.13 an accepted socket's object, allocated in the
-     # softirq of the client's connect, is charged to no cgroup (6.13's
-     # inet accept charges it to the accepting task's).
-     | (first(($r.machine.kernel // "") | capture("^(?<a>[0-9]+)\\.(?<b>[0-9]+)")
-        | (.a | tonumber) * 1000 + (.b | tonumber) < 6013) // false) as $old_accept
+     # An accepted socket's object, allocated in the softirq of the
+     # client's connect, is charged to no cgroup unless accept charges it
+     # afterwards (kmem_cache_charge, Linux 6.12): the run says which
+     # (machine.accept_charged); older results by the version.
+     | (if ($r.machine.accept_charged | type) == "boolean" then ($r.machine.accept_charged | not)
+        else first(($r.machine.kernel // "") | capture("^(?<a>[0-9]+)\\.(?<b>[0-9]+)")
+             | (.a | tonumber) * 1000 + (.b | tonumber) < 6012) // false end) as $old_accept
      | if ($mr | length) == 0 then [] else
       [ "## whole cost: /proc/slabinfo and /proc/PID/status against the kernel's accounting (memcg)", "",
         "Per part, medians, ours / memcg's: user = RSS + page tables / anon + pagetables; kernel stacks = threads x stack size / kernel_stack;",
@@ -187,7 +189,7 @@ def segment_cost($v; $f):
               ["slab", med("kernel_objects_per_conn") + med("task_struct_per_conn"), st("slab"),
                "slabinfo counts every object of the connection caches, the client's estimated and taken out; memcg counts only objects of accounted caches allocated in the server's own context"
                + (if $old_accept and $tcp > 0 then
-                    ": an accepted socket's TCP object (\($tcp | bytes_text) a connection by slabinfo) is allocated in the softirq of the client's connect, which charges no cgroup before Linux 6.13 (this kernel: \($r.machine.kernel)); with it added, memcg comes to \($m + $tcp | bytes_text), \(pct($m + $tcp; $w)) against the whole cost"
+                    ": an accepted socket's TCP object (\($tcp | bytes_text) a connection by slabinfo) is allocated in the softirq of the client's connect, which charges no cgroup, and this kernel (\($r.machine.kernel)) does not charge it at accept either (kmem_cache_charge, Linux 6.12, does); with it added, memcg comes to \($m + $tcp | bytes_text), \(pct($m + $tcp; $w)) against the whole cost"
                     + (if $w > 0 and (($m + $tcp - $w) | fabs) <= 0.1 * $w then ", within 10%" else "" end)
                   else "" end)],
               ["sock", 0, st("sock"), "memcg charges socket buffer pages, which the whole cost reports apart"],

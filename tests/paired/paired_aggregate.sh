@@ -134,6 +134,15 @@ tap_check "summary.md: memcg against the whole cost, agreeing within 10% or sayi
 	 grep -q '^| memcg-tcp | 100 | 11.6 KB | 9.3 KB | .* | differ: memcg -20% against the whole cost, most in slab (2.4 KB / 7 B): .*TCP object (2.4 KB a connection by slabinfo).*with it added, memcg comes to 11.7 KB, +1% against the whole cost, within 10% |' '$tmp/summary.md' &&
 	 grep -q '^| whole cost per idle connection, kernel.s accounting (memcg) | B | ' '$tmp/summary.md' &&
 	 grep -q '^|   of which kernel_stack (memory.stat) | B | ' '$tmp/summary.md'"
+# A kernel that charges the accepted socket at accept (kallsyms has
+# kmem_cache_charge): no TCP object to add, whatever the version says.
+jq '.machine.accept_charged = true' "$tmp/r.json" | jq -r -f "$lib/summary.jq" >"$tmp/summary-charged.md" 2>>"$tmp/err"
+jq '.machine.kernel = "6.12.95+deb12-amd64" | del(.machine.accept_charged)' "$tmp/r.json" |
+	jq -r -f "$lib/summary.jq" >"$tmp/summary-612.md" 2>>"$tmp/err"
+tap_check "summary.md adds slabinfo's TCP object to memcg only where accept does not charge it (accept_charged, else before 6.12)" sh -c \
+	"grep -q '^| memcg-tcp | .*with it added' '$tmp/summary.md' &&
+	 grep -q '^| memcg-tcp | .*differ: memcg -20%' '$tmp/summary-charged.md' &&
+	 ! grep -q 'with it added' '$tmp/summary-charged.md' && ! grep -q 'with it added' '$tmp/summary-612.md'"
 tap_check "summary.md shows the dip as noisy and the clean one as median [min-max]" sh -c \
 	"grep -q '| bytes per idle connection | B | .*737 noisy' '$tmp/summary.md' &&
 	 grep -q '2048 \[1024-3072\]' '$tmp/summary.md'"
