@@ -260,6 +260,59 @@ void server_block_signals(sigset_t *set, int extra)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static void *stop_thread(void *arg)
+{
+	struct server_stop_thread *st = arg;
+	int sig;
+
+	sigwait(&st->sigs, &sig);
+	shutdown(st->listen_fd, SHUT_RDWR);
+	__atomic_store_n(&st->stopping, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+bool server_listen_stop_thread(const char *prog, struct server_opts *o,
+			       struct server_stop_thread *st)
+{
+	struct server_listener lis;
+	int err;
+
+	if (!server_listen(prog, o, 0, &lis, sizeof(lis)))
+		return false;
+	st->listen_fd = lis.listen_fd;
+	st->stopping = false;
+	server_block_signals(&st->sigs, 0);
+	err = pthread_create(&st->thread, NULL, stop_thread, st);
+	if (err) {
+		fprintf(stderr, "%s: cannot start the signal thread: %s (raise ulimit -u or free memory)\n",
+			prog, strerror(err));
+		return false;
+	}
+	return true;
+}
+
+bool server_stop_thread_stopping(struct server_stop_thread *st)
+{
+	return __atomic_load_n(&st->stopping, __ATOMIC_ACQUIRE);
+}
+
+void server_stop_thread_join(struct server_stop_thread *st)
+{
+	pthread_join(st->thread, NULL);
+}
+
+size_t server_conn_thread_attr(pthread_attr_t *attr, size_t stack_size)
+{
+	size_t got;
+
+	pthread_attr_init(attr);
+	pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
+	if (stack_size)
+		pthread_attr_setstacksize(attr, stack_size);
+	pthread_attr_getstacksize(attr, &got);
+	return got;
+}
+
 void server_refuse(int fd, int status)
 {
 	char out[WORKLOAD_RESPONSE_MAX];

@@ -9,6 +9,7 @@
  * server adds only its own options.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -103,6 +104,39 @@ void server_close_stop_fds(struct server_listener *first, size_t stride,
  * a peer's close is an error return, not an exit.
  */
 void server_block_signals(sigset_t *set, int extra);
+
+/*
+ * The listener and the stop of a server whose main thread blocks in
+ * accept() and starts a thread per connection (tpc-server,
+ * floor-threads).  Call it before any connection thread: it opens one
+ * listener (server_listen() without executors: a connection thread holds
+ * only its socket), blocks the signals (server_block_signals) in the
+ * caller, which every later thread inherits, and starts the one thread
+ * that takes them.  The first SIGINT or SIGTERM shuts the listener down,
+ * so that a blocked accept() returns (EINVAL), then sets what
+ * server_stop_thread_stopping() reads: close the listener only once the
+ * loop has seen that, so never before the thread's shutdown of it.
+ */
+struct server_stop_thread {
+	int listen_fd;
+	bool stopping;			/* atomic: server_stop_thread_stopping() */
+	sigset_t sigs;
+	pthread_t thread;
+};
+
+/* False after a line on stderr: no listener, or no thread. */
+bool server_listen_stop_thread(const char *prog, struct server_opts *o,
+			       struct server_stop_thread *st);
+bool server_stop_thread_stopping(struct server_stop_thread *st);
+/* After the accept loop: the thread has ended once a signal came. */
+void server_stop_thread_join(struct server_stop_thread *st);
+
+/*
+ * *attr for a connection thread: detached (nothing joins it), with a
+ * stack of stack_size bytes, or glibc's default (RLIMIT_STACK) for 0.
+ * Returns the stack size the threads get.
+ */
+size_t server_conn_thread_attr(pthread_attr_t *attr, size_t stack_size);
 
 /* A connection not taken: status's answer if the socket takes it at
  * once, then closed. */

@@ -20,8 +20,6 @@
 
 #include "common/net.h"
 #include "corosrv.h"
-#include "http/http_response.h"
-#include "workload/workload.h"
 
 #define NS_PER_MS 1000000ULL
 /* The listener's and stopper's own stacks: their frames are small. */
@@ -63,15 +61,6 @@ void corosrv_conn_leave(struct corosrv_exec *ctx, int fd)
 	__atomic_sub_fetch(&live_conns, 1, __ATOMIC_RELAXED);
 }
 
-static void refuse(int fd, int status)
-{
-	char out[WORKLOAD_RESPONSE_MAX];
-	size_t n = http_format_error(out, sizeof(out), status);
-
-	send(fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	close(fd);
-}
-
 static void warn_limited(time_t *last, const char *what, int err)
 {
 	if (time(NULL) == *last)
@@ -108,14 +97,14 @@ static void spawn_conn(struct corosrv_exec *ctx, int fd, time_t *warned)
 	net_set_nodelay(fd);
 	if (!conn_admit(ctx, fd)) {
 		warn_limited(warned, "--max-conns reached: answering 503", 0);
-		refuse(fd, 503);
+		server_refuse(fd, 503);
 		return;
 	}
 	err = coro_spawn(NULL, &opts, conn_main, (void *)(intptr_t)fd, true, &h);
 	if (err) {
 		corosrv_conn_leave(ctx, fd);
 		warn_limited(warned, "no memory for a coroutine: answering 503", -err);
-		refuse(fd, 503);
+		server_refuse(fd, 503);
 		return;
 	}
 	ctx->conns[fd] = h;

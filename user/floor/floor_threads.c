@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -25,8 +24,6 @@
 /* The registry reads --max-conns from here; nothing else of tpc's is used. */
 struct tpc_config tpc_cfg;
 
-static int listen_fd = -1;
-static volatile sig_atomic_t stopping;
 static uint64_t served;
 
 static const struct server_cli cli = {
@@ -78,41 +75,24 @@ static void *conn_thread(void *fd_as_ptr)
 	return NULL;
 }
 
-static void *signal_thread(void *set)
-{
-	int sig;
-
-	sigwait(set, &sig);
-	stopping = 1;
-	/* Wakes the accept loop with EINVAL. */
-	shutdown(listen_fd, SHUT_RDWR);
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
 	struct server_opts *o = &tpc_cfg.srv;
-	struct server_listener lis;
-	pthread_t sig_thread;
+	struct server_stop_thread stop;
 	pthread_attr_t attr;
-	sigset_t sigs;
 
 	floor_init(&cli, argc, argv, o);
-	if (!server_listen(PROG, o, 0, &lis, sizeof(lis)))
+	if (!server_listen_stop_thread(PROG, o, &stop))
 		return 1;
-	listen_fd = lis.listen_fd;
 	if (!tpc_registry_init(o->nofile))
 		return server_out_of_memory(PROG);
-	server_block_signals(&sigs, 0);
-	pthread_create(&sig_thread, NULL, signal_thread, &sigs);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	floor_print_listening(PROG, o, listen_fd,
+	server_conn_thread_attr(&attr, o->stack_size);
+	floor_print_listening(PROG, o, stop.listen_fd,
 			      "a thread per connection, blocking IO");
 
-	while (!stopping) {
+	while (!server_stop_thread_stopping(&stop)) {
 		pthread_t thread;
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = accept4(stop.listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0)
 			continue;
@@ -128,11 +108,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	close(listen_fd);
+	close(stop.listen_fd);
 	tpc_registry_shutdown_all();
 	uint64_t left = tpc_registry_wait_empty(o->shutdown_timeout_ns);
 
-	pthread_join(sig_thread, NULL);
+	server_stop_thread_join(&stop);
 	server_print_stopped(PROG, __atomic_load_n(&served, __ATOMIC_RELAXED),
 			     left, false);
 	return 0;

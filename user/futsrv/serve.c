@@ -14,8 +14,6 @@
 
 #include "common/net.h"
 #include "futsrv.h"
-#include "http/http_response.h"
-#include "workload/workload.h"
 
 struct futsrv_config futsrv_cfg;
 static uint64_t live_conns, requests_served;
@@ -65,15 +63,6 @@ size_t futsrv_size_types(void)
 					conn_inline_type.state_size;
 }
 
-static void refuse(int fd, int status)
-{
-	char out[WORKLOAD_RESPONSE_MAX];
-	size_t n = http_format_error(out, sizeof(out), status);
-
-	send(fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	close(fd);
-}
-
 /* --- listener ---------------------------------------------------------- */
 #define LISTENER_BRANCHES(B, U) B(inline, fut_accept_next, next)
 struct listener {
@@ -97,13 +86,13 @@ static void spawn_conn(struct listener *self, int fd)
 			fprintf(stderr, "fut-server: --max-conns reached: answering 503\n");
 			self->warned = time(NULL);
 		}
-		refuse(fd, 503);
+		server_refuse(fd, 503);
 		return;
 	}
 	state = fut_spawn_alloc(NULL, type);
 	if (!state) {
 		futsrv_conn_leave(self->ctx, fd);
-		refuse(fd, 503);
+		server_refuse(fd, 503);
 		return;
 	}
 	if (futsrv_cfg.heavy_boxed)

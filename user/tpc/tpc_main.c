@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +26,7 @@
 
 enum { OPT_HEAVY_ON = SERVER_CLI_OWN_FIRST };
 
-static int listen_fd = -1;
-static volatile sig_atomic_t stopping;
+static struct server_stop_thread stop;
 
 static bool parse_own(int opt, const char *arg)
 {
@@ -67,18 +65,6 @@ static struct server_cli cli = {
 	.parse_own = parse_own,
 };
 
-/* The signal thread: the only one that takes SIGINT/SIGTERM. */
-static void *signal_thread(void *set)
-{
-	int sig;
-
-	sigwait(set, &sig);
-	stopping = 1;
-	/* Wakes the accept loop with EINVAL. */
-	shutdown(listen_fd, SHUT_RDWR);
-	return NULL;
-}
-
 /* At most one line a second for a repeated condition. */
 static void warn_limited(time_t *last, const char *what)
 {
@@ -95,9 +81,9 @@ static void accept_loop(pthread_attr_t *attr)
 	const struct timespec backoff = { .tv_nsec = 10 * 1000 * 1000 };
 	time_t fd_warned = 0, thread_warned = 0, full_warned = 0;
 
-	while (!stopping) {
+	while (!server_stop_thread_stopping(&stop)) {
 		pthread_t thread;
-		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = accept4(stop.listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE ||
@@ -134,20 +120,13 @@ static void accept_loop(pthread_attr_t *attr)
 int main(int argc, char **argv)
 {
 	struct server_opts *o = &tpc_cfg.srv;
-	struct server_listener lis;
-	pthread_t sig_thread;
 	pthread_attr_t attr;
-	sigset_t sigs;
 	size_t stack;
 
 	cli.stack_size_min = PTHREAD_STACK_MIN;
 	server_cli_parse(&cli, argc, argv, o);
 
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (o->stack_size)
-		pthread_attr_setstacksize(&attr, o->stack_size);
-	pthread_attr_getstacksize(&attr, &stack);
+	stack = server_conn_thread_attr(&attr, o->stack_size);
 	/* The heavy array shares the stack with the receive buffer. */
 	if (!tpc_cfg.heavy_on_heap &&
 	    o->heavy_bytes + tpc_recv_buf_bytes() + STACK_MARGIN > stack) {
@@ -159,29 +138,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* No executors: a thread per connection holds only its socket. */
-	if (!server_listen(PROG, o, 0, &lis, sizeof(lis)))
+	if (!server_listen_stop_thread(PROG, o, &stop))
 		return 1;
-	listen_fd = lis.listen_fd;
 	if (!tpc_registry_init(o->nofile))
 		return server_out_of_memory(PROG);
 
-	/* Every thread inherits the mask: only signal_thread takes them. */
-	server_block_signals(&sigs, 0);
-	pthread_create(&sig_thread, NULL, signal_thread, &sigs);
-
 	printf(PROG ": listening on %s:%u (thread per connection, %zu KiB stacks, heavy %zu KiB)\n",
-	       o->addr, net_local_port(listen_fd), stack / 1024,
+	       o->addr, net_local_port(stop.listen_fd), stack / 1024,
 	       o->heavy_bytes / 1024);
 	fflush(stdout);
 
 	accept_loop(&attr);
 
-	close(listen_fd);
+	close(stop.listen_fd);
 	tpc_registry_shutdown_all();
 	uint64_t left = tpc_registry_wait_empty(o->shutdown_timeout_ns);
 
-	pthread_join(sig_thread, NULL);
+	server_stop_thread_join(&stop);
 	/* Connections still open at the deadline end with the process. */
 	server_print_stopped(PROG, tpc_requests_served(), left, false);
 	return 0;
