@@ -16,7 +16,7 @@ bench-conns: deps-vm deps-bench
 	@experiments/bench-conns --conns "1000 10000"
 	@echo
 	@echo "bench-conns: 100k and 1M idle fut-boxed connections, then the most tpc holds, in the test VM"
-	@echo "bench-conns: (TCG, 16 GiB: about 40 minutes; fut-inline would need 13 GB at 50k)"
+	@echo "bench-conns: (TCG, 16 GiB: 20 to 40 minutes; fut-inline would need 13 GB at 50k)"
 	@tests/vm/run --mem 16384 --timeout 5400 --add $$(command -v jq) -- \
 		sh experiments/bench-conns --tune --repeat 1 --conns "100000 1000000" \
 			--server "fut-boxed=user/fut-server --heavy boxed" \

@@ -118,6 +118,39 @@ TEST(huge_values_rejected_by_name)
 			   "\"peak_active\"");
 }
 
+/*
+ * A slot whose branches are still running: `branch_ns` sums each one's time
+ * to the dump.  Its figure is fut-server's http_conn slot 0 with a million
+ * connections idle for 12 minutes on average (bench-conns in the VM): past
+ * 2^53, and a real profile.
+ */
+TEST(long_running_branches_read)
+{
+	char path[] = "/tmp/advise-idle-XXXXXX", *out, *err;
+
+	ASSERT_LE(0, mkstemp(path));
+	write_file(path, "{\"libfut_profile\": 1, \"task_header_bytes\": 48, \"pointer_bytes\": 8,"
+		   " \"executors\": 1, \"types\": [{\"name\": \"conn\", \"state_size\": 64,"
+		   " \"task_bytes\": 112, \"spawns\": 1000000, \"instances\": 1000000,"
+		   " \"live\": 1000000, \"peak_live\": 1000000, \"slots\": [{\"name\": \"rx\","
+		   " \"index\": 0, \"offset\": 56, \"size\": 8, \"mode\": \"boxed\","
+		   " \"child\": \"recv\", \"child_size\": 4096, \"enters\": 1000000,"
+		   " \"entered\": 1000000, \"boxed_allocs\": 1000000, \"active\": 1000000,"
+		   " \"branch_ns\": 720871539405176210, \"box_alloc_ns\": 20.5}]}]}");
+	EXPECT_EQ(0, run_advise(path, &out, &err)) TH_LOG("stderr: %s", err);
+	EXPECT_EQ(NULL, strstr(err, "corrupt")) TH_LOG("stderr: %s", err);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+/* More than ten years a branch is still corrupt: 10 branches of 11 years. */
+TEST(branch_time_beyond_its_branches_rejected)
+{
+	expect_field_error(_metadata, "\"entered\": 5, \"boxed_allocs\": 0, \"branch_ns\": 3471552000000000000",
+			   "\"branch_ns\" is 3471552000000000000 over 10 \"enters\"");
+}
+
 TEST(impossible_values_rejected_by_name)
 {
 	/*

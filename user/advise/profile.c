@@ -40,6 +40,14 @@ static int fail(struct loader *l, const char *fmt, ...)
 #define MAX_LIVE	(1ULL << 30)	/* tasks or slots alive at once */
 #define MAX_COUNT	(1ULL << 53)	/* events, exact in a double */
 #define MAX_RSS		(1ULL << 50)	/* 1 PiB */
+/*
+ * branch_ns sums the time of every branch, the running ones to the dump:
+ * a million connections idle for 15 minutes hold 9e17 ns, past any event
+ * count.  What no real program reaches is a branch that ran, on average,
+ * longer than a machine stays up.  The model only divides by it.
+ */
+#define MAX_BRANCH_NS_PER_ENTER	(10ULL * 366 * 86400 * 1000000000)	/* 10 years */
+#define MAX_BRANCH_NS	INT64_MAX	/* what a JSON integer holds */
 
 static uint64_t field_max(const char *key)
 {
@@ -47,8 +55,10 @@ static uint64_t field_max(const char *key)
 					    "peak_active", "executors" };
 	static const char *const count[] = { "spawns", "instances", "enters",
 					     "entered", "boxed_allocs", "index",
-					     "branch_ns", "box_alloc_ns" };
+					     "box_alloc_ns" };
 
+	if (!strcmp(key, "branch_ns"))
+		return MAX_BRANCH_NS;
 	if (!strncmp(key, "rss_", 4))
 		return MAX_RSS;
 	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++)
@@ -165,6 +175,11 @@ static int load_slot(struct loader *l, json_t *js, const char *where,
 	if (s->entered > s->enters)
 		return fail(l, "%s: \"entered\" (%llu) is more than \"enters\" (%llu): every task that entered entered once at least",
 			    where, (unsigned long long)s->entered, (unsigned long long)s->enters);
+	/* In doubles: enters x 10 years may pass 2^64; the bound is not exact. */
+	if (s->branch_ns != PROF_UNKNOWN &&
+	    (double)s->branch_ns > (double)s->enters * MAX_BRANCH_NS_PER_ENTER)
+		return fail(l, "%s: \"branch_ns\" is %lld over %llu \"enters\", more than 10 years a branch: the profile is corrupt; write it again with fut_prof_dump",
+			    where, (long long)s->branch_ns, (unsigned long long)s->enters);
 	v = json_object_get(js, "box_alloc_ns");
 	s->box_alloc_ns = -1;
 	if (v && !json_is_null(v)) {
