@@ -187,7 +187,7 @@ int target_for_each_thread(const struct target *t, target_thread_fn fn, void *ar
 		return 1;
 	}
 	if (t->kind == TARGET_PID)
-		return for_each_task_of(t->tgid, NULL, fn, arg);
+		return target_for_each_task(t->tgid, fn, arg);
 	d = opendir("/proc");
 	if (!d)
 		return 0;
@@ -199,6 +199,11 @@ int target_for_each_thread(const struct target *t, target_thread_fn fn, void *ar
 	}
 	closedir(d);
 	return n;
+}
+
+int target_for_each_task(pid_t tgid, target_thread_fn fn, void *arg)
+{
+	return for_each_task_of(tgid, NULL, fn, arg);
 }
 
 bool target_thread_alive(pid_t tgid, pid_t tid)

@@ -43,6 +43,9 @@ typedef void (*target_thread_fn)(pid_t tgid, pid_t tid, void *arg);
  */
 int target_for_each_thread(const struct target *t, target_thread_fn fn, void *arg);
 
+/* Call fn for every thread process tgid has now; the number of calls. */
+int target_for_each_task(pid_t tgid, target_thread_fn fn, void *arg);
+
 /* Whether thread tid of process tgid still exists. */
 bool target_thread_alive(pid_t tgid, pid_t tid);
 

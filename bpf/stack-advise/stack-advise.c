@@ -166,17 +166,46 @@ static int merge_seeded(struct sa_input *in, struct stacks_at_attach *at)
 	return 0;
 }
 
+/* Start routines of the threads, read while they live (start.h). */
+static struct sa_start_cache routines;
+
+struct poll_arg {
+	struct sa_symbolizer *sz;
+	int ranges_fd;
+	uint64_t page_size;
+};
+
+static void poll_routine(pid_t tgid, pid_t tid, void *arg)
+{
+	const struct poll_arg *p = arg;
+	struct sa_start_seen *s;
+	struct sa_range r = { 0, 0 };
+	__u32 key = (__u32)tid;
+
+	if (tid == tgid || !(s = sa_start_seen_get(&routines, tid)) || s->settled)
+		return;
+	/* Its stack, from clone3 or seeded at attach; else r stays 0. */
+	bpf_map_lookup_elem(p->ranges_fd, &key, &r);
+	sa_start_seen_read(s, p->sz, tgid, r.end, r.end - r.start, p->page_size);
+}
+
 /* Wait for the duration, the target's exit or a signal, copying the
- * target's mappings as it goes (the last copy symbolizes). */
-static void watch(struct sa_symbolizer **sz)
+ * target's mappings as it goes (the last copy symbolizes) and reading the
+ * start routines of the threads it has not read yet. */
+static void watch(struct stack_advise *skel, struct sa_symbolizer **sz)
 {
 	double end = run.duration_s ? cli_now_s() + run.duration_s : 0;
 	struct target *t = &run.target;
+	struct poll_arg p = { .ranges_fd = bpf_map__fd(skel->maps.ranges),
+			      .page_size = skel->rodata->page_size };
 
 	while (!stop_signal) {
 		struct timespec every = { 0, MAPS_EVERY_MS * 1000000L };
 
-		sa_maps_snapshot(sz, t->tgid);
+		if (!sa_maps_snapshot(sz, t->tgid)) {
+			p.sz = *sz;
+			target_for_each_task(t->tgid, poll_routine, &p);
+		}
 		if (end && cli_now_s() >= end)
 			break;
 		if (t->kind != TARGET_COMMAND) {
@@ -237,18 +266,23 @@ static int read_sites(int fd, struct sa_input *in)
 	return 0;
 }
 
-/* Each live thread's start routine, its class (start.h); the main thread
- * is a class of its own. */
+/* Each thread's start routine, its class (start.h): read now if it is
+ * alive, else as read while it lived.  The main thread is a class of its
+ * own. */
 static void start_routines(struct sa_symbolizer *sz, struct sa_input *in)
 {
 	for (size_t i = 0; i < in->nthreads; i++) {
 		struct sa_thread_rec *t = &in->threads[i];
+		const char *cached = sa_start_cached(&routines, (pid_t)t->tid);
 		struct sa_sym s;
 
-		if (t->tid != in->tgid &&
-		    sa_start_routine(sz, in->tgid, t->tid, t->t.top, t->t.reserve,
+		if (t->tid == in->tgid)
+			continue;
+		if (sa_start_routine(sz, in->tgid, t->tid, t->t.top, t->t.reserve,
 				     in->page_size, &s))
 			snprintf(t->routine, sizeof(t->routine), "%s", s.function);
+		else if (cached)
+			snprintf(t->routine, sizeof(t->routine), "%s", cached);
 	}
 }
 
@@ -359,7 +393,7 @@ int main(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	watch(&sz);
+	watch(skel, &sz);
 	target_stop(&run.target);
 	if (!sz) {
 		fprintf(stderr, PROG ": the target's mappings could not be read (it exited at once?): nothing to symbolize\n");
@@ -370,5 +404,6 @@ out:
 	target_stop(&run.target);
 	stack_advise__destroy(skel);
 	sa_symbolizer_free(sz);
+	sa_start_cache_free(&routines);
 	return rc;
 }

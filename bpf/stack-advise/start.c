@@ -20,6 +20,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "stacks.h"
@@ -106,4 +107,70 @@ bool sa_start_routine(struct sa_symbolizer *sz, pid_t tgid, pid_t tid, uint64_t 
 	found = sa_start_routine_of(sz, words, got / 8, top - got, out);
 	free(words);
 	return found;
+}
+
+/* The index of tid in c, or where it would go. */
+static size_t seen_at(const struct sa_start_cache *c, pid_t tid)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->v[mid].tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct sa_start_seen *sa_start_seen_get(struct sa_start_cache *c, pid_t tid)
+{
+	size_t i = seen_at(c, tid);
+
+	if (i < c->n && c->v[i].tid == tid)
+		return &c->v[i];
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct sa_start_seen *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		c->v = v;
+		c->cap = cap;
+	}
+	memmove(&c->v[i + 1], &c->v[i], (c->n - i) * sizeof(*c->v));
+	memset(&c->v[i], 0, sizeof(c->v[i]));
+	c->v[i].tid = tid;
+	c->n++;
+	return &c->v[i];
+}
+
+void sa_start_seen_read(struct sa_start_seen *s, struct sa_symbolizer *sz, pid_t tgid,
+			uint64_t top, uint64_t reserve, uint64_t page_size)
+{
+	struct sa_sym sym;
+
+	if (s->settled)
+		return;
+	if (top && sa_start_routine(sz, tgid, s->tid, top, reserve, page_size, &sym)) {
+		snprintf(s->routine, sizeof(s->routine), "%s", sym.function);
+		s->settled = s->tries > 0;
+	}
+	if (++s->tries >= SA_START_TRIES)
+		s->settled = true;
+}
+
+const char *sa_start_cached(const struct sa_start_cache *c, pid_t tid)
+{
+	size_t i = seen_at(c, tid);
+
+	return i < c->n && c->v[i].tid == tid && c->v[i].routine[0] ? c->v[i].routine : NULL;
+}
+
+void sa_start_cache_free(struct sa_start_cache *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof(*c));
 }

@@ -59,31 +59,40 @@ static char *read_all(const char *path, size_t *len)
 }
 
 /* The executable mappings of the snapshot, for sa_is_text: a stack scan
- * asks it of every word. */
+ * asks it of every word.  When they change (a library loaded or
+ * unloaded), the modules built from an older snapshot are dropped: start
+ * routines are read while the target runs, the report's symbols after. */
 static void text_ranges(struct sa_symbolizer *sz)
 {
-	size_t cap = 0;
+	struct text_range *text = NULL;
+	size_t cap = 0, n = 0;
 
-	sz->ntext = 0;
 	for (const char *line = sz->maps; line && *line;) {
 		uint64_t lo, hi;
 		char perms[8];
 
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &lo, &hi, perms) == 3 &&
 		    perms[2] == 'x') {
-			if (sz->ntext == cap) {
-				void *p = realloc(sz->text, (cap = cap ? 2 * cap : 64) * sizeof(*sz->text));
+			if (n == cap) {
+				void *p = realloc(text, (cap = cap ? 2 * cap : 64) * sizeof(*text));
 
 				if (!p)
-					return;
-				sz->text = p;
+					break;
+				text = p;
 			}
-			sz->text[sz->ntext].lo = lo;
-			sz->text[sz->ntext++].hi = hi;
+			text[n].lo = lo;
+			text[n++].hi = hi;
 		}
 		line = strchr(line, '\n');
 		line = line ? line + 1 : NULL;
 	}
+	if (sz->dwfl && (n != sz->ntext || (n && memcmp(text, sz->text, n * sizeof(*text))))) {
+		dwfl_end(sz->dwfl);
+		sz->dwfl = NULL;
+	}
+	free(sz->text);
+	sz->text = text;
+	sz->ntext = n;
 }
 
 int sa_maps_snapshot(struct sa_symbolizer **szp, pid_t pid)
