@@ -4,6 +4,9 @@
 B        := build
 TOP      := $(CURDIR)
 CACHE    := $(B)/cache
+# Every benchmark rule runs its timing part through this: the shared lock
+# /tmp/stacklab-bench.lock, taken once (scripts/bench-lock).
+BENCH_LOCK := $(TOP)/scripts/bench-lock
 
 CC       := gcc
 CLANG    := clang
@@ -45,7 +48,7 @@ help:
 	@echo 'make checkpatch checkpatch.pl over kmod/'
 	@echo 'make bench      libfut vs threads microbenchmarks (spawn, wake, memory per task)'
 	@echo 'make bench-kmod time reading /proc/stacklab/tasks with 1k and 10k threads (test VM, KVER)'
-	@echo 'make bench-probe overhead of stacklab-probe on a syscall- and a switch-heavy workload'
+	@echo 'make bench-probe overhead of stacklab-probe on a syscall- and a switch-heavy workload, of both tools on MariaDB'
 	@echo 'make bench-conns bytes per idle connection of each server, side by side'
 	@echo 'make bench-http requests/s, latency and CPU per request of each HTTP server against nginx'
 	@echo 'make bench-census time fut-advise --pid on 10000 live tokio tasks, and its cost to them'

@@ -41,4 +41,4 @@ fut-advise: $(FUT_ADVISE)
 .PHONY: bench-census
 bench-census: deps
 	@$(MAKE) --no-print-directory user
-	@flock -o /tmp/stacklab-bench.lock experiments/bench-census
+	@$(BENCH_LOCK) experiments/bench-census

@@ -7,7 +7,7 @@ TEST_FILES += experiments/bench-http
 
 bench-http: deps deps-bench
 	@$(MAKE) --no-print-directory all
-	@flock -o /tmp/stacklab-bench.lock experiments/bench-http
+	@$(BENCH_LOCK) experiments/bench-http
 
 # Instructions per request under callgrind alone (experiments/lib/instr.sh):
 # counts, not timings, so no lock; make bench-instr INSTR_ARGS='--servers ...'.

@@ -63,14 +63,16 @@ $(B)/bpf/stacklab-probe: $(PROBE_OBJS) $(B)/obj/user/common/opts.o \
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_BPF) -ljansson
 
 # Overhead of the attached probe on a syscall-heavy and a switch-heavy
-# workload, measured side by side in one run; printed, never asserted.
+# workload, measured side by side in one run, then of both tools on
+# MariaDB (scripts/deps real; skipped, said, when it is not installed);
+# printed, never asserted.  Both parts under one hold of the bench lock.
+BENCH_PROBE_REAL = command -v mariadbd >/dev/null && command -v sysbench >/dev/null
 .PHONY: bench-probe
 bench-probe: $(B)/bpf/stacklab-probe $(B)/tests/probe/wl_syscalls \
 	     $(B)/tests/probe/wl_pingpong
-	@cd $(B) && sh $(TOP)/tests/probe/bench.sh
-	@# MariaDB (scripts/deps real): skipped, said, when it is not installed.
-	@if command -v mariadbd >/dev/null && command -v sysbench >/dev/null; then \
+	@if $(BENCH_PROBE_REAL); then \
 		$(MAKE) --no-print-directory $(B)/bpf/stack-advise \
-			$(addprefix $(B)/,$(REAL_FILES) tests/lib/tap.sh tests/lib/attach.sh) && \
-		cd $(B) && flock /tmp/stacklab-bench.lock bash tests/real/bench_mariadb.sh; \
-	else echo "# MariaDB part skipped: run scripts/deps real"; fi
+			$(addprefix $(B)/,$(REAL_FILES) tests/lib/tap.sh tests/lib/attach.sh); fi
+	@cd $(B) && $(BENCH_LOCK) sh -c 'sh $(TOP)/tests/probe/bench.sh && \
+		if $(BENCH_PROBE_REAL); then bash tests/real/bench_mariadb.sh; \
+		else echo "# MariaDB part skipped: run scripts/deps real"; fi'

@@ -11,9 +11,11 @@ TEST_FILES += experiments/bench-conns experiments/lib/memsnap.sh experiments/lib
 # CAP_SYS_RESOURCE) and the pid, thread and mapping limits (--tune).
 # fut-inline stops at 10k: every connection's state holds the whole heavy
 # scratch (--heavy-bytes, 256 KiB by default), about 13 GB at 50k.
+# The host part under the bench lock (/proc/slabinfo is the machine's);
+# the VM has a kernel of its own.
 bench-conns: deps-vm deps-bench
 	@$(MAKE) --no-print-directory user tests
-	@experiments/bench-conns --conns "1000 10000"
+	@$(BENCH_LOCK) experiments/bench-conns --conns "1000 10000"
 	@echo
 	@echo "bench-conns: 100k and 1M idle fut-boxed connections, then the most tpc holds, in the test VM"
 	@echo "bench-conns: (TCG, 16 GiB: 20 to 40 minutes; fut-inline would need 13 GB at 50k)"

@@ -26,4 +26,4 @@ checkpatch: $(LINUX_SRC)/.extracted
 # in the test VM for KVER (printed, not asserted).
 .PHONY: bench-kmod
 bench-kmod: kmod $(B)/tests/kmod/bench_tasks
-	@tests/vm/run --kernel $(KVER) -- tests/kmod/bench_tasks
+	@$(BENCH_LOCK) tests/vm/run --kernel $(KVER) -- tests/kmod/bench_tasks

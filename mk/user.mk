@@ -96,6 +96,5 @@ $(SEGMENT_BENCH): user/bench/segment_bench.c $(B)/obj/split/user/bench/segment_s
 		$(LIBFUT) $(LDLIBS_CORO)
 
 bench: $(BENCH_BINS) $(SEGMENT_BENCH)
-	@$(B)/user/bench/fut_bench
-	@$(if $(GO),$(B)/peers/go-grow)
-	@$(SEGMENT_BENCH)
+	@$(BENCH_LOCK) sh -c '$(B)/user/bench/fut_bench $(if $(GO),&& $(B)/peers/go-grow) && \
+		$(SEGMENT_BENCH)'

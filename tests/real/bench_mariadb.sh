@@ -5,7 +5,8 @@
 # and with stack-advise attached, in
 # interleaved rounds; medians with min and max.  The server is pinned to
 # CPU 0, sysbench to CPU 1.  Printed, never asserted.  Run from build/
-# under flock /tmp/stacklab-bench.lock.
+# by make bench-probe, which holds the bench lock (scripts/bench-lock);
+# by hand, under flock /tmp/stacklab-bench.lock.
 tmp=$(mktemp -d)
 . tests/real/mariadb_lib.sh
 trap 'kill $tool 2>/dev/null; stop_server; rm -rf "$tmp"' EXIT
