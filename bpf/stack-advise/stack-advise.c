@@ -61,7 +61,7 @@ static const struct argp_option opts[] = {
 	CLI_OPTION_DURATION,
 	CLI_OPTION_OUTPUT,
 	{ "json", 'j', NULL, 0, "One JSON object instead of text", 0 },
-	CLI_OPTION_VERBOSE,
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages, and each thread's start routine as it is read", 0 },
 	{},
 };
 
@@ -186,7 +186,9 @@ static void poll_routine(pid_t tgid, pid_t tid, void *arg)
 		return;
 	/* Its stack, from clone3 or seeded at attach; else r stays 0. */
 	bpf_map_lookup_elem(p->ranges_fd, &key, &r);
-	sa_start_seen_read(s, p->sz, tgid, r.end, r.end - r.start, p->page_size);
+	if (sa_start_seen_read(s, p->sz, tgid, r.end, r.end - r.start, p->page_size) &&
+	    cli.verbose)
+		fprintf(stderr, PROG ": thread %d starts in %s\n", tid, s->routine);
 }
 
 /* Wait for the duration, the target's exit or a signal, copying the

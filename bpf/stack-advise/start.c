@@ -147,19 +147,22 @@ struct sa_start_seen *sa_start_seen_get(struct sa_start_cache *c, pid_t tid)
 	return &c->v[i];
 }
 
-void sa_start_seen_read(struct sa_start_seen *s, struct sa_symbolizer *sz, pid_t tgid,
+bool sa_start_seen_read(struct sa_start_seen *s, struct sa_symbolizer *sz, pid_t tgid,
 			uint64_t top, uint64_t reserve, uint64_t page_size)
 {
+	bool changed = false;
 	struct sa_sym sym;
 
 	if (s->settled)
-		return;
+		return false;
 	if (top && sa_start_routine(sz, tgid, s->tid, top, reserve, page_size, &sym)) {
+		changed = strcmp(s->routine, sym.function) != 0;
 		snprintf(s->routine, sizeof(s->routine), "%s", sym.function);
 		s->settled = s->tries > 0;
 	}
 	if (++s->tries >= SA_START_TRIES)
 		s->settled = true;
+	return changed;
 }
 
 const char *sa_start_cached(const struct sa_start_cache *c, pid_t tid)

@@ -57,8 +57,8 @@ struct sa_start_cache {
 struct sa_start_seen *sa_start_seen_get(struct sa_start_cache *c, pid_t tid);
 
 /* One try at s's routine; top 0 when its stack is not known (a try all
- * the same). */
-void sa_start_seen_read(struct sa_start_seen *s, struct sa_symbolizer *sz, pid_t tgid,
+ * the same).  true when it read a routine other than the one s had. */
+bool sa_start_seen_read(struct sa_start_seen *s, struct sa_symbolizer *sz, pid_t tgid,
 			uint64_t top, uint64_t reserve, uint64_t page_size);
 
 /* tid's routine as last read, or NULL. */

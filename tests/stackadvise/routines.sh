@@ -4,9 +4,14 @@
 # one name, one stack size.  Two classes, reader and writer, 8 threads each;
 # the deep frame is in reader's class, reached by all of it: "keep" (by name
 # it would be half of one class of 16: "segment").  usage: routines.sh MODE
-#   pid:     stack-advise -p watches; the threads are alive at the report.
-#   command: stack-advise -- sa_routines starts it; the threads have exited
-#            by the report, so their routines are the ones read while they ran.
+#   pid:      stack-advise -p watches; the threads are alive at the report.
+#   pid-exit: the same, but sa_routines exits first and the report comes at
+#             its exit: the routines are the ones read while the threads ran.
+#   command:  stack-advise -- sa_routines starts it; the threads have exited
+#             by the report, as with pid-exit.
+# A thread is read at the tool's polls: the threads end only once -v has
+# said all 16 were read (a thread that lives less than a poll is not, and
+# takes its namesakes' routine).
 . tests/lib/tap.sh
 . tests/lib/attach.sh
 mode=${1:-pid}
@@ -17,23 +22,29 @@ mkfifo "$tmp/in"
 
 tap_plan 3
 case $mode in
-pid)
+pid|pid-exit)
 	tests/stackadvise/sa_routines 8 <"$tmp/in" >"$tmp/w.out" &
 	w=$!
 	exec 3>"$tmp/in"
-	attach_tool "$tmp/sa.json" "$tmp/sa.err" bpf/stack-advise -p $w --json
+	# Not holding the fifo: sa_routines sees its end when fd 3 closes.
+	attach_tool "$tmp/sa.json" "$tmp/sa.err" bpf/stack-advise -v -p $w --json 3>&-
 	sa=$attached_pid ;;
 command)
-	bpf/stack-advise --json -o "$tmp/sa.json" -- tests/stackadvise/sa_routines 8 \
+	bpf/stack-advise -v --json -o "$tmp/sa.json" -- tests/stackadvise/sa_routines 8 \
 		<"$tmp/in" >"$tmp/w.out" 2>"$tmp/sa.err" &
 	sa=$!
 	exec 3>"$tmp/in" ;;
 *)
-	echo "routines.sh: mode '$mode' is neither pid nor command" >&2
+	echo "routines.sh: mode '$mode' is not pid, pid-exit or command" >&2
 	exit 2 ;;
 esac
 echo go >&3
 for _ in $(seq 100); do grep -q ready "$tmp/w.out" && break; sleep 0.1; done
+# The bound only ends a run whose tool never reads them (the old code's).
+for _ in $(seq 300); do
+	[ "$(grep -c '^stack-advise: thread [0-9]* starts in' "$tmp/sa.err")" -ge 16 ] && break
+	sleep 0.1
+done
 if [ $mode = pid ]; then
 	kill -INT $sa; wait $sa; sa=
 	exec 3>&-
@@ -41,6 +52,7 @@ if [ $mode = pid ]; then
 else
 	exec 3>&-	# sa_routines ends, and stack-advise reports
 	wait $sa; sa=
+	[ -z "$w" ] || { wait $w; w=; }
 fi
 classes=$(jq -c '[.classes[] | select(.main_thread | not) | [.start_routine, .threads_all]] | sort' "$tmp/sa.json")
 deep=$(jq -r '[.suggestions[] | select(.function == "deep")][0] | "\(.action) \(.class_start_routine) \(.threads)"' "$tmp/sa.json")
