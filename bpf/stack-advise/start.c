@@ -131,6 +131,8 @@ struct sa_start_seen *sa_start_seen_get(struct sa_start_cache *c, pid_t tid)
 
 	if (i < c->n && c->v[i].tid == tid)
 		return &c->v[i];
+	if (c->n >= SA_START_CACHE_MAX)
+		return NULL;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 64;
 		struct sa_start_seen *v = realloc(c->v, cap * sizeof(*v));

@@ -40,6 +40,9 @@ bool sa_start_routine(struct sa_symbolizer *sz, pid_t tgid, pid_t tid, uint64_t 
  * read is given up after SA_START_TRIES polls.
  */
 #define SA_START_TRIES 5
+/* Threads kept at most (about 17 MiB): four times what the kernel side
+ * records (SA_MAX_THREADS), for threads that never fault a stack page. */
+#define SA_START_CACHE_MAX 65536
 
 struct sa_start_seen {
 	pid_t tid;
@@ -53,7 +56,7 @@ struct sa_start_cache {
 	size_t n, cap;
 };
 
-/* tid's entry, made when new; NULL when out of memory. */
+/* tid's entry, made when new; NULL when out of memory or full. */
 struct sa_start_seen *sa_start_seen_get(struct sa_start_cache *c, pid_t tid);
 
 /* One try at s's routine; top 0 when its stack is not known (a try all
