@@ -96,11 +96,13 @@ jqt "kernel objects: per connection > 0 in every run, the sum of its caches, TCP
 	'all(.runs[].values; .kernel_objects_per_conn.median > 0 and (.kernel_objects_by_cache | has("TCP"))
 	     and (.bytes_per_conn_whole.median > .bytes_per_conn.median))'
 # The K series runs for --k-variants (default tpc and fut-boxed) only.
-jqt "K series: tpc and fut-boxed have K = 1 and 100, bytes {median,min,max,n} and a heavy share in [0, 1]; no other variant has one" \
+# It runs in every round (--k-rounds defaults to --repeat): n 2.
+jqt "K series: tpc and fut-boxed have K = 1 and 100, bytes {median,min,max,n} with n 2 (every round) and a heavy share in [0, 1]; no other variant has one" \
 	'all(.runs[] | select(.variant == "tpc" or .variant == "fut-boxed") | .values;
 	     (.bytes_per_conn_after_k | keys) == ["1", "100"]
-	     and all(.bytes_per_conn_after_k[]; .n == 1 and .min <= .median and .median <= .max and .min >= 0)
-	     and all(.heavy_share_after_k[]; .median >= 0 and .median <= 1))
+	     and all(.bytes_per_conn_after_k[]; .n == 2 and .min <= .median and .median <= .max and .min >= 0)
+	     and all(.heavy_share_after_k[]; .n == 2 and .median >= 0 and .median <= 1))
+	 and .parameters.k_rounds == 2
 	 and all(.runs[] | select(.variant != "tpc" and .variant != "fut-boxed") | .values;
 	     .bytes_per_conn_after_k == null)'
 jqt "K series: more connections took the heavy branch after 100 requests than after 1; tpc keeps more after 100" \
