@@ -256,7 +256,9 @@ def other_work_lines($r):
                  | ($runs | map(select(.variant == $v)) | first) as $run
                  | if $run == null then "skipped"
                    else ($run.values[$m.key]) as $x
-                   | ($x | cell) + (if $v == "tpc" or $tpc == null then "" else ratio($x; $tpc.values[$m.key]) end)
+                   # Other work is the machine's, not the variant's: no ratio.
+                   | ($x | cell) + (if $v == "tpc" or $tpc == null or ($m.key | test("other_cpu_share")) then ""
+                                    else ratio($x; $tpc.values[$m.key]) end)
                    end ]),
                (if $m.key != "kernel_objects_per_conn" then empty else
                   ($runs | map(.values.kernel_objects_by_cache // {} | keys) | add // [] | unique)[] as $c
