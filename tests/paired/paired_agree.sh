@@ -73,11 +73,13 @@ run "$tmp/a7" "$tmp/b7"
 tap_check "bytes_per_conn_after_k: K=1 agrees, K=1000 disagrees" sh -c "[ \$(cat '$tmp/rc') = 1 ] && grep -q '^agree .*\[K=1\]' '$tmp/out' && grep -q '^DISAGREE .*\[K=1000\]' '$tmp/out'"
 # Other work on the CPUs: noted on the CPU figure's line (the most of a
 # round in each run), the verdict unchanged.
-results "$tmp/a8" cpu_us_per_req 10 10 10 other_cpu_share 0.02 0.01 0.031
-results "$tmp/b8" cpu_us_per_req 12.2 12.2 12.2 other_cpu_share 0.2 0.01 0.25
+results "$tmp/a8" cpu_us_per_req 10 10 10 other_cpu_share 0.02 0.01 0.031 ctx_switches_per_req 1 1 1 bytes_per_conn 5 5 5
+results "$tmp/b8" cpu_us_per_req 12.2 12.2 12.2 other_cpu_share 0.2 0.01 0.25 ctx_switches_per_req 1.5 1.5 1.5 bytes_per_conn 9 9 9
 run "$tmp/a8" "$tmp/b8"
-tap_check "a CPU figure names the other work on the CPUs: A 3.1%, B 25%; still DISAGREE" sh -c \
-	"[ \$(cat '$tmp/rc') = 1 ] && grep -q '^DISAGREE  tpc 100 cpu_us_per_req: .*beyond 15%; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out'"
+tap_check "a CPU and a switches figure name the other work on the CPUs: A 3.1%, B 25%; still DISAGREE; a bytes figure does not" sh -c \
+	"[ \$(cat '$tmp/rc') = 1 ] && grep -q '^DISAGREE  tpc 100 cpu_us_per_req: .*beyond 15%; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out' &&
+	 grep -q '^DISAGREE  tpc 100 ctx_switches_per_req: .*absolute; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out' &&
+	 grep '^DISAGREE  tpc 100 bytes_per_conn:' '$tmp/out' | grep -vq 'other work'"
 run "$tmp/a1" "$tmp/nonexistent.json"
 tap_check "a missing file: exit 2, 'not found'" sh -c "[ \$(cat '$tmp/rc') = 2 ] && grep -q 'nonexistent.json: not found' '$tmp/err'"
 run --cpu-tol x "$tmp/a1" "$tmp/b1"
