@@ -4,5 +4,5 @@
 # current copies with --add).  The host-only orchestrator, jq and gnuplot
 # files stay in the source tree.
 
-TEST_FILES += $(addprefix experiments/lib/,paired-run.sh json.sh server.sh opts.sh variants.list variants.sh)
+TEST_FILES += $(addprefix experiments/lib/,paired-run.sh json.sh server.sh cpushare.sh opts.sh variants.list variants.sh)
 TEST_FILES += VERSION

@@ -86,6 +86,8 @@ def metric_defs: [
    source: "/proc/PID/stat stime", definition: "system time of the same"},
   {key: "cpu_us_per_req", label: "server CPU per request", unit: "us", phase: "load",
    source: "cpuacct.usage of a cgroup holding only the server (ns; /proc/PID/stat ticks where there is none), loadgen", definition: "CPU time of every thread the server had during the load phase, over the responses received"},
+  {key: "other_cpu_share", label: "other work on the server's and client's CPUs", unit: "", phase: "load",
+   source: "/proc/stat busy ticks of the two CPUs (all but idle and iowait), the server's and the client's CPU cgroups (experiments/lib/cpushare.sh)", definition: "share (0..1) of the two CPUs' time in the measured closed loop that went to anything but the server and the client: busy time less both cgroups' CPU time, over the time that passed; high: other work shared the CPUs and the round's CPU per request is suspect"},
   {key: "go_gc_cycles", label: "Go GC cycles in the load phase", unit: "", phase: "load",
    source: "go-server --stats gc_cycles (at exit)", definition: "garbage collections the Go runtime ran; the collector is what shrinks grown stacks (go only)"},
   {key: "open_rate_offered", label: "open loop: offered rate", unit: "1/s", phase: "open_loop",
@@ -98,6 +100,8 @@ def metric_defs: [
    source: "loadgen --rate --json latency_ns.p99", definition: "99th percentile of the same"},
   {key: "open_p999_ms", label: "open loop: latency p99.9", unit: "ms", phase: "open_loop",
    source: "loadgen --rate --json latency_ns.\"p99.9\"", definition: "99.9th percentile of the same"},
+  {key: "open_other_cpu_share", label: "open loop: other work on the server's and client's CPUs", unit: "", phase: "open_loop",
+   source: "as other work in the closed loop", definition: "the same share over the measured open loop (its warm-up left out)"},
   {key: "open_errors", label: "open loop: errors and non-2xx", unit: "", phase: "open_loop",
    source: "loadgen --json errors.*, non_2xx", definition: "as in the closed loop; 0 expected"}
 ];
@@ -228,12 +232,14 @@ def metric_values_raw($idle; $after; $load; $open):
       cpu_sys_s: (if $cpu == null then null else $cpu.sys / $cpu.clk_tck end),
       cpu_us_per_req: (if $load.cpu_ns != null then per($load.cpu_ns.total / 1e3; $resp)
                        elif $cpu == null then null else per(($cpu.user + $cpu.sys) / $cpu.clk_tck * 1e6; $resp) end),
+      other_cpu_share: $load.other_cpu_share,
       go_gc_cycles: $load.go_stats.gc_cycles,
       open_rate_offered: $open.rate,
       open_rate_achieved: $open.loadgen.requests_per_s,
       open_p50_ms: ($open.loadgen.latency_ns.p50 | ms),
       open_p99_ms: ($open.loadgen.latency_ns.p99 | ms),
       open_p999_ms: ($open.loadgen.latency_ns["p99.9"] | ms),
+      open_other_cpu_share: $open.other_cpu_share,
       open_errors: (if $open.loadgen == null then null
                     else ([$open.loadgen.errors[]] | add) + $open.loadgen.non_2xx end)
     };

@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/memsnap.sh"
 . "$here/json.sh"
 . "$here/server.sh"
+. "$here/cpushare.sh"
 variants_file=$here/variants.list
 . "$here/variants.sh"
 
@@ -200,6 +201,7 @@ cleanup() {
 	[ -n "$probe_pid" ] && wait "$probe_pid" 2>/dev/null
 	[ -n "$module_loaded_here" ] && rmmod stacklab 2>/dev/null
 	[ -n "$cg" ] && rmdir "$cg" 2>/dev/null
+	[ -n "$cgc" ] && rmdir "$cgc" 2>/dev/null
 	[ -n "$srv_cgroup" ] && rmdir "$srv_cgroup" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -248,7 +250,9 @@ module_summary() {
 # Only a cgroup that accounts without scheduling: cpuacct not co-mounted
 # with cpu, or a v2 root that does not hand the cpu controller down (a
 # group of its own would change the server's share of CPU 0).
-cg= cg_kind=
+# The client (loadgen or wrk) gets a cgroup of its own the same way, for
+# the other work on the two CPUs (cpushare.sh).
+cg= cg_kind= cgc=
 if [ -f /sys/fs/cgroup/cpuacct/cpuacct.usage ] && [ ! -e /sys/fs/cgroup/cpuacct/cpu.shares ] &&
 	mkdir "/sys/fs/cgroup/cpuacct/stacklab-paired.$$" 2>/dev/null; then
 	cg=/sys/fs/cgroup/cpuacct/stacklab-paired.$$ cg_kind=cpuacct
@@ -257,18 +261,46 @@ elif [ -f /sys/fs/cgroup/cgroup.controllers ] &&
 	mkdir "/sys/fs/cgroup/stacklab-paired.$$" 2>/dev/null; then
 	cg=/sys/fs/cgroup/stacklab-paired.$$ cg_kind=cgroup2
 fi
+[ -n "$cg" ] && mkdir "$cg-client" 2>/dev/null && cgc=$cg-client
 # cg_join PID: move the whole process into the cgroup; false without one.
 cg_join() {
 	[ -n "$cg" ] && echo "$1" >"$cg/cgroup.procs" 2>/dev/null
 }
-# cg_cpu_ns: "total user sys" nanoseconds used in the cgroup so far.
+# cg_cpu_ns DIR: "total user sys" nanoseconds used in that cgroup so far
+# (%.0f: busybox's and mawk's %d stop at 2^31).
 cg_cpu_ns() {
 	if [ "$cg_kind" = cpuacct ]; then
-		echo "$(cat "$cg/cpuacct.usage") $(cat "$cg/cpuacct.usage_user" 2>/dev/null || echo 0) $(cat "$cg/cpuacct.usage_sys" 2>/dev/null || echo 0)"
+		echo "$(cat "$1/cpuacct.usage") $(cat "$1/cpuacct.usage_user" 2>/dev/null || echo 0) $(cat "$1/cpuacct.usage_sys" 2>/dev/null || echo 0)"
 	else
 		awk '$1 == "usage_usec" { t = $2 } $1 == "user_usec" { u = $2 } $1 == "system_usec" { s = $2 }
-			END { printf "%d %d %d\n", t * 1000, u * 1000, s * 1000 }' "$cg/cpu.stat"
+			END { printf "%.0f %.0f %.0f\n", t * 1000, u * 1000, s * 1000 }' "$1/cpu.stat"
 	fi
+}
+# in_client_cg CMD...: CMD in the client's cgroup (where there is one),
+# joined before it starts, so that all its CPU time is counted.
+in_client_cg() {
+	if [ -n "$cgc" ]; then
+		sh -c 'echo $$ >"$0/cgroup.procs" 2>/dev/null; exec "$@"' "$cgc" "$@"
+	else
+		"$@"
+	fi
+}
+# The server's and the client's CPUs, each once.
+measuring_cpus=$server_cpu
+[ "$loadgen_cpu" = "$server_cpu" ] || measuring_cpus="$server_cpu $loadgen_cpu"
+# cpus_mark: the server's and the client's CPU time so far (ns; "-" with
+# no cgroup) and /proc/stat's ticks of their CPUs, for other_cpu_fields.
+cpus_mark() {
+	if [ -n "$cgc" ]; then
+		set -- "$(cg_cpu_ns "$cg")" "$(cg_cpu_ns "$cgc")"
+		echo "${1%% *} ${2%% *} $(cpus_stat $measuring_cpus)"
+	else
+		echo "- - $(cpus_stat $measuring_cpus)"
+	fi
+}
+# other_fields MARK0 MARK1: other_cpu_fields for this machine's CPUs.
+other_fields() {
+	other_cpu_fields "$1" "$2" "$(echo $measuring_cpus | tr ' ' ',')" "$clk_tck"
 }
 
 # The memory phases' own cgroup (--memcg): memory.stat counts what the
@@ -343,6 +375,7 @@ emit "{\"type\":\"machine\",\"where\":$(json_str "$where"),\"kernel\":$(json_str
 \"cpu_model\":$(json_str "$cpu_model"),\"cpus\":$cpus,\"mem_kb\":${mem_kb:-0},\
 \"pinning\":{\"server_cpu\":$server_cpu,\"loadgen_cpu\":$loadgen_cpu,\"probe\":\"not pinned (sleeps)\"},\
 \"clk_tck\":$clk_tck,\"cpu_time_source\":$(json_str "${cg_kind:-/proc/PID/stat ticks}"),\
+\"other_cpu_source\":$(json_str "$([ -n "$cgc" ] && echo "/proc/stat cpu$(echo $measuring_cpus | sed 's/ /, cpu/') less the server's and the client's $cg_kind" || echo "none: no CPU cgroup for the server and the client")"),\
 \"thread_kstack_bytes\":$thread_kstack,\"slab_objsize\":$(slab_objsizes),\"thread_kstack_source\":$(json_str "$thread_kstack_source"),\"task_struct_size\":${thread_task:-0},\"module\":$(json_str "$module_status"),\"memcg\":$(json_str "$memcg_status"),\"accept_charged\":$accept_charged,\"shell\":$(json_str "$shell_kind"),\
 \"rlimit_nofile\":$(json_str "$(ulimit -n)"),\"client\":$(json_str "$client")}"
 say "$(uname -r), $cpus CPUs ($cpu_model); server pinned to CPU $server_cpu, loadgen to CPU $loadgen_cpu"
@@ -555,13 +588,13 @@ memory_phase() {
 closed_client() {
 	if [ "$client" = wrk ]; then
 		_d=$(awk -v d="$2" 'BEGIN { printf "%d", (d == int(d)) ? d : int(d) + 1 }')
-		STACKLAB_HEAVY_RATIO=$heavy_ratio taskset -c "$loadgen_cpu" wrk -t1 -c "$1" -d "${_d}s" \
+		in_client_cg env STACKLAB_HEAVY_RATIO="$heavy_ratio" taskset -c "$loadgen_cpu" wrk -t1 -c "$1" -d "${_d}s" \
 			--timeout 10s -s "$here/heavy-mix.lua" "http://127.0.0.1:$srv_port/" >"$3.wrk" 2>"$4"
 		_rc=$?
 		grep '^{"client":"wrk"' "$3.wrk" >"$3"
 		return $_rc
 	fi
-	user/loadgen --port "$srv_port" --connections "$1" --duration "$2" \
+	in_client_cg user/loadgen --port "$srv_port" --connections "$1" --duration "$2" \
 		--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet >"$3" 2>"$4"
 }
 
@@ -593,8 +626,8 @@ load_phase() {
 		fi
 		fatal "stacklab-probe did not attach ($why): $(tail -n 2 "$tmp/probe.err" "$tmp/probe.out" | tr '\n' ' ')"
 	fi
-	cpuns0=
-	cg_join "$srv_pid" && cpuns0=$(cg_cpu_ns)
+	cpuns0= mark0=-
+	cg_join "$srv_pid" && cpuns0=$(cg_cpu_ns "$cg") && mark0=$(cpus_mark)
 	cpu0=$(cpu_ticks "$srv_pid")
 	closed_client "$3" "$duration" "$tmp/load.json" "$tmp/load.err" &
 	client_pid=$!
@@ -614,10 +647,11 @@ load_phase() {
 	wait "$client_pid"
 	lg_rc=$?
 	client_pid=
+	mark1=$(cpus_mark)
 	cpu1=$(cpu_ticks "$srv_pid")
 	cpu_ns=null
-	[ -n "$cpuns0" ] && cpu_ns=$(echo "$cpuns0 $(cg_cpu_ns)" | awk -v k="$cg_kind" \
-		'{ printf "{\"total\":%d,\"user\":%d,\"sys\":%d,\"source\":\"%s\"}", $4 - $1, $5 - $2, $6 - $3, k }')
+	[ -n "$cpuns0" ] && cpu_ns=$(echo "$cpuns0 $(cg_cpu_ns "$cg")" | awk -v k="$cg_kind" \
+		'{ printf "{\"total\":%.0f,\"user\":%.0f,\"sys\":%.0f,\"source\":\"%s\"}", $4 - $1, $5 - $2, $6 - $3, k }')
 	kill -INT "$probe_pid" 2>/dev/null
 	wait "$probe_pid"
 	probe_pid=
@@ -633,7 +667,7 @@ load_phase() {
 	emit "{\"type\":\"load\",\"variant\":$(json_str "$1"),\"conns\":$3,\"round\":$4,\"server_pid\":$pid,\
 \"command\":$(json_str "$(cat "$tmp/srv/command")"),\"client\":\"$client\",\"warmup_s\":$warmup,\"duration_s\":$duration,\"heavy_ratio\":$heavy_ratio,\"heavy_bytes\":$heavy_bytes,\
 \"cpu_ticks\":$(echo "$cpu0 $cpu1" | awk -v hz="$clk_tck" '{ printf "{\"user\":%d,\"sys\":%d,\"clk_tck\":%d}", $3 - $1, $4 - $2, hz }'),\
-\"cpu_ns\":$cpu_ns,\"threads_max_sampled\":$threads_max,\"module\":$mod,\"go_stats\":$gs,\
+\"cpu_ns\":$cpu_ns$(other_fields "$mark0" "$mark1"),\"threads_max_sampled\":$threads_max,\"module\":$mod,\"go_stats\":$gs,\
 \"loadgen\":$(json_compact "$tmp/load.json"),\"probe\":$final}"
 	rps=$(sed -n 's/.*"requests_per_s": *\([0-9.]*\).*/\1/p' "$tmp/load.json")
 	echo "$1 $rps" >>"$tmp/rps.$3"
@@ -646,17 +680,20 @@ open_phase() {
 	start_or_skip "$1" "$2" "$3" || return 1
 	pid=$srv_pid
 	if [ "$warmup" != 0 ]; then
-		user/loadgen --port "$srv_port" --connections "$3" --duration "$warmup" --rate "$4" \
+		in_client_cg user/loadgen --port "$srv_port" --connections "$3" --duration "$warmup" --rate "$4" \
 			--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet >/dev/null 2>"$tmp/open.err" ||
 			{ server_stop; fatal "$1: the open-loop warm-up failed: $(tail -n 2 "$tmp/open.err" | tr '\n' ' ')"; }
 	fi
-	user/loadgen --port "$srv_port" --connections "$3" --duration "$duration" --rate "$4" \
+	mark0=-
+	cg_join "$srv_pid" && mark0=$(cpus_mark)
+	in_client_cg user/loadgen --port "$srv_port" --connections "$3" --duration "$duration" --rate "$4" \
 		--heavy-ratio "$heavy_ratio" --cpu "$loadgen_cpu" --json --quiet >"$tmp/open.json" 2>"$tmp/open.err"
 	_rc=$?
+	mark1=$(cpus_mark)
 	server_stop
 	[ "$_rc" -eq 0 ] || fatal "$1: open-loop loadgen failed (status $_rc): $(tail -n 2 "$tmp/open.err" | tr '\n' ' ')"
 	emit "{\"type\":\"open_loop\",\"variant\":$(json_str "$1"),\"conns\":$3,\"round\":$5,\"server_pid\":$pid,\
-\"rate\":$4,\"warmup_s\":$warmup,\"duration_s\":$duration,\"loadgen\":$(json_compact "$tmp/open.json")}"
+\"rate\":$4,\"warmup_s\":$warmup,\"duration_s\":$duration$(other_fields "$mark0" "$mark1"),\"loadgen\":$(json_compact "$tmp/open.json")}"
 	say "  open loop at $4/s: p99 $(sed -n 's/.*"p99": *\([0-9]*\).*/\1/p' "$tmp/open.json" | head -n 1 | awk '{ printf "%.2f", $1 / 1e6 }') ms"
 }
 

@@ -1,4 +1,4 @@
-# summary.md from results.json (schema stacklab-paired/2; jq -r): the
+# summary.md from results.json (schema stacklab-paired/3; jq -r): the
 # five-line headline, the essay's table (one row per strategy), the
 # microbenchmark pairs, then per connection count one row per metric and
 # one column per variant, each cell "median [min-max]" with a ratio to tpc
@@ -82,6 +82,34 @@ def segment_cost($v; $f):
   elif $v == "rust-boxed" then "a Box::pin allocation per heavy request (not in make bench)"
   else "n/a (not a stack strategy)" end;
 
+# Other work on the measuring CPUs: a share of them above this makes a
+# round's CPU per request (or open-loop latency) suspect.
+def other_work_bar: 0.05;
+
+# The lines on other work during the measured phases: the most any
+# round saw, then each round above other_work_bar, by name.
+def other_work_lines($r):
+  ($r.machine.pinning // {}) as $p
+  | (if $p.server_cpu == null then "the server's and client's CPUs"
+     elif $p.server_cpu == $p.loadgen_cpu then "CPU \($p.server_cpu)"
+     else "CPUs \($p.server_cpu)-\($p.loadgen_cpu)" end) as $cpus
+  | def pct: "\(. * 1000 | round / 10)%";
+  [ $r.runs[] as $run | $run.rounds[]
+    | {variant: $run.variant, conns: $run.conns, round,
+       closed: .load.other_cpu_share, open: .open_loop.other_cpu_share} ] as $rounds
+  | ([$rounds[].closed | numbers] | max) as $cmax
+  | ([$rounds[].open | numbers] | max) as $omax
+  | if $cmax == null and $omax == null then
+      ["- other work on \($cpus): not measured (\($r.machine.other_cpu_source // "an older run"))"]
+    else
+      [ "- other work on \($cpus) (the server's and the client's) in the measured phases: at most \($cmax // 0 | pct) of them in a closed-loop round, \($omax // 0 | pct) in an open-loop one"
+        + (if ($cmax // 0) > other_work_bar or ($omax // 0) > other_work_bar then ";" else "; none above \(other_work_bar | pct)" end) ]
+      + [ $rounds[] | select((.closed // 0) > other_work_bar)
+          | "- round \(.round) of \(.variant) at \(.conns): \(.closed | pct) of \($cpus) went to other work; its CPU per request is suspect" ]
+      + [ $rounds[] | select((.open // 0) > other_work_bar)
+          | "- open-loop round \(.round) of \(.variant) at \(.conns): \(.open | pct) of \($cpus) went to other work; its open-loop latencies are suspect" ]
+    end;
+
 . as $r
 | ($r.variants) as $vs
 | ($r.runs | map(.conns) | unique) as $ns
@@ -158,8 +186,9 @@ def segment_cost($v; $f):
       "- phases per round, each on a fresh server: idle (\($r.parameters.steps // "?") batches, slope), after load (\($r.parameters.after_requests // "?") requests per connection, then idle), closed loop (\($r.parameters.warmup_s // 0) s warm-up + \($r.parameters.duration_s) s, \($r.machine.client // "loadgen")); then open loop (loadgen --rate, same rate for all)",
       "- kernel module: \($r.machine.module)",
       "- started \($r.started), \($r.wall_s) s in all"
-        + (if $r.complete then "" else "; **incomplete: \($r.error)**" end),
-      "" ]
+        + (if $r.complete then "" else "; **incomplete: \($r.error)**" end) ]
+  + other_work_lines($r)
+  + [ "" ]
   + ($r.skipped | map("- skipped: \(.variant)" + (if .conns then " at \(.conns) connections" else "" end) + ": \(.reason)"))
   + (if ($r.skipped | length) > 0 then [""] else [] end)
   + ([ $r.runs[] | select(.values.memcg_bytes_per_conn != null) ] as $mr
@@ -229,7 +258,9 @@ def segment_cost($v; $f):
                  | ($runs | map(select(.variant == $v)) | first) as $run
                  | if $run == null then "skipped"
                    else ($run.values[$m.key]) as $x
-                   | ($x | cell) + (if $v == "tpc" or $tpc == null then "" else ratio($x; $tpc.values[$m.key]) end)
+                   # Other work is the machine's, not the variant's: no ratio.
+                   | ($x | cell) + (if $v == "tpc" or $tpc == null or ($m.key | test("other_cpu_share")) then ""
+                                    else ratio($x; $tpc.values[$m.key]) end)
                    end ]),
                (if $m.key != "kernel_objects_per_conn" then empty else
                   ($runs | map(.values.kernel_objects_by_cache // {} | keys) | add // [] | unique)[] as $c

@@ -4,13 +4,16 @@
 # negative must give the least-squares slope, marked noisy; a clean series
 # its slope, not marked; rounds become {median, min, max, n}; slab deltas
 # become kernel objects; memory.stat files read by memcgsnap become
-# memcg_bytes_per_conn, compared with the whole cost in summary.md.
+# memcg_bytes_per_conn, compared with the whole cost in summary.md;
+# experiments/lib/cpushare.sh's other work on the CPUs from made-up
+# marks, and its rounds above 5% named in summary.md.
 . "$(dirname "$0")/../lib/tap.sh"
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 lib=$root/experiments/lib
 . "$lib/json.sh"
 . "$lib/memsnap.sh"
+. "$lib/cpushare.sh"
 command -v jq >/dev/null || { echo "1..0 # SKIP needs jq"; exit 0; }
 tmp=$(mktemp -d /tmp/paired-agg.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -71,6 +74,13 @@ STAT
 	idle clean 1 1000 1025 1050 1075 1100
 	idle clean 2 1000 1050 1100 1150 1200
 	idle clean 3 1000 1075 1150 1225 1300
+	# Other work on CPUs 0-1 in its load phases: 1%, 2% and 12% (above
+	# the 5% bar), and 30% in its second open-loop round.
+	for _o in "1 0.01" "2 0.02" "3 0.12"; do
+		set -- $_o
+		echo "{\"type\":\"load\",\"variant\":\"clean\",\"conns\":100,\"round\":$1,\"other_cpu_share\":$2}"
+	done
+	echo '{"type":"open_loop","variant":"clean","conns":100,"round":2,"rate":100,"other_cpu_share":0.3}'
 	# Spreads apart (one round each), medians 0.25% apart: 16384 and
 	# 16425 B per connection.
 	idle tpc 1 1000 1400 1800 2200 2600
@@ -90,7 +100,7 @@ STAT
 } >"$tmp/raw.jsonl"
 meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
 
-tap_plan 15
+tap_plan 20
 tap_check "aggregate.jq accepts the records" sh -c \
 	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
 jqt() {
@@ -146,6 +156,26 @@ tap_check "summary.md adds slabinfo's TCP object to memcg only where accept does
 tap_check "summary.md shows the dip as noisy and the clean one as median [min-max]" sh -c \
 	"grep -q '| bytes per idle connection | B | .*737 noisy' '$tmp/summary.md' &&
 	 grep -q '2048 \[1024-3072\]' '$tmp/summary.md'"
+# Marks "SERVER_NS CLIENT_NS BUSY STEAL TOTAL": over 2 s of two CPUs
+# (200 ticks at 100 Hz), 150 ticks busy, the server 0.5 s and the client
+# 0.3 s: 0.7 s of other work, a share of 0.35.
+tap_check "cpushare: busy ticks less the server's and the client's time, over the time passed: 0.35" sh -c \
+	". '$lib/cpushare.sh'; other_cpu_fields '1000 2000 100 3 200' '500001000 300002000 250 5 400' 0,1 100 |
+	 grep -qx ',\"other_cpu_share\":0.3500,\"cpus_stat\":{\"cpus\":\"0,1\",\"busy_ticks\":150,\"steal_ticks\":2,\"total_ticks\":200,\"clk_tck\":100,\"server_ns\":500000000,\"client_ns\":300000000}'"
+tap_check "cpushare: ticks sampled below the cgroups' time give 0, not a negative share; no cgroup gives null; %.0f past 2^31 ns" sh -c \
+	". '$lib/cpushare.sh'; other_cpu_fields '0 0 0 0 0' '3000000000 1000000000 10 0 400' 0,1 100 | grep -q '\"other_cpu_share\":0.0000,.*\"server_ns\":3000000000,' &&
+	 [ \"\$(other_cpu_fields - '- - 5 0 9' 0 100)\" = ',\"other_cpu_share\":null,\"cpus_stat\":null' ]"
+tap_check "cpushare: cpus_stat sums /proc/stat's ticks of the CPUs given, each once" sh -c \
+	". '$lib/cpushare.sh'; set -- \$(cpus_stat 0) && a=\$3 && set -- \$(cpus_stat 0 0) && [ \"\$3\" -ge \"\$a\" ] && [ \"\$3\" -lt \$((a + 1000)) ] && [ \"\$1\" -le \"\$3\" ]"
+jqt "other_cpu_share over the rounds: median 0.02 [0.01-0.12] n 3; open_other_cpu_share 0.3 n 1" \
+	'.runs[] | select(.variant == "clean") | .values
+	 | .other_cpu_share.median == 0.02 and .other_cpu_share.min == 0.01 and .other_cpu_share.max == 0.12
+	   and .other_cpu_share.n == 3 and .open_other_cpu_share.median == 0.3 and .open_other_cpu_share.n == 1'
+tap_check "summary.md names the rounds above 5% of other work, and only those" sh -c \
+	"grep -q '^- other work on CPUs 0-1 (the server.s and the client.s) in the measured phases: at most 12% of them in a closed-loop round, 30% in an open-loop one;\$' '$tmp/summary.md' &&
+	 grep -qx -- '- round 3 of clean at 100: 12% of CPUs 0-1 went to other work; its CPU per request is suspect' '$tmp/summary.md' &&
+	 grep -qx -- '- open-loop round 2 of clean at 100: 30% of CPUs 0-1 went to other work; its open-loop latencies are suspect' '$tmp/summary.md' &&
+	 [ \$(grep -c 'went to other work' '$tmp/summary.md') -eq 2 ]"
 tap_check "a ratio beside spreads apart gets the digits it needs: (×1.003), never (×1)" sh -c \
 	"grep -q '| bytes per idle connection | B | .*(×1.003)' '$tmp/summary.md' && ! grep -q '(×1)' '$tmp/summary.md'"
 tap_exit

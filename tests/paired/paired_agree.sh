@@ -2,8 +2,9 @@
 # experiments/paired-agree on made-up pairs of results.json: the rule of
 # docs/design.md (ranges overlap, or medians within 5% bytes, 15% CPU per
 # request, 10% or 0.01 absolute switches per request), each tolerance a
-# flag; a verdict line per figure; exit 0 only when all agree; a missing
-# file says "not found".
+# flag; a verdict line per figure, a CPU figure's with the most other
+# work on the CPUs a round of each run saw; exit 0 only when all agree; a
+# missing file says "not found".
 . "$(dirname "$0")/../lib/tap.sh"
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -28,7 +29,7 @@ results() {
 run() { "$agree" "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
 rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
 
-tap_plan 12
+tap_plan 13
 # Overlapping ranges, medians 40% apart: agree.
 results "$tmp/a1" bytes_per_conn 1000 900 1500
 results "$tmp/b1" bytes_per_conn 1500 1400 2000
@@ -70,6 +71,15 @@ jq -n '{schema: "stacklab-paired/3", runs: [{variant: "tpc", conns: 100, values:
 	{"1": {median: 101, min: 101, max: 101, n: 1}, "1000": {median: 400, min: 400, max: 400, n: 1}}}}]}' >"$tmp/b7"
 run "$tmp/a7" "$tmp/b7"
 tap_check "bytes_per_conn_after_k: K=1 agrees, K=1000 disagrees" sh -c "[ \$(cat '$tmp/rc') = 1 ] && grep -q '^agree .*\[K=1\]' '$tmp/out' && grep -q '^DISAGREE .*\[K=1000\]' '$tmp/out'"
+# Other work on the CPUs: noted on the CPU figure's line (the most of a
+# round in each run), the verdict unchanged.
+results "$tmp/a8" cpu_us_per_req 10 10 10 other_cpu_share 0.02 0.01 0.031 ctx_switches_per_req 1 1 1 bytes_per_conn 5 5 5
+results "$tmp/b8" cpu_us_per_req 12.2 12.2 12.2 other_cpu_share 0.2 0.01 0.25 ctx_switches_per_req 1.5 1.5 1.5 bytes_per_conn 9 9 9
+run "$tmp/a8" "$tmp/b8"
+tap_check "a CPU and a switches figure name the other work on the CPUs: A 3.1%, B 25%; still DISAGREE; a bytes figure does not" sh -c \
+	"[ \$(cat '$tmp/rc') = 1 ] && grep -q '^DISAGREE  tpc 100 cpu_us_per_req: .*beyond 15%; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out' &&
+	 grep -q '^DISAGREE  tpc 100 ctx_switches_per_req: .*absolute; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out' &&
+	 grep '^DISAGREE  tpc 100 bytes_per_conn:' '$tmp/out' | grep -vq 'other work'"
 run "$tmp/a1" "$tmp/nonexistent.json"
 tap_check "a missing file: exit 2, 'not found'" sh -c "[ \$(cat '$tmp/rc') = 2 ] && grep -q 'nonexistent.json: not found' '$tmp/err'"
 run --cpu-tol x "$tmp/a1" "$tmp/b1"

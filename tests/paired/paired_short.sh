@@ -4,8 +4,9 @@
 # the {port} form; then a second run with --client wrk.  Checks
 # results.json's schema (stacklab-paired/2: median/min/max/n), that every
 # figure is there and sane (no negative bytes), the after-load, page-table
-# and open-loop rows, the switch-cost keys, the essay's table, summary.md
-# and the plots.  Never timings.
+# and open-loop rows, the switch-cost keys, the K series in every round,
+# the other work on the measuring CPUs of every closed- and open-loop
+# round, the essay's table, summary.md and the plots.  Never timings.
 # Run from build/ (host suite); the orchestrator lives in the source tree.
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -35,7 +36,7 @@ missing=
 [ -x user/fut-server ] || missing="$missing fut-inline fut-boxed"
 [ -x peers/rust-server ] || missing="$missing rust-inline rust-boxed"
 
-tap_plan 34
+tap_plan 35
 "$root/experiments/paired" --conns $N --duration 1 --warmup 0.5 --repeat 2 --out "$out" \
 	--variants "$variants" --after-k 1,100 \
 	--server "tpc-port=user/tpc-server --port {port} --heavy-bytes 262144 --idle-timeout 600" \
@@ -79,13 +80,15 @@ jqt "every metric defined (label, unit, source, definition) and present in every
 	 ([.metrics[].key] as $k | all(.runs[]; .values as $v | all($k[]; . as $key | $v | has($key))))'
 # The values that are objects of figures (keyed by cache or K).
 objs='["kernel_objects_by_cache", "bytes_per_conn_after_k", "heavy_share_after_k", "memcg_by_stat"]'
-jqt "every figure {median, min, max, n} with min <= median <= max, n 2; null only for the module's, memcg's (VM) and Go's" \
+jqt "every figure {median, min, max, n} with min <= median <= max, n 2; null only for the module's, memcg's (VM), Go's and, without CPU cgroups, other work's" \
 	'([.metrics[].key | select(startswith("kstack_used") or startswith("idle_kstack_used"))]) as $mod
 	 | (.machine.memcg // "off") as $mc
+	 | (.machine.cpu_time_source | IN("cpuacct", "cgroup2") | not) as $nocg
 	 | all(.runs[]; .variant as $v | .values | to_entries | all(.[];
 	     if (.key | IN($objs[])) then true
 	     elif (.key | IN($mod[])) then (.value == null) == ($m != "loaded")
 	     elif .key == "memcg_bytes_per_conn" then (.value == null) == ($mc != "on")
+	     elif (.key | test("other_cpu_share")) and $nocg then .value == null
 	     elif (.key | startswith("go_")) then (.value == null) == ($v != "go")
 	     else (.value | type == "object" and .n == 2 and .min <= .median and .median <= .max) end))' \
 	--arg m "$([ -d /proc/stacklab ] && echo loaded || echo absent)" --argjson objs "$objs"
@@ -96,17 +99,38 @@ jqt "kernel objects: per connection > 0 in every run, the sum of its caches, TCP
 	'all(.runs[].values; .kernel_objects_per_conn.median > 0 and (.kernel_objects_by_cache | has("TCP"))
 	     and (.bytes_per_conn_whole.median > .bytes_per_conn.median))'
 # The K series runs for --k-variants (default tpc and fut-boxed) only.
-jqt "K series: tpc and fut-boxed have K = 1 and 100, bytes {median,min,max,n} and a heavy share in [0, 1]; no other variant has one" \
+# It runs in every round (--k-rounds defaults to --repeat): n 2.
+jqt "K series: tpc and fut-boxed have K = 1 and 100, bytes {median,min,max,n} with n 2 (every round) and a heavy share in [0, 1]; no other variant has one" \
 	'all(.runs[] | select(.variant == "tpc" or .variant == "fut-boxed") | .values;
 	     (.bytes_per_conn_after_k | keys) == ["1", "100"]
-	     and all(.bytes_per_conn_after_k[]; .n == 1 and .min <= .median and .median <= .max and .min >= 0)
-	     and all(.heavy_share_after_k[]; .median >= 0 and .median <= 1))
+	     and all(.bytes_per_conn_after_k[]; .n == 2 and .min <= .median and .median <= .max and .min >= 0)
+	     and all(.heavy_share_after_k[]; .n == 2 and .median >= 0 and .median <= 1))
+	 and .parameters.k_rounds == 2
 	 and all(.runs[] | select(.variant != "tpc" and .variant != "fut-boxed") | .values;
 	     .bytes_per_conn_after_k == null)'
 jqt "K series: more connections took the heavy branch after 100 requests than after 1; tpc keeps more after 100" \
 	'all(.runs[] | select(.values.heavy_share_after_k != null) | .values;
 	     .heavy_share_after_k["100"].median > .heavy_share_after_k["1"].median)
 	 and (.runs[] | select(.variant == "tpc") | .values.bytes_per_conn_after_k | .["100"].median > .["1"].median)'
+# Other work on the measuring CPUs, where the server and the client each
+# gets a CPU cgroup (cpuacct or cgroup2, as for cpu_ns): a share in [0, 1] in
+# every closed- and open-loop round, from the two CPUs' ticks and both
+# cgroups' time (the client's > 0: it ran in its cgroup).
+other_ok() {
+	jq -e 'all(.runs[].rounds[] | .load, .open_loop;
+	           (.other_cpu_share | type == "number" and . >= 0 and . <= 1)
+	           and .cpus_stat.total_ticks > 0 and .cpus_stat.busy_ticks <= .cpus_stat.total_ticks
+	           and .cpus_stat.server_ns > 0 and .cpus_stat.client_ns > 0)
+	       and all(.runs[].values; .other_cpu_share.n == 2 and .open_other_cpu_share.n == 2)' "$r" >/dev/null ||
+		{ echo "other_cpu_share or cpus_stat missing or out of range" >&2; return 1; }
+	grep -q '^- other work on CPUs 0-1 (the server.s and the client.s) in the measured phases: at most ' "$out/summary.md" ||
+		{ echo "summary.md: no line on other work" >&2; return 1; }
+}
+if jq -e '.machine.cpu_time_source | IN("cpuacct", "cgroup2")' "$r" >/dev/null 2>&1; then
+	tap_check "other work on CPUs 0-1: every load and open-loop round has other_cpu_share in [0, 1], the server's and the client's time; the summary says it" other_ok
+else
+	tap_skip "other work on CPUs 0-1" "no CPU cgroup here: $(jq -r .machine.cpu_time_source "$r" 2>/dev/null)"
+fi
 jqt "after-load and page-table rows: numbers; tpc keeps more after load than idle" \
 	'all(.runs[].values; .bytes_per_conn_after_load.median > 0 and .page_tables_per_conn.median >= 0)
 	 and (.runs[] | select(.variant == "tpc") | .values
@@ -224,9 +248,10 @@ if command -v wrk >/dev/null; then
 	tap_check "--client wrk: exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 5 "$out/wrk.stderr" | sed 's/^/# /'
 	r=$out/wrk/results.json
-	jqt "--client wrk: recorded, wrk's responses counted, no errors" \
+	jqt "--client wrk: recorded, wrk's responses counted, no errors, wrk in the client's CPU cgroup" \
 		'.machine.client == "wrk" and all(.runs[]; .rounds[0].load.loadgen.client == "wrk"
-		  and .values.requests_per_s.min > 0 and .values.errors.max == 0 and .values.ctx_switches_per_req.min > 0)'
+		  and .values.requests_per_s.min > 0 and .values.errors.max == 0 and .values.ctx_switches_per_req.min > 0
+		  and (.rounds[0].load.cpus_stat.client_ns > 0 or (.rounds[0].load.cpus_stat == null)))'
 	tap_check "--client wrk: the summary says so" grep -q 'client wrk' "$out/wrk/summary.md"
 else
 	tap_skip "--client wrk: exits 0" "wrk is not installed"
