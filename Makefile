@@ -86,15 +86,15 @@ check: deps-check
 
 paired: deps
 	@$(MAKE) --no-print-directory all
-	@experiments/paired
+	@$(BENCH_LOCK) experiments/paired
 
 paired-quick: deps
 	@$(MAKE) --no-print-directory all
-	@experiments/paired --variants tpc,fut-boxed --conns 100 --repeat 1 --out build/paired-quick
+	@$(BENCH_LOCK) experiments/paired --variants tpc,fut-boxed --conns 100 --repeat 1 --out build/paired-quick
 
 sample: deps
 	@$(MAKE) --no-print-directory all
-	@experiments/lib/sample.sh
+	@$(BENCH_LOCK) experiments/lib/sample.sh
 
 clean:
 	rm -rf $(filter-out $(CACHE),$(wildcard $(B)/*))
