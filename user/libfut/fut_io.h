@@ -111,10 +111,9 @@ struct fut_recver {
 	uint32_t enobufs;	/* times the kernel found no buffer */
 	uint8_t qcls;		/* the queue's slab class (in the padding) */
 };
-/* No hole: an idle fut-server connection holds one, and its task must stay
- * in the 320-byte slab class (user/futsrv/conn.c). */
-_Static_assert(sizeof(struct fut_recver) <= sizeof(struct fut_op) + 80,
-	       "struct fut_recver has a hole");
+/* Ordered without holes: an idle fut-server connection holds one, and its
+ * task must stay in the 320-byte slab class (asserted in
+ * user/futsrv/conn.c). */
 void fut_recver_init(struct fut_recver *r, int fd);
 void fut_recver_done(struct fut_recver *r);	/* return the current buffer */
 void fut_recver_release(struct fut_recver *r);	/* never closes fd */
