@@ -2,8 +2,9 @@
 # fut-advise --breakdown on fut-server --heavy boxed, profiled (SIGUSR1)
 # with 200 connections open and idle: the dominant type and its live count,
 # state rows that add up to the profile's state_size, the slab rounding the
-# profile's alloc_bytes implies, a timer slot per waiting receive; usage
-# errors.  Counts only.  Run from the build tree.
+# profile's alloc_bytes implies, the task in the 320-byte slab class, no
+# timer heap slot (an idle receive's timeout waits in a lane, off the
+# heap); usage errors.  Counts only.  Run from the build tree.
 . tests/lib/tap.sh
 . experiments/lib/listening.sh 2>/dev/null || . ../experiments/lib/listening.sh
 N=200
@@ -11,7 +12,7 @@ tmp=$(mktemp -d)
 pid= lp=
 trap 'kill $lp $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
-tap_plan 7
+tap_plan 8
 taskset -c 0 user/fut-server --port 0 --heavy boxed --profile "$tmp/p.json" \
 	--idle-timeout 600 >"$tmp/srv.out" 2>&1 &
 pid=$!
@@ -30,14 +31,16 @@ tap_check "the type is http_conn, $N live" \
 state=$(jq '.types[] | select(.name == "http_conn") | .state_size' "$tmp/p.json")
 alloc=$(jq '.types[] | select(.name == "http_conn") | .alloc_bytes' "$tmp/p.json")
 rows=$(jq '[.rows[] | select(.part != "task header" and .part != "slab class rounding"
-	and .part != "task table entry" and .part != "timer heap slot") | .bytes] | add' "$tmp/b.json")
+	and .part != "task table entry") | .bytes] | add' "$tmp/b.json")
 echo "# state $state bytes, its rows $rows; alloc $alloc"
 tap_check "the state's rows add up to state_size ($state)" test "${rows%.*}" = "$state"
 tap_check "header + state + rounding = alloc_bytes ($alloc)" test \
 	"$(jq '[.rows[] | select(.part == "task header" or .part == "slab class rounding") | .bytes] | add' "$tmp/b.json" | cut -d. -f1)" \
 	= "$((alloc - state))"
-tap_check "a timer heap slot per waiting receive (8 bytes each)" test \
-	"$(jq '.rows[] | select(.part == "timer heap slot") | .bytes' "$tmp/b.json" | cut -d. -f1)" = 8
+# 336 bytes would take the 384 class: 64 more per idle connection.
+tap_check "the task takes the 320-byte slab class, not more ($alloc)" test "$alloc" -le 320
+tap_check "no timer row: each idle receive's timeout is in a lane, counted in the state" test \
+	"$(jq '[.rows[] | select(.part | test("timer"))] | length' "$tmp/b.json")" = 0
 user/fut-advise "$tmp/p.json" --breakdown >/dev/null 2>"$tmp/err"
 tap_check "--breakdown without --binary: exit 2, says why" \
 	sh -c "test $? -eq 2 && grep -q 'needs --binary' '$tmp/err'"

@@ -48,16 +48,6 @@ static const struct prof_type *dominant(const struct profile *p)
 	return best && best->live ? best : NULL;
 }
 
-static bool holds_timer(const struct dw_info *di, const char *child)
-{
-	const struct dw_struct *s = dw_find(di, child);
-
-	for (size_t i = 0; s && i < s->nmembers; i++)
-		if (!strcmp(s->members[i].type, "struct fut_timer"))
-			return true;
-	return false;
-}
-
 /* A union's members, "{a, b, c}". */
 static void union_name(const struct dw_member *m, char *out, size_t cap)
 {
@@ -126,19 +116,6 @@ static int build(const struct profile *p, const struct dw_info *di,
 		if (ent)
 			add(b, (double)ent->size, "task table entry",
 			    "struct task_ent (a doubling array: up to 2x)");
-	}
-	/* A child waiting with a timeout has a slot in the timer heap. */
-	for (size_t i = 0; i < b->t->nslots; i++) {
-		const struct prof_slot *sl = &b->t->slots[i];
-
-		if (sl->active > 0 && holds_timer(di, sl->child)) {
-			snprintf(what, sizeof(what), "%lld of %llu tasks wait in %s with a timer",
-				 (long long)sl->active, (unsigned long long)b->t->live,
-				 sl->name);
-			add(b, (double)p->pointer_bytes * (double)sl->active /
-				       (double)b->t->live,
-			    "timer heap slot", what);
-		}
 	}
 	return 0;
 }

@@ -12,9 +12,11 @@
 /*
  * The root type with the most live tasks at dump time, byte by byte: its
  * state's members (DWARF), the task header, the slab class's rounding,
- * libfut's per-task bookkeeping (task table entry, a timer heap slot per
- * task waiting with a timeout); then the process's RSS growth per live
- * task, as the profile measured it.  0, or -1 with the reason on stderr.
+ * libfut's per-task bookkeeping (the task table entry); then the process's
+ * RSS growth per live task, as the profile measured it.  A timer in the
+ * state takes nothing more in one of libfut's lanes; in the heap also a
+ * pointer, which the profile cannot tell apart, so no row counts it.  0,
+ * or -1 with the reason on stderr.
  */
 int report_idle(FILE *f, const struct profile *p, const struct dw_info *di,
 		bool json);

@@ -77,6 +77,16 @@ struct CONN {
 	FUT_BRANCHES(CONN_BRANCHES);
 };
 
+#if defined(CONN_HEAVY_boxed)
+/*
+ * An idle boxed connection is its task: libfut's 48-byte task header and
+ * this state, in one slab class.  320 bytes is a class; the next is 384,
+ * 64 bytes more for each idle connection (fut-advise --breakdown).
+ */
+_Static_assert(48 + sizeof(struct conn_boxed) <= 320,
+	       "the boxed connection's task is over the 320-byte slab class");
+#endif
+
 static uint64_t recv_timeout_ns(struct CONN *self)
 {
 	uint64_t now;

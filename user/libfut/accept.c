@@ -22,7 +22,7 @@ void fut_acceptor_init(struct fut_acceptor *a, int listen_fd)
 {
 	a->fd = listen_fd;
 	a->multishot = !!(fut__tls_exec->features & FUT_FEAT_MULTISHOT_ACCEPT);
-	a->backoff.heap_idx = UINT32_MAX;
+	timer_init(&a->backoff);
 	a->backoff_ms = BACKOFF_MIN_MS;
 }
 
@@ -136,7 +136,7 @@ static intptr_t accept_next_poll(struct fut_hdr *h, struct fut_task *task)
 	if (a->err == -EMFILE || a->err == -ENFILE || a->err == -ENOMEM ||
 	    a->err == -ENOBUFS) {
 		/* Out of descriptors: wait, connections in hand keep going. */
-		if (a->backoff.heap_idx == UINT32_MAX && !a->backoff.fired) {
+		if (!timer_queued(&a->backoff) && !timer_fired(&a->backoff)) {
 			a->emfile++;
 			a->backoff.task = task;
 			a->backoff.deadline_ns = fut_now_ns() +
@@ -146,9 +146,9 @@ static intptr_t accept_next_poll(struct fut_hdr *h, struct fut_task *task)
 				a->backoff_ms *= 2;
 			return FUT_PENDING;
 		}
-		if (!a->backoff.fired)
+		if (!timer_fired(&a->backoff))
 			return FUT_PENDING;
-		a->backoff.fired = 0;
+		timer_init(&a->backoff);
 		a->err = 0;
 	} else if (a->err) {
 		int err = a->err;

@@ -68,6 +68,7 @@ struct fut_exec *fut_exec_create(const struct fut_exec_opts *opts)
 	pthread_mutex_init(&ex->remote_lock, NULL);
 	slab_init(&ex->tasks);
 	slab_init(&ex->boxes);
+	timer_heap_init(&ex->timers);
 	ret = ring_setup(ex, opts);
 	if (ret) {
 		pthread_mutex_destroy(&ex->remote_lock);

@@ -381,14 +381,25 @@ extern struct fut_type fut_join_type;
 void fut_join_init(struct fut_join *j, struct fut_handle h);
 
 /* Sleep; result 0.  A timer sits in the executor's heap, or in one of its
- * per-duration FIFO lanes (timer.c). */
+ * per-duration FIFO lanes (timer.h), never in both: the lane's back link
+ * shares its word with the heap index and the state.  In a lane when
+ * lane_next is set; otherwise `state` says (enum timer_state, timer.h). */
 struct fut_timer {
 	uint64_t deadline_ns;
 	struct fut_task *task;
-	uint32_t heap_idx;	/* UINT32_MAX: not queued; from TIMER_IN_LANE: a lane */
-	uint32_t fired;
-	struct fut_timer *lane_prev, *lane_next;
+	struct fut_timer *lane_next;
+	union {
+		struct fut_timer *lane_prev;
+		struct {
+			uint32_t heap_idx;	/* state TIMER_HEAP */
+			uint32_t state;
+		};
+	};
 };
+/* 32 bytes: it sits in fut_recv_next, the slot an idle fut-server
+ * connection waits in, whose task must stay in the 320-byte slab class
+ * (user/futsrv/conn.c). */
+_Static_assert(sizeof(struct fut_timer) <= 32, "struct fut_timer over 32 bytes");
 struct fut_sleep {
 	struct fut_hdr hdr;
 	struct fut_timer t;

@@ -100,17 +100,20 @@ struct fut_recver {
 				 * so a zeroed, never-started receiver holds none */
 	struct fut_recver *next_waiter;
 	uint32_t qhead, qlen, qcap;
-	uint8_t qcls;		/* the queue's slab class (in the padding) */
+	uint32_t qbufs;		/* ring buffers held by the queue */
 	/* A completion not taken yet: in a ring buffer, or copied out. */
 	struct fut_recv_ent { int32_t res; uint32_t cflags; char *copy; } *q;
-	uint32_t qbufs;		/* ring buffers held by the queue */
 	char *cur_copy;		/* the data user code holds, if copied */
 	void *own_buf;		/* fallback mode without a buffer ring */
 	const char *data;
 	uint32_t data_len;
 	uint32_t eof;
 	uint32_t enobufs;	/* times the kernel found no buffer */
+	uint8_t qcls;		/* the queue's slab class (in the padding) */
 };
+/* Ordered without holes: an idle fut-server connection holds one, and its
+ * task must stay in the 320-byte slab class (asserted in
+ * user/futsrv/conn.c). */
 void fut_recver_init(struct fut_recver *r, int fd);
 void fut_recver_done(struct fut_recver *r);	/* return the current buffer */
 void fut_recver_release(struct fut_recver *r);	/* never closes fd */

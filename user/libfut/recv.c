@@ -242,7 +242,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 		/* The previous data is consumed once the caller asks for more. */
 		fut_recver_done(r);
 		h->resume = 1;
-		n->t.heap_idx = UINT32_MAX;
+		timer_init(&n->t);
 	}
 	while (r->qlen) {
 		res = take(ex, r);
@@ -253,7 +253,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 		res = 0;
 		goto out;
 	}
-	if (n->t.fired) {
+	if (timer_fired(&n->t)) {
 		res = -ETIMEDOUT;
 		goto out;
 	}
@@ -278,7 +278,7 @@ static intptr_t recv_next_poll(struct fut_hdr *h, struct fut_task *task)
 		 * queue (it is made again by the next completion). */
 		q_free(ex, r);
 	}
-	if (n->timeout_ns && n->t.heap_idx == UINT32_MAX) {
+	if (n->timeout_ns && !timer_queued(&n->t)) {
 		n->t.task = task;
 		timer_add_after(ex, &n->t, n->timeout_ns);
 	}
@@ -307,5 +307,5 @@ void fut_recv_next_init(struct fut_recv_next *n, struct fut_recver *r,
 {
 	n->r = r;
 	n->timeout_ns = timeout_ns;
-	n->t.heap_idx = UINT32_MAX;
+	timer_init(&n->t);
 }

@@ -17,6 +17,17 @@ uint64_t fut_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
+void timer_heap_init(struct timer_heap *h)
+{
+	for (struct timer_lane *l = h->lanes; l < h->lanes + TIMER_LANES; l++)
+		l->end.lane_next = l->end.lane_prev = &l->end;
+}
+
+static bool lane_empty(const struct timer_lane *l)
+{
+	return l->end.lane_next == &l->end;
+}
+
 static void heap_set(struct timer_heap *h, uint32_t i, struct fut_timer *t)
 {
 	h->v[i] = t;
@@ -71,28 +82,21 @@ void timer_add(struct fut_exec *ex, struct fut_timer *t)
 		h->v = v;
 		h->cap = cap;
 	}
-	t->fired = 0;
+	t->lane_next = NULL;
+	t->state = TIMER_HEAP;
 	h->v[h->n] = t;
 	t->heap_idx = h->n++;
 	sift_up(h, t->heap_idx);
 }
 
-static void lane_unlink(struct timer_heap *h, struct fut_timer *t)
+static void lane_unlink(struct fut_timer *t)
 {
-	struct timer_lane *l = &h->lanes[t->heap_idx - TIMER_IN_LANE];
-
-	/* Not in it (a stale index): nothing to take out. */
-	if (t->lane_prev ? t->lane_prev->lane_next != t : l->head != t)
+	/* Not in it (stale links): nothing to take out. */
+	if (t->lane_prev->lane_next != t)
 		return;
-	if (t->lane_prev)
-		t->lane_prev->lane_next = t->lane_next;
-	else
-		l->head = t->lane_next;
-	if (t->lane_next)
-		t->lane_next->lane_prev = t->lane_prev;
-	else
-		l->tail = t->lane_prev;
-	t->heap_idx = UINT32_MAX;
+	t->lane_prev->lane_next = t->lane_next;
+	t->lane_next->lane_prev = t->lane_prev;
+	timer_init(t);
 }
 
 void timer_add_after(struct fut_exec *ex, struct fut_timer *t, uint64_t ns)
@@ -102,9 +106,9 @@ void timer_add_after(struct fut_exec *ex, struct fut_timer *t, uint64_t ns)
 
 	t->deadline_ns = deadline_after(fut_now_ns(), ns);
 	for (l = h->lanes; l < h->lanes + TIMER_LANES; l++) {
-		if (l->head && l->ns == ns)
+		if (!lane_empty(l) && l->ns == ns)
 			break;
-		if (!l->head && !free_lane)
+		if (lane_empty(l) && !free_lane)
 			free_lane = l;
 	}
 	if (l == h->lanes + TIMER_LANES) {
@@ -114,36 +118,32 @@ void timer_add_after(struct fut_exec *ex, struct fut_timer *t, uint64_t ns)
 			return;
 		}
 		l->ns = ns;
-	} else if (l->tail->deadline_ns > t->deadline_ns) {
+	} else if (l->end.lane_prev->deadline_ns > t->deadline_ns) {
 		/* Out of order (a saturated deadline before it): the heap. */
 		timer_add(ex, t);
 		return;
 	}
-	t->fired = 0;
-	t->heap_idx = TIMER_IN_LANE + (uint32_t)(l - h->lanes);
-	t->lane_next = NULL;
-	t->lane_prev = l->tail;
-	if (l->tail)
-		l->tail->lane_next = t;
-	else
-		l->head = t;
-	l->tail = t;
+	t->lane_next = &l->end;
+	t->lane_prev = l->end.lane_prev;
+	l->end.lane_prev->lane_next = t;
+	l->end.lane_prev = t;
 }
 
 void timer_del(struct fut_exec *ex, struct fut_timer *t)
 {
 	struct timer_heap *h = &ex->timers;
-	uint32_t i = t->heap_idx;
+	uint32_t i;
 
-	if (i == UINT32_MAX)
-		return;
-	if (i >= TIMER_IN_LANE) {
-		lane_unlink(h, t);
+	if (t->lane_next) {
+		lane_unlink(t);
 		return;
 	}
+	if (t->state != TIMER_HEAP)
+		return;
+	i = t->heap_idx;
 	if (i >= h->n || h->v[i] != t)
 		return;
-	t->heap_idx = UINT32_MAX;
+	t->state = TIMER_IDLE;
 	if (i == --h->n)
 		return;
 	heap_set(h, i, h->v[h->n]);
@@ -158,9 +158,10 @@ static struct fut_timer *timer_first(struct timer_heap *h)
 	uint32_t i;
 
 	for (i = 0; i < TIMER_LANES; i++) {
-		struct fut_timer *t = h->lanes[i].head;
+		const struct timer_lane *l = &h->lanes[i];
+		struct fut_timer *t = l->end.lane_next;
 
-		if (t && (!first || t->deadline_ns < first->deadline_ns))
+		if (t != &l->end && (!first || t->deadline_ns < first->deadline_ns))
 			first = t;
 	}
 	return first;
@@ -176,7 +177,7 @@ uint64_t timer_run(struct fut_exec *ex)
 	ex->now_ns = fut_now_ns();
 	while (t && t->deadline_ns <= ex->now_ns) {
 		timer_del(ex, t);
-		t->fired = 1;
+		t->state = TIMER_FIRED;
 		task_wake(t->task);
 		t = timer_first(h);
 	}
@@ -189,9 +190,9 @@ static intptr_t sleep_poll(struct fut_hdr *h, struct fut_task *task)
 {
 	struct fut_sleep *s = (struct fut_sleep *)h;
 
-	if (s->t.fired)
+	if (timer_fired(&s->t))
 		return 0;
-	if (s->t.heap_idx == UINT32_MAX) {
+	if (!timer_queued(&s->t)) {
 		s->t.task = task;
 		timer_add_after(fut__tls_exec, &s->t, s->ns);
 	}
@@ -209,5 +210,5 @@ struct fut_type fut_sleep_type = FUT_TYPE_DESC(fut_sleep, sleep_poll,
 void fut_sleep_init(struct fut_sleep *s, uint64_t ns)
 {
 	s->ns = ns;
-	s->t.heap_idx = UINT32_MAX;
+	timer_init(&s->t);
 }
