@@ -140,17 +140,16 @@ static bool authority_is_valid(const char *s, size_t n)
 			return false;
 		i++;
 	} else {
-		while (i < n && s[i] != ':') {
-			if (s[i] == '%') {
-				if (n - i < 3 || !is_hex(s[i + 1]) ||
-				    !is_hex(s[i + 2]))
-					return false;
-				i += 3;
-				continue;
-			}
-			if (!is_host_char(s[i]))
+		/* A run of host characters (':' is none), then a
+		 * pct-encoding or the end of the host. */
+		for (;;) {
+			while (i < n && is_host_char(s[i]))
+				i++;
+			if (i == n || s[i] != '%')
+				break;
+			if (n - i < 3 || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
 				return false;
-			i++;
+			i += 3;
 		}
 		if (!i)
 			return false;
@@ -248,9 +247,42 @@ static ssize_t parse_request_line(const char *line, size_t n,
 	return 0;
 }
 
-static bool name_is(const char *name, size_t len, const char *want)
+/*
+ * Whether name is want in any case, where want is lower-case letters and
+ * '-' and name holds no control byte (a field name's tchars, or a token of
+ * a line that passed has_control): then a byte | 0x20 is a lower-case
+ * letter only for that letter in either case, and is '-' only for '-'
+ * (CR being the other).  A word at a time: called for every field.
+ */
+static inline __attribute__((always_inline)) bool name_is(const char *name,
+							  size_t len,
+							  const char *want)
 {
-	return len == http_strlen(want) && !http_strncasecmp(name, want, len);
+	size_t n = __builtin_strlen(want);
+	uint32_t a, b;
+
+	if (len != n)
+		return false;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if ((load_word(name + i) | ONES_8 * 0x20) != load_word(want + i))
+				return false;
+		return (load_word(name + n - 8) | ONES_8 * 0x20) ==
+		       load_word(want + n - 8);
+	}
+	if (n >= 4) {
+		http_memcpy(&a, name, 4);
+		http_memcpy(&b, want, 4);
+		if ((a | 0x20202020u) != b)
+			return false;
+		http_memcpy(&a, name + n - 4, 4);
+		http_memcpy(&b, want + n - 4, 4);
+		return (a | 0x20202020u) == b;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((name[i] | 0x20) != want[i])
+			return false;
+	return true;
 }
 
 /* Content-Length: 1*DIGIT; a repeated field must repeat the same value. */
@@ -397,20 +429,20 @@ ssize_t http_parse_request(const char *buf, size_t len,
 		while (vend > v && (line[vend - 1] == ' ' || line[vend - 1] == '\t'))
 			vend--;
 
-		if (name_is(line, name_len, "Content-Length")) {
+		if (name_is(line, name_len, "content-length")) {
 			err = parse_content_length(line + v, vend - v, seen_length,
 						   limits, req);
 			if (err)
 				return err;
 			seen_length = true;
-		} else if (name_is(line, name_len, "Transfer-Encoding")) {
+		} else if (name_is(line, name_len, "transfer-encoding")) {
 			return -501;
-		} else if (name_is(line, name_len, "Host")) {
+		} else if (name_is(line, name_len, "host")) {
 			/* RFC 9112 3.2: one Host, and a valid one. */
 			if (seen_host || !authority_is_valid(line + v, vend - v))
 				return -400;
 			seen_host = true;
-		} else if (name_is(line, name_len, "Connection")) {
+		} else if (name_is(line, name_len, "connection")) {
 			parse_connection(line + v, vend - v, &conn_close,
 					 &conn_keep_alive);
 		}
