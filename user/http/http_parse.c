@@ -44,12 +44,31 @@ static bool is_tchar(unsigned char c)
  * (never a false no), though not which byte.  A word at a time, as the
  * parser's per-byte scan of every line was its largest cost.
  */
-static bool word_may_control(uint64_t w)
+static uint64_t control_mask(uint64_t w)
 {
 	uint64_t del = w ^ (ONES_8 * 0x7f);
 
 	return (((w - ONES_8 * 0x20) & ~w) | ((del - ONES_8) & ~del)) &
 	       (ONES_8 * 0x80);
+}
+
+static bool word_may_control(uint64_t w)
+{
+	return control_mask(w);
+}
+
+/*
+ * The index in its word of the first byte control_mask() marks: its
+ * lowest mark is exact (no borrow reaches a byte below the first such
+ * byte), only those above it may be false.
+ */
+static unsigned int first_marked(uint64_t mask)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_ctzll(mask) / 8;
+#else
+	return __builtin_clzll(mask) / 8;
+#endif
 }
 
 static uint64_t load_word(const char *p)
@@ -96,6 +115,38 @@ static bool next_line(const char *buf, size_t len, size_t *pos,
 	if (*line_len && (*line)[*line_len - 1] == '\r')
 		(*line_len)--;
 	*pos = nl - buf + 1;
+	return true;
+}
+
+/*
+ * The usual line in one pass: when the first control byte from *pos is
+ * its LF, or the CR of its CRLF, the line is what next_line() finds and
+ * has_control() of it is false.  false for any other (another control
+ * byte first, a HTAB in a whole word, or no end yet), with *pos
+ * untouched: the caller looks again with next_line() and has_control().
+ */
+static bool plain_line(const char *buf, size_t len, size_t *pos,
+		       const char **line, size_t *line_len)
+{
+	size_t i = *pos, end;
+	uint64_t mask;
+
+	for (; i + 8 <= len; i += 8)
+		if ((mask = control_mask(load_word(buf + i)))) {
+			i += first_marked(mask);
+			goto found;
+		}
+	while (i < len && !(cclass[(unsigned char)buf[i]] & CC_CTL))
+		i++;
+found:
+	end = i;
+	if (i < len && buf[i] == '\r')
+		i++;
+	if (i >= len || buf[i] != '\n')
+		return false;
+	*line = buf + *pos;
+	*line_len = end - *pos;
+	*pos = i + 1;
 	return true;
 }
 
@@ -379,7 +430,9 @@ ssize_t http_parse_request(const char *buf, size_t len,
 
 	memset(req, 0, sizeof(*req));
 	for (;;) {
-		if (!next_line(buf, len, &pos, &line, &line_len)) {
+		bool plain = plain_line(buf, len, &pos, &line, &line_len);
+
+		if (!plain && !next_line(buf, len, &pos, &line, &line_len)) {
 			/* Garbage is refused at once, not at a limit or timeout. */
 			if (shows_error(buf + pos, within(pos, len, limits) - pos,
 					!have_request_line))
@@ -397,7 +450,7 @@ ssize_t http_parse_request(const char *buf, size_t len,
 			return shows_error(line, within(start, len, limits) - start,
 					   !have_request_line) ? -400 : -431;
 		}
-		if (has_control(line, line_len))
+		if (!plain && has_control(line, line_len))
 			return -400;
 
 		if (!have_request_line) {
