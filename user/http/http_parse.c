@@ -44,12 +44,31 @@ static bool is_tchar(unsigned char c)
  * (never a false no), though not which byte.  A word at a time, as the
  * parser's per-byte scan of every line was its largest cost.
  */
-static bool word_may_control(uint64_t w)
+static uint64_t control_mask(uint64_t w)
 {
 	uint64_t del = w ^ (ONES_8 * 0x7f);
 
 	return (((w - ONES_8 * 0x20) & ~w) | ((del - ONES_8) & ~del)) &
 	       (ONES_8 * 0x80);
+}
+
+static bool word_may_control(uint64_t w)
+{
+	return control_mask(w);
+}
+
+/*
+ * The index in its word of the first byte control_mask() marks: its
+ * lowest mark is exact (no borrow reaches a byte below the first such
+ * byte), only those above it may be false.
+ */
+static unsigned int first_marked(uint64_t mask)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_ctzll(mask) / 8;
+#else
+	return __builtin_clzll(mask) / 8;
+#endif
 }
 
 static uint64_t load_word(const char *p)
@@ -99,6 +118,38 @@ static bool next_line(const char *buf, size_t len, size_t *pos,
 	return true;
 }
 
+/*
+ * The usual line in one pass: when the first control byte from *pos is
+ * its LF, or the CR of its CRLF, the line is what next_line() finds and
+ * has_control() of it is false.  false for any other (another control
+ * byte first, a HTAB in a whole word, or no end yet), with *pos
+ * untouched: the caller looks again with next_line() and has_control().
+ */
+static bool plain_line(const char *buf, size_t len, size_t *pos,
+		       const char **line, size_t *line_len)
+{
+	size_t i = *pos, end;
+	uint64_t mask;
+
+	for (; i + 8 <= len; i += 8)
+		if ((mask = control_mask(load_word(buf + i)))) {
+			i += first_marked(mask);
+			goto found;
+		}
+	while (i < len && !(cclass[(unsigned char)buf[i]] & CC_CTL))
+		i++;
+found:
+	end = i;
+	if (i < len && buf[i] == '\r')
+		i++;
+	if (i >= len || buf[i] != '\n')
+		return false;
+	*line = buf + *pos;
+	*line_len = end - *pos;
+	*pos = i + 1;
+	return true;
+}
+
 static bool is_alpha(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -140,17 +191,16 @@ static bool authority_is_valid(const char *s, size_t n)
 			return false;
 		i++;
 	} else {
-		while (i < n && s[i] != ':') {
-			if (s[i] == '%') {
-				if (n - i < 3 || !is_hex(s[i + 1]) ||
-				    !is_hex(s[i + 2]))
-					return false;
-				i += 3;
-				continue;
-			}
-			if (!is_host_char(s[i]))
+		/* A run of host characters (':' is none), then a
+		 * pct-encoding or the end of the host. */
+		for (;;) {
+			while (i < n && is_host_char(s[i]))
+				i++;
+			if (i == n || s[i] != '%')
+				break;
+			if (n - i < 3 || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
 				return false;
-			i++;
+			i += 3;
 		}
 		if (!i)
 			return false;
@@ -248,9 +298,42 @@ static ssize_t parse_request_line(const char *line, size_t n,
 	return 0;
 }
 
-static bool name_is(const char *name, size_t len, const char *want)
+/*
+ * Whether name is want in any case, where want is lower-case letters and
+ * '-' and name holds no control byte (a field name's tchars, or a token of
+ * a line that passed has_control): then a byte | 0x20 is a lower-case
+ * letter only for that letter in either case, and is '-' only for '-'
+ * (CR being the other).  A word at a time: called for every field.
+ */
+static inline __attribute__((always_inline)) bool name_is(const char *name,
+							  size_t len,
+							  const char *want)
 {
-	return len == http_strlen(want) && !http_strncasecmp(name, want, len);
+	size_t n = __builtin_strlen(want);
+	uint32_t a, b;
+
+	if (len != n)
+		return false;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if ((load_word(name + i) | ONES_8 * 0x20) != load_word(want + i))
+				return false;
+		return (load_word(name + n - 8) | ONES_8 * 0x20) ==
+		       load_word(want + n - 8);
+	}
+	if (n >= 4) {
+		http_memcpy(&a, name, 4);
+		http_memcpy(&b, want, 4);
+		if ((a | 0x20202020u) != b)
+			return false;
+		http_memcpy(&a, name + n - 4, 4);
+		http_memcpy(&b, want + n - 4, 4);
+		return (a | 0x20202020u) == b;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((name[i] | 0x20) != want[i])
+			return false;
+	return true;
 }
 
 /* Content-Length: 1*DIGIT; a repeated field must repeat the same value. */
@@ -347,7 +430,9 @@ ssize_t http_parse_request(const char *buf, size_t len,
 
 	memset(req, 0, sizeof(*req));
 	for (;;) {
-		if (!next_line(buf, len, &pos, &line, &line_len)) {
+		bool plain = plain_line(buf, len, &pos, &line, &line_len);
+
+		if (!plain && !next_line(buf, len, &pos, &line, &line_len)) {
 			/* Garbage is refused at once, not at a limit or timeout. */
 			if (shows_error(buf + pos, within(pos, len, limits) - pos,
 					!have_request_line))
@@ -365,7 +450,7 @@ ssize_t http_parse_request(const char *buf, size_t len,
 			return shows_error(line, within(start, len, limits) - start,
 					   !have_request_line) ? -400 : -431;
 		}
-		if (has_control(line, line_len))
+		if (!plain && has_control(line, line_len))
 			return -400;
 
 		if (!have_request_line) {
@@ -397,20 +482,20 @@ ssize_t http_parse_request(const char *buf, size_t len,
 		while (vend > v && (line[vend - 1] == ' ' || line[vend - 1] == '\t'))
 			vend--;
 
-		if (name_is(line, name_len, "Content-Length")) {
+		if (name_is(line, name_len, "content-length")) {
 			err = parse_content_length(line + v, vend - v, seen_length,
 						   limits, req);
 			if (err)
 				return err;
 			seen_length = true;
-		} else if (name_is(line, name_len, "Transfer-Encoding")) {
+		} else if (name_is(line, name_len, "transfer-encoding")) {
 			return -501;
-		} else if (name_is(line, name_len, "Host")) {
+		} else if (name_is(line, name_len, "host")) {
 			/* RFC 9112 3.2: one Host, and a valid one. */
 			if (seen_host || !authority_is_valid(line + v, vend - v))
 				return -400;
 			seen_host = true;
-		} else if (name_is(line, name_len, "Connection")) {
+		} else if (name_is(line, name_len, "connection")) {
 			parse_connection(line + v, vend - v, &conn_close,
 					 &conn_keep_alive);
 		}

@@ -19,6 +19,7 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 	struct prof_type *pp = prof_of(ex, (struct fut_type *)parent->type);
 	struct prof_slot *ps = pp ? &pp->slots[slot] : &ex->prof.unprofiled;
 	struct fut_type *ct = s->child;
+	struct prof_type *cp;
 	struct fut_hdr *child;
 
 	STAT_ADD(ps->enters, 1);
@@ -57,7 +58,8 @@ void *fut__child_begin(struct fut_task *task, struct fut_hdr *parent,
 	}
 	child->type = ct;
 	parent->active = slot + 1;
-	prof_born(prof_of(ex, ct));
+	cp = pp ? prof_child(ex, ps, ct) : prof_of(ex, ct);
+	prof_born(cp);
 	return child;
 }
 
@@ -66,12 +68,14 @@ void fut__child_end(struct fut_task *task, struct fut_hdr *parent,
 {
 	struct fut_exec *ex = fut__tls_exec;
 	struct fut_type *ct = parent->type->slots[slot].child;
+	struct prof_type *pp = prof_of(ex, (struct fut_type *)parent->type);
 
 	parent->active = 0;
-	prof_slot_leave(ex, parent, slot);
+	if (pp)
+		prof_slot_leave(&pp->slots[slot]);
 	if (boxed && !*(void **)field)
 		return; /* its box could not be allocated */
-	prof_died(ex, ct);
+	prof_died(pp ? prof_child(ex, &pp->slots[slot], ct) : prof_of(ex, ct));
 	if (boxed) {
 		char *m = (char *)*(void **)field - BOX_HDR;
 

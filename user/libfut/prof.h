@@ -22,6 +22,9 @@ struct prof_slot {
 	/* With timing on: sum of (completion - start) of every branch, kept
 	 * as -start at entry and +end at completion; add active x now. */
 	uint64_t branch_ns;
+	/* The child type's counters on this executor, found once (first
+	 * entry) instead of by the type's id at every entry and exit. */
+	struct prof_type *child;
 };
 /* fut_prof_timing(): clock reads at every await only when asked for. */
 extern bool prof_timing;

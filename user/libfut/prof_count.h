@@ -14,7 +14,8 @@ static inline struct prof_type *prof_of(struct fut_exec *ex,
 {
 	uint32_t id = __atomic_load_n(&type->id, __ATOMIC_ACQUIRE);
 
-	if (id && id <= ex->prof.n && ex->prof.t[id - 1])
+	/* id 0 (no id yet) wraps to the largest index: slow path. */
+	if (id - 1 < ex->prof.n && ex->prof.t[id - 1])
 		return ex->prof.t[id - 1];
 	return prof_type_slow(ex, type);
 }
@@ -45,23 +46,26 @@ static inline void prof_slot_enter(struct prof_slot *ps)
 		__atomic_store_n(&ps->peak_active, active, __ATOMIC_RELAXED);
 }
 
-static inline void prof_slot_leave(struct fut_exec *ex, const struct fut_hdr *parent,
-				   unsigned int slot)
+static inline void prof_slot_leave(struct prof_slot *ps)
 {
-	struct prof_type *p = prof_of(ex, (struct fut_type *)parent->type);
-
-	if (!p)
-		return;
-	STAT_ADD(p->slots[slot].active, -1);
+	STAT_ADD(ps->active, -1);
 	if (prof_timing)
-		STAT_ADD(p->slots[slot].branch_ns, prof_now_ns());
+		STAT_ADD(ps->branch_ns, prof_now_ns());
 }
 
-/* One instance of type less (drop or completion). */
-static inline void prof_died(struct fut_exec *ex, const struct fut_type *type)
+/* The counters of the child type of slot ps of a profiled parent. */
+static inline struct prof_type *prof_child(struct fut_exec *ex,
+					   struct prof_slot *ps,
+					   struct fut_type *child)
 {
-	struct prof_type *p = prof_of(ex, (struct fut_type *)type);
+	if (!ps->child)
+		ps->child = prof_of(ex, child);
+	return ps->child;
+}
 
+/* One instance of a type less (drop or completion); p as prof_of's. */
+static inline void prof_died(struct prof_type *p)
+{
 	if (p)
 		STAT_ADD(p->live, -1);
 }

@@ -58,18 +58,46 @@ static void q_free(struct fut_exec *ex, struct fut_recver *r)
 	r->qhead = 0;
 }
 
+/*
+ * Without a queue (q NULL), one completion without a copy is kept in the
+ * receiver's own op.res and op.cflags, which a receiver's op does not use
+ * otherwise (op_arm clears them, and a receiver is armed only with nothing
+ * queued): one completion at a time, the usual case, takes no queue.
+ */
+static struct fut_recv_ent q_pop(struct fut_recver *r)
+{
+	struct fut_recv_ent e;
+
+	if (!r->q) {
+		e = (struct fut_recv_ent){ r->op.res, r->op.cflags, NULL };
+	} else {
+		e = r->q[r->qhead];
+		r->qhead = (r->qhead + 1) % r->qcap;
+	}
+	r->qlen--;
+	return e;
+}
+
 static void q_push(struct fut_exec *ex, struct fut_recver *r, int res,
 		   uint32_t cflags, char *copy)
 {
-	if (r->qlen == r->qcap) {
+	if (!r->q && !r->qlen && !copy) {
+		r->op.res = res;
+		r->op.cflags = cflags;
+		r->qlen = 1;
+		return;
+	}
+	if (!r->q || r->qlen == r->qcap) {
 		uint32_t cap = r->qcap ? r->qcap * 2 : 4;
 		uint8_t cls;
 		struct fut_recv_ent *q = slab_alloc(&ex->boxes, cap * sizeof(*q), &cls);
+		uint32_t n = r->qlen;
 
 		if (!q)
 			abort(); /* the kernel already wrote: nowhere to keep it */
-		for (uint32_t i = 0; i < r->qlen; i++)
-			q[i] = r->q[(r->qhead + i) % r->qcap];
+		for (uint32_t i = 0; i < n; i++)
+			q[i] = q_pop(r);
+		r->qlen = n;
 		q_free(ex, r);
 		r->q = q;
 		r->qcls = cls;
@@ -82,10 +110,8 @@ static void q_push(struct fut_exec *ex, struct fut_recver *r, int res,
 static void free_queued(struct fut_exec *ex, struct fut_recver *r)
 {
 	while (r->qlen) {
-		struct fut_recv_ent e = r->q[r->qhead];
+		struct fut_recv_ent e = q_pop(r);
 
-		r->qhead = (r->qhead + 1) % r->qcap;
-		r->qlen--;
 		if (e.copy)
 			free(e.copy);
 		else if (e.cflags & IORING_CQE_F_BUFFER)
@@ -196,10 +222,8 @@ void fut_recver_release(struct fut_recver *r)
 /* Take one queued completion; FUT_PENDING when it only means re-arm. */
 static intptr_t take(struct fut_exec *ex, struct fut_recver *r)
 {
-	struct fut_recv_ent e = r->q[r->qhead];
+	struct fut_recv_ent e = q_pop(r);
 
-	r->qhead = (r->qhead + 1) % r->qcap;
-	r->qlen--;
 	if (e.res == -ENOBUFS) {
 		r->enobufs++;
 		return FUT_PENDING;

@@ -234,12 +234,12 @@ static void large_free(struct slab *s, void *p)
 	munmap(m, bytes);
 }
 
-void mem_zero(void *p, size_t n)
+void mem_zero_drop(void *p, size_t n)
 {
 	char *lo = (char *)(((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
 	char *hi = (char *)(((uintptr_t)p + n) & ~(uintptr_t)(PAGE - 1));
 
-	if (n < 16 * PAGE || madvise(lo, hi - lo, MADV_DONTNEED)) {
+	if (madvise(lo, hi - lo, MADV_DONTNEED)) {
 		memset(p, 0, n);
 		return;
 	}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SLAB_NCLASS 37
 #define SLAB_MAX 32768u
@@ -35,8 +36,17 @@ void *slab_alloc(struct slab *s, size_t size, uint8_t *cls_out);
 void slab_free(struct slab *s, void *p, uint8_t cls);
 size_t slab_class_size(size_t size);
 /* Zero n bytes of slab or large-object memory; whole pages of a large
- * range are dropped (MADV_DONTNEED) instead of written. */
-void mem_zero(void *p, size_t n);
+ * range are dropped (MADV_DONTNEED) instead of written.  Inline: it
+ * zeroes every inline child, a few dozen bytes as a rule. */
+#define MEM_ZERO_DROP_MIN (16 * 4096u)
+void mem_zero_drop(void *p, size_t n);
+static inline void mem_zero(void *p, size_t n)
+{
+	if (n < MEM_ZERO_DROP_MIN)
+		memset(p, 0, n);
+	else
+		mem_zero_drop(p, n);
+}
 /* Bytes the slab holds from the system: chunks and large objects. */
 size_t slab_bytes(const struct slab *s);
 /* Unmap the empty chunks but one per class: call before going idle. */

@@ -135,6 +135,7 @@ static void task_free(struct fut_exec *ex, struct fut_task *t)
 static void drop_chain(struct fut_exec *ex, struct fut_hdr *h)
 {
 	const struct fut_type *type = h->type;
+	struct prof_type *p = prof_of(ex, (struct fut_type *)type);
 
 	if (h->active) {
 		const struct fut_slot *s = &type->slots[h->active - 1];
@@ -152,12 +153,13 @@ static void drop_chain(struct fut_exec *ex, struct fut_hdr *h)
 				*(void **)field = NULL;
 			}
 		}
-		prof_slot_leave(ex, h, h->active - 1);
+		if (p)
+			prof_slot_leave(&p->slots[h->active - 1]);
 		h->active = 0;
 	}
 	if (type->drop)
 		type->drop(h);
-	prof_died(ex, type);
+	prof_died(p);
 }
 
 static void rq_remove(struct fut_exec *ex, struct fut_task *t)
@@ -194,7 +196,7 @@ static void task_finish(struct fut_exec *ex, struct fut_task *t)
 		drop_chain(ex, task_state(t));
 		t->result = -ECANCELED;
 	} else {
-		prof_died(ex, task_state(t)->type);
+		prof_died(prof_of(ex, (struct fut_type *)task_state(t)->type));
 	}
 	if (t->flags & TASK_QUEUED)
 		rq_remove(ex, t);

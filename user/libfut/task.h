@@ -71,9 +71,26 @@ bool task_run(struct fut_exec *ex, struct fut_task *t);
 void task_op_complete(struct fut_task *t, struct fut_op *op);
 /* task_run, then the cancels it asks for (task_io.c). */
 void task_step(struct fut_exec *ex, struct fut_task *t);
+/* A request of t in flight whose op lies in [lo, lo + len), or NULL. */
+static inline struct fut_op *op_within(const struct fut_task *t,
+				       const void *lo, size_t len)
+{
+	for (struct fut_op *op = t->ops; op; op = op->next)
+		if ((const char *)op >= (const char *)lo &&
+		    (const char *)op < (const char *)lo + len)
+			return op;
+	return NULL;
+}
+void task_settle_owed(struct fut_exec *ex, struct fut_task *t,
+		      const void *lo, size_t len);
 /* Wait until no request of t in [lo, lo + len) is owed a completion
- * (cancelling those still armed): the memory is about to be reused. */
-void task_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
-		 size_t len);
+ * (cancelling those still armed): the memory is about to be reused.
+ * Inline: at every await, and nothing is owed there almost always. */
+static inline void task_settle(struct fut_exec *ex, struct fut_task *t,
+			       const void *lo, size_t len)
+{
+	if (op_within(t, lo, len))
+		task_settle_owed(ex, t, lo, len);
+}
 
 #endif

@@ -38,22 +38,12 @@ int fut_cancel(struct fut_handle h)
 	return 0;
 }
 
-static struct fut_op *op_within(struct fut_task *t, const char *lo,
-				size_t len)
-{
-	for (struct fut_op *op = t->ops; op; op = op->next)
-		if ((const char *)op >= lo && (const char *)op < lo + len)
-			return op;
-	return NULL;
-}
-
-void task_settle(struct fut_exec *ex, struct fut_task *t, const void *lo,
-		 size_t len)
+/* task_settle's slow path: a request in the range is owed. */
+void task_settle_owed(struct fut_exec *ex, struct fut_task *t,
+		      const void *lo, size_t len)
 {
 	struct fut_op *op;
 
-	if (!op_within(t, lo, len))
-		return;
 	for (op = t->ops; op; op = op->next)
 		if ((const char *)op >= (const char *)lo &&
 		    (const char *)op < (const char *)lo + len)
