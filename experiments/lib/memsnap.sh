@@ -5,6 +5,7 @@
 # otherwise quiet machine).
 # POSIX sh: sourced by scripts that run on the host and in the test VM.
 memsnap() {
+	slab_flush '^task_struct$'
 	_st=$(awk '/^VmRSS:/ { r = $2 } /^Threads:/ { t = $2 } /^VmPTE:/ { p = $2 }
 		END { print r + 0, t + 0, p + 0 }' "/proc/$1/status")
 	_kstack=$(awk '/^KernelStack:/ { print $2 }' /proc/meminfo)
@@ -22,9 +23,28 @@ memsnap() {
 # poll entries, a runtime's allocations).  Caches of processes and memory
 # maps are left out: each memory phase starts one loadgen per batch, whose
 # own task, mm and maps would count as the server's.  Needs json.sh.
+slab_conn_caches='^(TCP|TCPv6|sock_inode_cache|filp|dentry|eventpoll_epi|eventpoll_pwq|io_kiocb|request_sock_TCP(v6)?|tw_sock_TCP(v6)?|skbuff_.*|kmalloc-.*)$'
 slabsnap() {
-	awk 'NR > 2 && $2 > 0 && $1 ~ /^(TCP|TCPv6|sock_inode_cache|filp|dentry|eventpoll_epi|eventpoll_pwq|io_kiocb|request_sock_TCP(v6)?|tw_sock_TCP(v6)?|skbuff_.*|kmalloc-.*)$/ {
+	slab_flush "$slab_conn_caches"
+	awk -v re="$slab_conn_caches" 'NR > 2 && $2 > 0 && $1 ~ re {
 		print $1, $2 * $4 }' /proc/slabinfo 2>/dev/null | json_kv_lines
+}
+
+# slab_flush REGEX: SLUB keeps a slab or more per CPU and cache whose free
+# objects /proc/slabinfo counts as active, so "active objects" moves by up
+# to a few slabs with whatever ran last on each CPU, not with the objects
+# in use.  Writing to a cache's /sys/kernel/slab/CACHE/shrink flushes its
+# per-CPU slabs (and frees its empty ones), after which active is what is
+# allocated.  Caches matching REGEX; none where the file is absent or not
+# writable (no SLUB sysfs, not root): the figure is then as coarse as before.
+# STACKLAB_SLAB_SYSFS and STACKLAB_SLABINFO stand in for the two files'
+# places in tests/paired/paired_aggregate.sh.
+slab_flush() {
+	for _c in $(awk -v re="$1" 'NR > 2 && $1 ~ re { print $1 }' "${STACKLAB_SLABINFO:-/proc/slabinfo}" 2>/dev/null); do
+		_f=${STACKLAB_SLAB_SYSFS:-/sys/kernel/slab}/$_c/shrink
+		[ -w "$_f" ] && echo 1 >"$_f" 2>/dev/null
+	done
+	return 0
 }
 
 # memcgsnap DIR: the memory a cgroup v2 holds by the kernel's own

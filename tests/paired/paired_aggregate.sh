@@ -100,7 +100,7 @@ STAT
 } >"$tmp/raw.jsonl"
 meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
 
-tap_plan 20
+tap_plan 21
 tap_check "aggregate.jq accepts the records" sh -c \
 	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
 jqt() {
@@ -178,4 +178,17 @@ tap_check "summary.md names the rounds above 5% of other work, and only those" s
 	 [ \$(grep -c 'went to other work' '$tmp/summary.md') -eq 2 ]"
 tap_check "a ratio beside spreads apart gets the digits it needs: (×1.003), never (×1)" sh -c \
 	"grep -q '| bytes per idle connection | B | .*(×1.003)' '$tmp/summary.md' && ! grep -q '(×1)' '$tmp/summary.md'"
+# slab_flush: the shrink file of every connection cache in slabinfo and of
+# no other; a cache without one (no SLUB sysfs there) is passed over.
+mkdir -p "$tmp/slab"
+printf 'slabinfo - version: 2.1\n# name <active_objs> <num_objs> <objsize> ...\n' >"$tmp/slabinfo"
+for c in TCP filp kmalloc-64 task_struct vm_area_struct; do
+	echo "$c 10 20 256 16 1 : tunables 0 0 0 : slabdata 1 1 0" >>"$tmp/slabinfo"
+	[ $c = kmalloc-64 ] || { mkdir "$tmp/slab/$c"; : >"$tmp/slab/$c/shrink"; }
+done
+STACKLAB_SLABINFO=$tmp/slabinfo STACKLAB_SLAB_SYSFS=$tmp/slab slab_flush "$slab_conn_caches"
+flush_rc=$?
+tap_check "slab_flush shrinks the connection caches (TCP, filp) and no other (task_struct, vm_area_struct), status 0 past a cache with no sysfs" sh -c \
+	"[ $flush_rc -eq 0 ] && [ \"\$(cat '$tmp/slab/TCP/shrink' '$tmp/slab/filp/shrink')\" = '1
+1' ] && [ ! -s '$tmp/slab/task_struct/shrink' ] && [ ! -s '$tmp/slab/vm_area_struct/shrink' ]"
 tap_exit
