@@ -5,3 +5,6 @@ $(B)/tests/loadgen/histogram: LDLIBS := -lm
 
 $(B)/tests/loadgen/response_parse: user/http/http_response_parse.c \
 	user/http/http_response.c
+
+# The server under test, sourced by the shell tests.
+TEST_FILES += tests/loadgen/server.sh

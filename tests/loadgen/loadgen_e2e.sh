@@ -3,31 +3,7 @@
 # usage: tests/loadgen/loadgen_e2e.sh [SERVER [SERVER_ARG]...]
 # (default user/tpc-server; run from the build tree's parent or root)
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-. experiments/lib/listening.sh
-
-server=${1:-user/tpc-server}
-[ $# -gt 0 ] && shift
-server_args="$*"
-
-tmp=$(mktemp -d)
-server_pid=
-trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-
-# start_server ARGS...: sets $port from the server's first line.
-start_server() {
-	: >"$tmp/server.out"
-	# shellcheck disable=SC2086
-	"$server" --port 0 $server_args "$@" >"$tmp/server.out" 2>&1 &
-	server_pid=$!
-	port=$(listening_port "$tmp/server.out")
-}
-
-stop_server() {
-	kill -TERM "$server_pid"
-	wait "$server_pid"
-	server_pid=
-}
+. tests/loadgen/server.sh
 
 # jqt FILTER: true when FILTER holds on the last JSON report.
 jqt() {

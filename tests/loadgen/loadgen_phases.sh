@@ -5,16 +5,7 @@
 # usage: tests/loadgen/loadgen_phases.sh [SERVER [SERVER_ARG]...]
 # (default user/tpc-server; run from build/)
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/tap.sh
-. experiments/lib/listening.sh
-
-server=${1:-user/tpc-server}
-[ $# -gt 0 ] && shift
-server_args="$*"
-
-tmp=$(mktemp -d)
-server_pid= lg_pid=
-trap 'kill -CONT $server_pid 2>/dev/null; kill $lg_pid $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+. tests/loadgen/server.sh
 
 # jqt FILTER: true when FILTER holds on the last JSON report.
 jqt() {
@@ -29,10 +20,7 @@ lg() {
 }
 
 tap_plan 19
-# shellcheck disable=SC2086
-"$server" --port 0 $server_args >"$tmp/server.out" 2>&1 &
-server_pid=$!
-port=$(listening_port "$tmp/server.out") || { echo "Bail out! $server did not start"; exit 1; }
+start_server || { echo "Bail out! $server did not start"; exit 1; }
 
 # Warm-up, closed loop: what it sends is answered and kept apart.
 lg -c 20 -d 0.5 --warmup 0.5
@@ -124,13 +112,7 @@ tap_check "--warmup with --idle: exit 2, says why" \
 # runs again (retried by the kernel at 1 s and 3 s).  Nothing may be sent
 # meanwhile, in open loop not even scheduled: the progress line at 1 s
 # says connecting and 0 sent.  Then the load runs on all 4300.
-kill -STOP "$server_pid"
-# The stop is asynchronous: connect only once the server is stopped.
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	grep -q '^State:[[:space:]]*T' "/proc/$server_pid/status" && break
-	sleep 0.05
-done
-tap_diag "server $(grep '^State:' "/proc/$server_pid/status")"
+pause_server
 user/loadgen --port "$port" -c 4300 --rate 1000 -n 500 -T 20 \
 	>"$tmp/out.txt" 2>"$tmp/err" &
 lg_pid=$!
@@ -145,7 +127,5 @@ tap_check "connect phase over: exit 0, 500 sent and answered, all 4300 connectio
 	sh -c "test $rc -eq 0 && grep -q '^  requests   500 sent (0 heavy), 500 answered' '$tmp/out.txt' &&
 	       grep -q '(4300 connections open throughout)' '$tmp/out.txt'"
 
-kill -TERM "$server_pid"
-wait "$server_pid"
-server_pid=
+stop_server
 tap_exit

@@ -19,11 +19,18 @@ struct loadgen_config {
 	double rate;		/* open loop, requests/s; 0: closed loop */
 	bool hold;		/* --idle: one request per connection, then hold them open */
 	uint32_t hold_requests;	/* --idle-requests: per connection first (0: 1) */
+	uint32_t hold_batches;	/* --idle-batches: a batch a SIGUSR1 (0: all at once) */
 	unsigned int timeout_s;	/* per request and per connect */
 	uint64_t seed;
 	int server_pid;		/* its CPU time over the measured phase; 0 none */
 	bool progress;		/* a line a second on stderr */
 };
+
+/*
+ * Descriptors past the sockets that loadgen asks RLIMIT_NOFILE for:
+ * stdio, the ring and whatever the caller left open.
+ */
+#define LOADGEN_SPARE_FDS 64
 
 enum loadgen_error {
 	ERR_CONNECT,	/* connect failed */
@@ -67,7 +74,8 @@ struct loadgen_stats {
 /*
  * Run the load described by cfg; fill stats.  Returns 0, or -errno when
  * the run could not start (with a message on stderr).  Stops early, with
- * what was measured, on SIGINT or SIGTERM.
+ * what was measured, on SIGINT or SIGTERM.  With cfg->hold_batches,
+ * each SIGUSR1 opens the next batch of connections.
  */
 int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *stats);
 

@@ -2,13 +2,15 @@
 /*
  * The loadgen engine: each connection is a small state machine stepped by
  * the CQEs of one io_uring.  A busy connection has a send and the recv
- * for its answer in flight; a ready one has nothing (or, in --idle mode,
- * a recv that notices the server closing it).  Errors on a busy
- * connection shut its socket down, so that its pending recv completes and
- * one path cleans up: no buffer is reused while the kernel may write it.
+ * for its answer in flight; a ready one has nothing (or, in --idle mode
+ * without --idle-batches, a recv that notices the server closing it).
+ * Errors on a busy connection shut its socket down, so that its pending
+ * recv completes and one path cleans up: no buffer is reused while the
+ * kernel may write it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <liburing.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -97,16 +99,24 @@ struct engine {
 	uint64_t next_progress_ns, next_timeout_scan_ns;
 	struct __kernel_timespec tick;	/* when the pending tick fires */
 	uint64_t tick_ns;		/* the tick's period */
-	bool announced;
+	bool announced;		/* --idle: said once settled (each batch's) */
 	bool fd_warned;
+
+	/* --idle-batches: batches opened, SIGUSR1s taken (opened or ignored). */
+	uint32_t batches_open;
+	sig_atomic_t batch_signals_taken;
+	sigset_t wait_mask;	/* --idle: the signals are unblocked in the wait only */
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t batch_signals;	/* SIGUSR1s so far */
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		batch_signals++;
+	else
+		stop_requested = 1;
 }
 
 static uint64_t now_ns(void)
@@ -316,6 +326,8 @@ static void became_ready(struct engine *e, uint32_t i)
 			send_request(e, i, now);
 			return;
 		}
+		if (e->cfg->hold_batches)
+			return;		/* nothing posted: reap_closed() */
 		c->watching = true;
 		c->head_done = false;
 		c->len = 0;
@@ -702,20 +714,91 @@ static uint32_t took_heavy(const struct engine *e)
 	return n;
 }
 
+/* --idle: the connections opened so far have all settled. */
+static void announce(struct engine *e)
+{
+	/* Scripts wait for this line before measuring. */
+	fprintf(stderr, "loadgen: idle: %u connections open\n", e->open_now);
+	/* The memory a server keeps depends on it (paired). */
+	if (!e->cfg->hold_batches || e->batches_open)
+		fprintf(stderr, "loadgen: idle: %u took GET /heavy at least once\n",
+			took_heavy(e));
+	e->announced = true;
+}
+
+/*
+ * --idle-batches: whether the server closed a held connection, asked of
+ * each socket without waiting, before each announcement and at exit.
+ * No request stays posted on a held connection, unlike the watching
+ * recv of plain --idle: on Linux 6.x a pending recv holds an io_kiocb
+ * and kmalloc'd poll and async msghdr objects (kmalloc-96, -512) for
+ * each connection, and experiments/paired would count those in the
+ * server's kernel objects per connection.  Data (a 408), end
+ * of file and an error alike mean the server is closing it.
+ */
+static void reap_closed(struct engine *e)
+{
+	char byte;
+
+	for (uint32_t i = 0; i < e->cfg->connections; i++) {
+		if (e->conns[i].state != CS_READY)
+			continue;
+		if (recv(e->conns[i].fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		e->st->errors[ERR_CLOSED]++;
+		drop(e, i);
+	}
+}
+
+/* --idle-batches: connections in batches 1..b, N * b / S (as paired splits). */
+static uint32_t batch_end(const struct engine *e, uint32_t b)
+{
+	return (uint64_t)e->cfg->connections * b / e->cfg->hold_batches;
+}
+
+/*
+ * --idle-batches: once the batch opening has settled, announce it; then
+ * a SIGUSR1 not yet taken opens the next batch.  Signals that came while
+ * a batch was opening wait their turn; past the last batch they are
+ * ignored.
+ */
+static void step_batches(struct engine *e)
+{
+	uint32_t from = batch_end(e, e->batches_open);
+
+	if (e->settled < from)
+		return;
+	if (!e->announced) {
+		reap_closed(e);
+		announce(e);
+	}
+	if (stop_requested || e->batch_signals_taken == batch_signals)
+		return;
+	if (e->batches_open == e->cfg->hold_batches) {
+		e->batch_signals_taken = batch_signals;
+		return;
+	}
+	e->batch_signals_taken++;
+	e->batches_open++;
+	/* to_connect holds 0..N-1 in order: the batch is its next slice. */
+	e->connect_count += batch_end(e, e->batches_open) - from;
+	e->announced = false;
+}
+
 static bool finished(struct engine *e, uint64_t now)
 {
 	if (stop_requested)
 		return true;
+	if (e->cfg->hold_batches) {
+		if (e->cfg->duration_s)
+			return e->announced && now >= e->stop_ns;
+		return e->announced && e->batches_open == e->cfg->hold_batches &&
+		       !e->open_now;
+	}
 	if (e->cfg->hold) {
-		if (!e->announced && e->settled == e->cfg->connections) {
-			/* Scripts wait for this line before measuring. */
-			fprintf(stderr, "loadgen: idle: %u connections open\n",
-				e->open_now);
-			/* The memory a server keeps depends on it (paired). */
-			fprintf(stderr, "loadgen: idle: %u took GET /heavy at least once\n",
-				took_heavy(e));
-			e->announced = true;
-		}
+		if (!e->announced && e->settled == e->cfg->connections)
+			announce(e);
 		if (e->cfg->duration_s)
 			return e->announced && now >= e->stop_ns;
 		return e->settled == e->cfg->connections && !e->open_now;
@@ -781,6 +864,27 @@ static uint32_t conns_per_source(void)
 	return (hi - lo + 1) / 4 > 1000 ? (hi - lo + 1) / 4 : 1000;
 }
 
+/*
+ * --idle-batches: the fd table sized for every socket before the first
+ * batch, by a descriptor at the top of the range RLIMIT_NOFILE was raised
+ * to.  The kernel's table only grows, and it would otherwise grow (a
+ * kmalloc'd, doubled array) within some batch: a client allocation in
+ * experiments/paired's per-connection slope.
+ */
+static void grow_fd_table(struct engine *e)
+{
+	int top = e->cfg->connections + LOADGEN_SPARE_FDS - 1;
+
+	if (fcntl(top, F_GETFD) >= 0)
+		return;		/* inherited, open: the table holds it already */
+	if (dup2(e->ring.ring_fd, top) < 0) {
+		fprintf(stderr, "loadgen: warning: dup2 onto fd %d: %s: the fd table grows as batches open\n",
+			top, strerror(errno));
+		return;
+	}
+	close(top);
+}
+
 static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 		       struct loadgen_stats *st)
 {
@@ -817,7 +921,8 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 		e->conns[i].rng = conn_seed(cfg->seed ? cfg->seed : 0x5eed, i);
 		e->to_connect[i] = i;
 	}
-	e->connect_count = n;
+	/* --idle-batches: none until the first SIGUSR1 (step_batches). */
+	e->connect_count = cfg->hold_batches ? 0 : n;
 
 	/*
 	 * A send and a recv per connection may complete at once; the kernel
@@ -845,6 +950,8 @@ static int engine_init(struct engine *e, const struct loadgen_config *cfg,
 		return ret;
 	}
 	hist_init(&st->latency);
+	if (cfg->hold_batches)
+		grow_fd_table(e);
 	return 0;
 }
 
@@ -892,24 +999,62 @@ static void engine_exit(struct engine *e)
 	free(e->backlog);
 }
 
+/*
+ * Submits, then waits for a completion.  --idle: its signals are blocked
+ * but in the wait, which unblocks them atomically (as pselect does), so
+ * one sent while loadgen is busy ends the next wait at once (-EINTR):
+ * no SIGUSR1 waits for the tick.  The submit is a call of its own: an
+ * enter that submits returns the count submitted, not -EINTR.  A load
+ * keeps one enter a round, SIGINT unblocked: it only stops the run.
+ */
+static int wait_completion(struct engine *e)
+{
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	if (!e->cfg->hold)
+		return io_uring_submit_and_wait(&e->ring, 1);
+	ret = io_uring_submit(&e->ring);
+	if (ret < 0)
+		return ret;
+	return io_uring_wait_cqes(&e->ring, &cqe, 1, NULL, &e->wait_mask);
+}
+
 int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct engine *e = malloc(sizeof(*e));
+	sigset_t hold_signals, old_mask;
 	uint64_t now;
 	int ret;
 
 	if (!e)
 		return -ENOMEM;
+	/* --idle: blocked from here; --idle-batches: SIGUSR1 before any batch. */
+	sigemptyset(&hold_signals);
+	if (cfg->hold) {
+		sigaddset(&hold_signals, SIGINT);
+		sigaddset(&hold_signals, SIGTERM);
+		if (cfg->hold_batches)
+			sigaddset(&hold_signals, SIGUSR1);
+	}
+	sigprocmask(SIG_BLOCK, &hold_signals, &old_mask);
 	memset(st, 0, sizeof(*st));
 	ret = engine_init(e, cfg, st);
 	if (ret < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		free(e);
 		return ret;
 	}
+	e->wait_mask = old_mask;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&hold_signals, sig) == 1)
+			sigdelset(&e->wait_mask, sig);
 	/* No SA_RESTART: a signal interrupts the wait below. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (cfg->hold_batches)
+		sigaction(SIGUSR1, &sa, NULL);
 
 	e->start_ns = now_ns();
 	e->next_progress_ns = e->start_ns + 1000000000ULL;
@@ -929,11 +1074,15 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 		unsigned int head, seen = 0;
 
 		now = now_ns();
+		if (cfg->hold_batches) {
+			step_batches(e);
+			start_connects(e);
+		}
 		check_phase(e, now);
 		if (finished(e, now))
 			break;
 
-		ret = io_uring_submit_and_wait(&e->ring, 1);
+		ret = wait_completion(e);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
 			fprintf(stderr, "loadgen: io_uring_enter: %s\n", strerror(-ret));
 			break;
@@ -955,6 +1104,8 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 		start_connects(e);
 	}
 
+	if (cfg->hold_batches)
+		reap_closed(e);
 	if (e->measuring && !e->measure_done)
 		end_measure(e);
 	if (e->last_done_ns > e->first_send_ns && e->first_send_ns)
@@ -963,5 +1114,6 @@ int loadgen_run(const struct loadgen_config *cfg, struct loadgen_stats *st)
 		per_conn_figures(e);
 	engine_exit(e);
 	free(e);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	return 0;
 }

@@ -19,13 +19,13 @@
 
 /* Long-only options of loadgen's own. */
 enum { OPT_IDLE = OPTS_LONG_FIRST_FREE, OPT_SEED, OPT_IDLE_REQUESTS,
-       OPT_WARMUP, OPT_SERVER_PID };
+       OPT_IDLE_BATCHES, OPT_WARMUP, OPT_SERVER_PID };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: " PROG " --port P -c N (-n M | -d DURATION) [--warmup D] [OPTION]...\n"
-"       " PROG " --port P -c N --idle [-d DURATION]\n"
+"       " PROG " --port P -c N --idle [--idle-batches S] [-d DURATION]\n"
 "\n"
 "Opens N keep-alive connections to ADDR:P and sends GET / (or GET /heavy,\n"
 "with probability --heavy-ratio) on them from one thread and one io_uring.\n"
@@ -55,6 +55,13 @@ static void usage(FILE *out)
 "      --idle-requests K   --idle: K requests per connection (each GET /heavy\n"
 "                          with probability --heavy-ratio) before holding\n"
 "                          (default 1)\n"
+"      --idle-batches S    --idle: open the N connections in S batches, one\n"
+"                          a SIGUSR1 (batch i: N*i/S - N*(i-1)/S of them),\n"
+"                          each announced as above once settled, from\n"
+"                          one process; \"0 connections open\" first, with\n"
+"                          the fd table already sized for N; no request\n"
+"                          stays posted on a held connection (closes are\n"
+"                          seen at each announcement and at exit)\n"
 "  -T, --timeout D         per request and per connect, in whole seconds\n"
 "                          (default 10s; checked once a second)\n"
 "      --seed N            heavy/root choice seed (default fixed)\n"
@@ -72,6 +79,10 @@ OPTS_HELP_STD("           ")
 "  " PROG " --port 8080 -c 100 -n 100000 -r 0.01   100k requests, 1%% heavy\n"
 "  " PROG " --port 8080 -c 50 --rate 5000 -d 1m    open loop, 5000 requests/s\n"
 "  " PROG " --port 8080 -c 10000 --idle -d 30s     hold 10k idle connections\n"
+"  " PROG " --port 8080 -c 10000 --idle --idle-batches 4\n"
+"          the same 10k in 4 batches of 2500, one a SIGUSR1, each sent\n"
+"          once the line of the one before (first \"0 connections open\")\n"
+"          is there\n"
 "  " PROG " --port 8080 -c 10000 --rate 20000 --warmup 3 -d 5 --server-pid 4242\n"
 "          open loop at 10k connections: 3 s of warm-up, then 5 s measured,\n"
 "          with the server's CPU time per response\n"
@@ -112,6 +123,7 @@ int main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'R' },
 		{ "idle", no_argument, NULL, OPT_IDLE },
 		{ "idle-requests", required_argument, NULL, OPT_IDLE_REQUESTS },
+		{ "idle-batches", required_argument, NULL, OPT_IDLE_BATCHES },
 		{ "warmup", required_argument, NULL, OPT_WARMUP },
 		{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -189,6 +201,12 @@ int main(int argc, char **argv)
 				return 2;
 			cfg.hold_requests = value;
 			break;
+		case OPT_IDLE_BATCHES:
+			/* Checked against --connections once both are read. */
+			if (!opts_uint(PROG, "idle-batches", optarg, 1, 1000000, &value))
+				return 2;
+			cfg.hold_batches = value;
+			break;
 		case 't':
 			opts_deprecated(PROG, "-t (timeout)", "-T or --timeout");
 			/* fall through */
@@ -230,6 +248,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": --idle-requests goes with --idle\n");
 		return 2;
 	}
+	if (cfg.hold_batches && !cfg.hold) {
+		fprintf(stderr, PROG ": --idle-batches goes with --idle\n");
+		return 2;
+	}
+	if (cfg.hold_batches > cfg.connections) {
+		fprintf(stderr, PROG ": --idle-batches %u: more batches than the %u connections; give at most --connections\n",
+			cfg.hold_batches, cfg.connections);
+		return 2;
+	}
 	if (cfg.hold && (cfg.requests || cfg.rate > 0)) {
 		fprintf(stderr, PROG ": --idle sends --idle-requests per connection: no --requests or --rate\n");
 		return 2;
@@ -261,11 +288,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	nofile = net_raise_nofile(cfg.connections + 64ULL);
-	if (nofile < cfg.connections + 64ULL) {
+	nofile = net_raise_nofile(cfg.connections + (uint64_t)LOADGEN_SPARE_FDS);
+	if (nofile < cfg.connections + (uint64_t)LOADGEN_SPARE_FDS) {
 		fprintf(stderr,
 			PROG ": %u connections need %u descriptors but RLIMIT_NOFILE allows %llu: lower --connections, raise ulimit -n, or run as root\n",
-			cfg.connections, cfg.connections + 64,
+			cfg.connections, cfg.connections + LOADGEN_SPARE_FDS,
 			(unsigned long long)nofile);
 		return 1;
 	}

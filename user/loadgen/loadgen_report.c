@@ -17,6 +17,9 @@ bool loadgen_all_failed(const struct loadgen_config *cfg,
 	/* A warm-up answer (a run stopped before the measure) is one too. */
 	if (stats->responses || stats->warmup_responses)
 		return false;
+	/* --idle-batches, ended before a SIGUSR1: nothing was asked of it. */
+	if (cfg->hold_batches && !stats->connects && !stats->errors[ERR_CONNECT])
+		return false;
 	if (!stats->connects && stats->connect_errno) {
 		fprintf(stderr, "loadgen: no connection to %s:%u could be made (%s): is a server listening there?\n",
 			cfg->addr, cfg->port, strerror(stats->connect_errno));
