@@ -18,6 +18,7 @@ MAN_SOURCES := stacklab.7:README.md \
 	       coro-server.1:user/corosrv/README.md \
 	       floor-uring.1:user/floor/README.md \
 	       loadgen.1:user/loadgen/README.md \
+	       slabsnap.1:user/slabsnap/README.md \
 	       fut_bench.1:user/bench/fut_bench.md \
 	       segment_bench.1:user/bench/segment_bench.md \
 	       fut-advise.1:user/advise/README.md \

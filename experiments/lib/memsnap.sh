@@ -2,10 +2,13 @@
 # threads pte_kb" for the bytes-per-connection metric (docs/design.md): the server's RSS,
 # threads and page tables (VmPTE), and the system's kernel stacks,
 # task_struct slab and TCP socket pages (system-wide, so measure on an
-# otherwise quiet machine).
+# otherwise quiet machine).  The task_struct cache is flushed first (see
+# slab_flush) unless memsnap_task_flush=0: experiments/paired counts the
+# server's own threads times the object size instead, and opens no sysfs
+# file between its snapshots (user/slabsnap says why).
 # POSIX sh: sourced by scripts that run on the host and in the test VM.
 memsnap() {
-	slab_flush '^task_struct$'
+	[ "${memsnap_task_flush:-1}" = 0 ] || slab_flush '^task_struct$'
 	_st=$(awk '/^VmRSS:/ { r = $2 } /^Threads:/ { t = $2 } /^VmPTE:/ { p = $2 }
 		END { print r + 0, t + 0, p + 0 }' "/proc/$1/status")
 	_kstack=$(awk '/^KernelStack:/ { print $2 }' /proc/meminfo)
@@ -16,24 +19,26 @@ memsnap() {
 	echo "$1 ${_kstack:-0} ${_task:-0} ${_tcp:-0} $2 $3"
 }
 
-# slabsnap: the slab caches a connection's kernel objects live in, as one
-# JSON object {"CACHE": bytes}, bytes being active objects x object size
-# (/proc/slabinfo): sockets, their inodes, files and dentries, epoll and
-# io_uring entries, socket buffers, and the kmalloc caches (io_uring's
-# poll entries, a runtime's allocations).  Caches of processes and memory
-# maps are left out: each memory phase starts one loadgen per batch, whose
-# own task, mm and maps would count as the server's.  Needs json.sh.
+# slab_conn_caches: the slab caches a connection's kernel objects live
+# in: sockets, their inodes, files and dentries, epoll and io_uring
+# entries, socket buffers, and the kmalloc caches (io_uring's poll entries
+# and async data, a runtime's allocations).  Caches of processes and
+# memory maps are left out: they are counted by thread (task_struct,
+# kernel stack) or not per connection.
 slab_conn_caches='^(TCP|TCPv6|sock_inode_cache|filp|dentry|eventpoll_epi|eventpoll_pwq|io_kiocb|request_sock_TCP(v6)?|tw_sock_TCP(v6)?|skbuff_.*|kmalloc-.*)$'
+# slabsnap: one snapshot of those caches, {"CACHE": bytes} (active objects
+# x object size, per-CPU slabs flushed first), by user/slabsnap (run from
+# the build tree).  A series of snapshots runs one user/slabsnap for all
+# (experiments/lib/paired-run.sh snap_start).
 slabsnap() {
-	slab_flush "$slab_conn_caches"
-	awk -v re="$slab_conn_caches" 'NR > 2 && $2 > 0 && $1 ~ re {
-		print $1, $2 * $4 }' /proc/slabinfo 2>/dev/null | json_kv_lines
+	user/slabsnap --once --caches "$slab_conn_caches" | head -n 1
 }
 
-# slab_flush REGEX: SLUB keeps a slab or more per CPU and cache whose free
-# objects /proc/slabinfo counts as active, so "active objects" moves by up
-# to a few slabs with whatever ran last on each CPU, not with the objects
-# in use.  Writing to a cache's /sys/kernel/slab/CACHE/shrink flushes its
+# slab_flush REGEX, for the one cache memsnap reads (user/slabsnap does
+# the same for a series): SLUB keeps a slab or more per CPU and cache
+# whose free objects /proc/slabinfo counts as active, so "active objects"
+# moves by up to a few slabs with whatever ran last on each CPU, not with
+# the objects in use.  Writing to a cache's /sys/kernel/slab/CACHE/shrink flushes its
 # per-CPU slabs (and frees its empty ones), after which active is what is
 # allocated.  Caches matching REGEX; none where the file is absent or not
 # writable (no SLUB sysfs, not root): the figure is then as coarse as before.
@@ -47,21 +52,37 @@ slab_flush() {
 	return 0
 }
 
-# memcgsnap DIR: the memory a cgroup v2 holds by the kernel's own
-# accounting, one JSON object {"STAT": bytes} of DIR/memory.stat's anon,
-# kernel_stack, pagetables, sock, slab and percpu (those present; percpu
-# is there from Linux 5.9).  experiments/paired fits memcg_bytes_per_conn
-# to their sum.  Needs json.sh.
-memcgsnap() {
-	awk '$1 == "anon" || $1 == "kernel_stack" || $1 == "pagetables" || $1 == "sock" ||
-		$1 == "slab" || $1 == "percpu" { print $1, $2 }' "$1/memory.stat" 2>/dev/null | json_kv_lines
-}
-
 # slab_objsizes: {"CACHE": object size} of the caches a client's
-# connection is known to take (experiments/lib/metrics.jq, client_caches).
+# connection is known to take (experiments/lib/metrics.jq, client_caches)
+# and of the epoll caches the server's registrations are counted in.
 slab_objsizes() {
 	awk 'NR > 2 && ($1 == "TCP" || $1 == "TCPv6" || $1 == "sock_inode_cache" || $1 == "filp" ||
-		$1 == "dentry" || $1 == "io_kiocb") { print $1, $4 }' /proc/slabinfo 2>/dev/null | json_kv_lines
+		$1 == "dentry" || $1 == "eventpoll_epi" || $1 == "eventpoll_pwq") { print $1, $4 }' \
+		/proc/slabinfo 2>/dev/null | json_kv_lines
+}
+
+# epoll_fds PID: the process's epoll descriptors, blank-separated.  Read
+# once, before its connections: a descriptor listed in /proc/PID/fd gets
+# a dentry that lives as long as the process, which would count as a
+# connection's if its sockets were listed too.
+epoll_fds() {
+	for _f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$_f" 2>/dev/null)" = 'anon_inode:[eventpoll]' ] && printf '%s ' "${_f##*/}"
+	done
+	return 0
+}
+
+# epoll_items PID FD...: the registrations in those epoll descriptors (the
+# "tfd:" lines of their fdinfo): the process's own eventpoll_epi objects.
+# Other processes' epoll churn moves that slab cache system-wide.
+epoll_items() {
+	_p=$1 _n=0
+	shift
+	for _f; do
+		_c=$(grep -c '^tfd:' "/proc/$_p/fdinfo/$_f" 2>/dev/null)
+		_n=$((_n + ${_c:-0}))
+	done
+	echo "$_n"
 }
 
 # socket_fds PID...: the socket file descriptors the processes hold.

@@ -21,11 +21,11 @@ def metric_defs: [
   {key: "task_struct_per_conn", label: "  of which task_struct slab", unit: "B", phase: "idle",
    source: "/proc/PID/status Threads x /proc/slabinfo task_struct object size", definition: "slope of the server's threads' task_structs (the system-wide slab stays in the samples)"},
   {key: "kernel_objects_per_conn", label: "kernel objects per idle connection", unit: "B", phase: "idle",
-   source: "/proc/slabinfo active objects x object size of the connection caches (experiments/lib/memsnap.sh slabsnap), minus the client's", definition: "sum over the caches of each cache's least-squares slope against connections open, the client's objects taken out (each client socket: one TCP, sock_inode_cache, filp, dentry and, for its pending recv, io_kiocb object); caches below 16 B per connection are left out as noise; per cache in kernel_objects_by_cache"},
+   source: "/proc/slabinfo active objects x object size of the connection caches (user/slabsnap, one per phase, per-CPU slabs flushed), minus the client's", definition: "sum over the caches of each cache's slope against connections open, the median of its slopes between consecutive snapshots (another process's burst of allocations moves one step, which the median ignores), the client's objects taken out (each client socket: one TCP, sock_inode_cache, filp and dentry object; the client, one loadgen for the whole phase, keeps no request posted on an idle connection); eventpoll_epi and eventpoll_pwq are the server's own epoll registrations (the tfd lines of its epoll descriptors' fdinfo) times the object size, other processes' epoll churn left out; caches below 16 B per connection are left out as noise; per cache in kernel_objects_by_cache"},
   {key: "bytes_per_conn_whole", label: "whole cost per idle connection (user + kernel)", unit: "B", phase: "idle",
    source: "bytes per idle connection + kernel objects per idle connection", definition: "RSS + page tables + kernel stacks + task_structs + the kernel objects of the server's connections, per connection"},
   {key: "memcg_bytes_per_conn", label: "whole cost per idle connection, kernel's accounting (memcg)", unit: "B", phase: "idle",
-   source: "memory.stat of a cgroup v2 holding only the server (--vm): anon, kernel_stack, pagetables, sock, slab, percpu (experiments/lib/memsnap.sh memcgsnap)", definition: "least-squares slope of the sum of those stats against connections open: what the kernel charged to the server's cgroup (memory allocated in the server's own context, the client's never); per stat in memcg_by_stat"},
+   source: "memory.stat of a cgroup v2 holding only the server (--vm): anon, kernel_stack, pagetables, sock, slab, percpu (user/slabsnap --memcg)", definition: "least-squares slope of the sum of those stats against connections open: what the kernel charged to the server's cgroup (memory allocated in the server's own context, the client's never); per stat in memcg_by_stat"},
   {key: "socket_bytes_per_conn", label: "socket buffer pages per connection (apart)", unit: "B", phase: "idle",
    source: "/proc/net/sockstat TCP mem (system-wide, both ends)", definition: "slope of the pages TCP sockets hold for their buffers x 4096 (0 for idle sockets); the same for every server, so not in bytes per connection"},
   {key: "idle_threads", label: "threads with N idle connections", unit: "", phase: "idle",
@@ -123,8 +123,8 @@ def lsq_slope:
 # where the sample has them, else the system-wide figures.
 def kstack_bytes: .thread_kstack_bytes // (.kernel_stack_kb * 1024);
 def task_bytes: .thread_task_bytes // .task_struct_bytes;
-# The memory.stat entries memcg_bytes_per_conn sums (experiments/lib/memsnap.sh
-# memcgsnap reads the same).
+# The memory.stat entries memcg_bytes_per_conn sums (user/slabsnap
+# --memcg reads the same).
 def memcg_stats: ["anon", "kernel_stack", "pagetables", "sock", "slab", "percpu"];
 def comp($c):
   if $c == "memcg" then (.memcg as $m | [memcg_stats[] | $m[.] // 0] | add)
@@ -137,24 +137,49 @@ def comp($c):
   else error("unknown memory component \($c)") end;
 
 # The caches every client connection takes one object of: its socket
-# (TCP: loadgen connects over IPv4), inode, file and dentry, and the
-# io_kiocb of the recv it keeps posted while idle.
-def client_caches: ["TCP", "sock_inode_cache", "filp", "dentry", "io_kiocb"];
+# (TCP: loadgen connects over IPv4), inode, file and dentry.  The holder
+# keeps no io_uring request posted on an idle connection (loadgen
+# --idle-batches), and its own process is in every snapshot, the first
+# included, so nothing else of the client's grows with connections.
+def client_caches: ["TCP", "sock_inode_cache", "filp", "dentry"];
 
-# The server's bytes in one cache in a sample of $phase: the slab's,
-# less the client's sockets times the cache's object size.
+# The epoll caches: one eventpoll_epi, and for a socket one
+# eventpoll_pwq, per registration.  Other processes' epoll churn moves
+# them system-wide, so where the sample counts the server's own
+# registrations (server_epoll_items) those are its objects.
+def epoll_caches: ["eventpoll_epi", "eventpoll_pwq"];
+
+# The server's bytes in one cache in a sample of $phase: its epoll
+# registrations times the object size for the epoll caches, else the
+# slab's less the client's sockets times the cache's object size.
 def server_slab($phase; $cache):
-  (.slab[$cache] // 0)
-  - (if client_caches | index([$cache]) then (.client_sockets // 0) * ($phase.slab_objsize[$cache] // 0) else 0 end);
+  if (epoll_caches | index([$cache])) and .server_epoll_items != null then
+    .server_epoll_items * ($phase.slab_objsize[$cache] // 0)
+  else
+    (.slab[$cache] // 0)
+    - (if client_caches | index([$cache]) then (.client_sockets // 0) * ($phase.slab_objsize[$cache] // 0) else 0 end)
+  end;
 
-# {cache: slope} of the server's slab bytes, every cache the phase saw
-# that reaches 16 B per connection (below: one object in every 4+
-# connections or noise); null when the samples carry no slab.
+# The median of the slopes between consecutive [x, y] points (x
+# ascending); null without two distinct x.  The slab caches are the whole
+# machine's: another process that allocates a burst between two
+# snapshots moves one step, which this ignores and a least-squares slope
+# would spread over all.
+def median_step_slope:
+  [ range(1; length) as $i | .[$i - 1] as $a | .[$i] as $b
+    | select($b[0] != $a[0]) | ($b[1] - $a[1]) / ($b[0] - $a[0]) ] | sort
+  | if length == 0 then null
+    elif length % 2 == 1 then .[(length - 1) / 2]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+
+# {cache: slope} of the server's slab bytes (median step slope), every
+# cache the phase saw that reaches 16 B per connection (below: one object
+# in every 4+ connections or noise); null when the samples carry no slab.
 def kernel_objects($phase):
   if $phase == null or ($phase.samples // [] | length) < 2 or ($phase.samples[0].slab == null) then null
   else ($phase.samples | map(.slab | keys) | add | unique) as $caches
     | reduce $caches[] as $c ({};
-        ($phase.samples | map([.conns, server_slab($phase; $c)]) | lsq_slope) as $s
+        ($phase.samples | map([.conns, server_slab($phase; $c)]) | median_step_slope) as $s
         | if $s != null and $s >= 16 then .[$c] = $s else . end)
   end;
 

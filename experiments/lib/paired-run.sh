@@ -10,6 +10,7 @@
 # and plots.  Run from the source or build tree.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/memsnap.sh"
+memsnap_task_flush=0
 . "$here/json.sh"
 . "$here/server.sh"
 . "$here/cpushare.sh"
@@ -156,7 +157,7 @@ case $start_timeout in '' | *[!0-9]*) die_usage "--start-timeout wants whole sec
 
 # Run from the source tree or from the build tree (the VM's /stacklab).
 [ -f user/loadgen ] || cd build 2>/dev/null || true
-for f in user/loadgen user/tpc-server bpf/stacklab-probe; do
+for f in user/loadgen user/slabsnap user/tpc-server bpf/stacklab-probe; do
 	[ -x "$f" ] || { echo "paired-run: $f is not built: run make" >&2; exit 1; }
 done
 if [ "$(id -u)" -ne 0 ]; then
@@ -190,11 +191,11 @@ loadgen_cpu=$((cpus > 1 ? 1 : 0))
 clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 tmp=$(mktemp -d /tmp/paired.XXXXXX)
-client_pid= probe_pid= module_loaded_here= holders=
+client_pid= probe_pid= module_loaded_here= holders= snap_pid=
 cleanup() {
 	[ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null
-	# shellcheck disable=SC2086
-	[ -n "$holders" ] && kill $holders 2>/dev/null
+	[ -n "$holders" ] && kill "$holders" 2>/dev/null
+	[ -n "$snap_pid" ] && kill "$snap_pid" 2>/dev/null
 	[ -n "$probe_pid" ] && kill -INT "$probe_pid" 2>/dev/null
 	server_stop
 	[ -n "$client_pid" ] && wait "$client_pid" 2>/dev/null
@@ -467,14 +468,54 @@ rotate() {
 		for (i = 0; i < NR; i++) print l[(i + k) % NR] }'
 }
 
-# snap_json CONNS MEMSNAP [CLIENT_SOCKETS]: one sample of a memory phase,
-# with the slab caches and the client's sockets (whose kernel objects
-# metrics.jq subtracts from the slab's, leaving the server's), and the
-# server's cgroup's memory.stat when it runs in one (--memcg).
+# snap_json CONNS MEMSNAP CLIENT_SOCKETS SLAB MEMCG EPOLL_ITEMS: one
+# sample of a memory phase: the server's memsnap figures, the client's
+# sockets (whose kernel objects metrics.jq subtracts from the slab's,
+# leaving the server's), the slab caches and the server's cgroup's
+# memory.stat (null without --memcg), those two from the phase's
+# slabsnap, and the registrations in the server's epoll descriptors
+# (metrics.jq counts its eventpoll objects by them).
 snap_json() {
-	_memcg=null
-	[ -n "$srv_cgroup" ] && _memcg=$(memcgsnap "$srv_cgroup")
-	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="${3:-0}" -v slab="$(slabsnap)" -v memcg="$_memcg" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"slab\":%s,\"memcg\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, slab, memcg }'
+	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="$3" -v slab="$4" -v memcg="$5" -v ep="$6" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"server_epoll_items\":%d,\"slab\":%s,\"memcg\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, ep, slab, memcg }'
+}
+
+# The memory phases' snapshots of slab caches and memory.stat come from
+# one user/slabsnap per phase, which holds every file it reads or writes
+# open (each open of a sysfs or cgroup file leaves a kernfs node in
+# kmalloc-96 until an RCU batch frees it, seconds later: the script's own
+# opens would count as the server's objects).  It reads a line per
+# snapshot from a FIFO and appends two lines (slab, memcg) to a file.
+# snap_start: the helper for the current server (and its cgroup).
+snap_start() {
+	rm -f "$tmp/snap.req" "$tmp/snap.out"
+	mkfifo "$tmp/snap.req" || fatal "cannot make a FIFO in $tmp"
+	: >"$tmp/snap.out"
+	# Read-write: opening a FIFO so never blocks, and the helper's read
+	# end sees a writer from the start; the helper itself does not hold
+	# fd 7, so closing it here is its end of input.
+	exec 7<>"$tmp/snap.req"
+	# shellcheck disable=SC2086
+	user/slabsnap --caches "$slab_conn_caches" ${srv_cgroup:+--memcg "$srv_cgroup"} \
+		<"$tmp/snap.req" >>"$tmp/snap.out" 2>"$tmp/snap.err" 7>&- &
+	snap_pid=$! snap_lines=0
+}
+# snap_take: one snapshot; SNAP_SLAB and SNAP_MEMCG its two lines.
+snap_take() {
+	echo >&7
+	snap_lines=$((snap_lines + 2))
+	while [ "$(wc -l <"$tmp/snap.out")" -lt "$snap_lines" ]; do
+		kill -0 "$snap_pid" 2>/dev/null || [ "$(wc -l <"$tmp/snap.out")" -ge "$snap_lines" ] ||
+			fatal "user/slabsnap stopped: $(tail -n 2 "$tmp/snap.err" | tr '\n' ' ')"
+		sleep 0.02
+	done
+	SNAP_SLAB=$(sed -n "$((snap_lines - 1))p" "$tmp/snap.out")
+	SNAP_MEMCG=$(sed -n "${snap_lines}p" "$tmp/snap.out")
+}
+snap_stop() {
+	[ -n "$snap_pid" ] || return 0
+	exec 7>&-
+	wait "$snap_pid" 2>/dev/null
+	snap_pid=
 }
 
 # go_stats: the Go server's runtime facts (--stats FILE), refreshed with
@@ -508,9 +549,12 @@ start_or_skip() {
 
 # memory_phase TYPE NAME CMD N ROUND [K]: TYPE idle (one request per
 # connection), after_load (--after-requests each, heavy ratio as in the
-# load) or after_k (K each, the same heavy ratio).  Connections open in --steps batches, each held by its own
-# loadgen; a snapshot after each batch gives the series the per-connection
-# slope is fitted to.
+# load) or after_k (K each, the same heavy ratio).  One loadgen holds the
+# phase's connections, opening them in --steps batches (one per SIGUSR1);
+# a snapshot with none open and one after each batch give the series the
+# per-connection slope is fitted to.  The holder keeps no request posted
+# on an idle connection, so its sockets are all it has in the kernel per
+# connection, and its own process is in every snapshot alike.
 memory_phase() {
 	_type=$1 _name=$2 _n=$4 _kreq=${6:-1}
 	[ "$_type" = after_load ] && _kreq=$after_requests
@@ -521,63 +565,69 @@ memory_phase() {
 	# (sooner once enough updates are pending): a snapshot waits for one.
 	_settle=0.1
 	[ -n "$srv_cgroup" ] && _settle=2.1
-	sleep "$_settle"
 	_s=$steps
 	# The K series fits its slope to 2 batches: it runs 4 phases a variant
 	# and keeps the default run within 8 minutes.
 	[ "$_type" = after_k ] && _s=2
 	[ "$_n" -lt "$_s" ] && _s=$_n
-	samples=$(snap_json 0 "$(memsnap "$srv_pid")")
 	_extra=
 	[ "$_type" = idle ] || _extra="--idle-requests $_kreq --heavy-ratio $heavy_ratio"
-	_open=0 _i=1 holders=
-	rm -f "$tmp"/hold.*
-	while [ "$_i" -le "$_s" ]; do
-		_k=$((_n * _i / _s - _n * (_i - 1) / _s))
-		rm -f "$tmp/hold.$_i"
-		# shellcheck disable=SC2086
-		# A seed per batch: the batches' heavy choices are independent.
-		user/loadgen --port "$srv_port" --connections "$_k" --idle $_extra --seed "$_i" \
-			--cpu "$loadgen_cpu" --timeout 60 >/dev/null 2>"$tmp/hold.$_i" &
-		_h=$!
-		holders="$holders $_h"
+	rm -f "$tmp/hold"
+	# shellcheck disable=SC2086
+	user/loadgen --port "$srv_port" --connections "$_n" --idle --idle-batches "$_s" $_extra \
+		--seed 1 --cpu "$loadgen_cpu" --timeout 60 >/dev/null 2>"$tmp/hold" &
+	holders=$!
+	snap_start
+	_epfds=
+	_open=0 _i=0
+	while :; do
+		# Announcement _i + 1: batch _i has settled (0: the holder is up).
 		_ticks=0
-		while ! grep -q 'idle: [0-9]* connections open' "$tmp/hold.$_i" 2>/dev/null && kill -0 "$_h" 2>/dev/null; do
+		while [ "$(grep -c 'idle: [0-9]* connections open' "$tmp/hold" 2>/dev/null)" -le "$_i" ] &&
+			kill -0 "$holders" 2>/dev/null; do
 			sleep 0.05
 			_ticks=$((_ticks + 1))
-			[ $((_ticks % 200)) -eq 0 ] && say "  $(tail -n 1 "$tmp/hold.$_i")"
+			[ $((_ticks % 200)) -eq 0 ] && say "  $(tail -n 1 "$tmp/hold")"
 		done
-		_got=$(sed -n 's/.*idle: \([0-9]*\) connections open.*/\1/p' "$tmp/hold.$_i" | tail -n 1)
-		if [ "${_got:-0}" -ne "$_k" ]; then
-			_why=$(grep -v '^$' "$tmp/hold.$_i" | tail -n 2 | tr '\n' ' ')
+		_want=$((_n * _i / _s))
+		_got=$(sed -n 's/.*idle: \([0-9]*\) connections open.*/\1/p' "$tmp/hold" | sed -n "$((_i + 1))p")
+		if [ "${_got:--1}" -ne "$_want" ]; then
+			_why=$(grep -v '^$' "$tmp/hold" | tail -n 2 | tr '\n' ' ')
 			kill -0 "$srv_pid" 2>/dev/null || _why="the server died ($(tail -n 1 "$tmp/srv/stderr")); $_why"
-			# shellcheck disable=SC2086
-			kill $holders 2>/dev/null
+			kill "$holders" 2>/dev/null
 			holders=
+			snap_stop
 			server_stop
-			fatal "$_name ($_type): only $((_open + ${_got:-0})) of $_n connections opened: ${_why:-loadgen printed nothing}"
+			fatal "$_name ($_type): only ${_got:-0} of $_want connections open after batch $_i of $_s: ${_why:-loadgen printed nothing}"
 		fi
-		_open=$((_open + _k))
+		_open=$_got
+		# The server's epoll descriptors, while it has no connection.
+		[ "$_i" -eq 0 ] && _epfds=$(epoll_fds "$srv_pid")
 		sleep "$_settle"
+		snap_take
 		# shellcheck disable=SC2086
-		samples="$samples,$(snap_json "$_open" "$(memsnap "$srv_pid")" "$(socket_fds $holders)")"
+		_row=$(snap_json "$_open" "$(memsnap "$srv_pid")" "$_open" "$SNAP_SLAB" "$SNAP_MEMCG" \
+			"$(epoll_items "$srv_pid" $_epfds)")
+		if [ "$_i" -eq 0 ]; then samples=$_row; else samples="$samples,$_row"; fi
+		[ "$_i" -eq "$_s" ] && break
 		_i=$((_i + 1))
+		kill -USR1 "$holders"
 	done
+	snap_stop
 	mod=$(module_summary "$srv_pid")
 	gs=$(go_stats)
 	# Connections that took the heavy branch at least once (loadgen says).
-	_heavy=$(cat "$tmp"/hold.* 2>/dev/null | awk '/idle: [0-9]+ took GET \/heavy/ { s += $3 } END { print s + 0 }')
-	# shellcheck disable=SC2086
-	kill $holders 2>/dev/null
-	for _h in $holders; do wait "$_h" 2>/dev/null; done
+	_heavy=$(sed -n 's/.*idle: \([0-9]*\) took GET \/heavy.*/\1/p' "$tmp/hold" | tail -n 1)
+	kill "$holders" 2>/dev/null
+	wait "$holders" 2>/dev/null
 	holders=
 	server_stop
 	memcg_leave
 	emit "{\"type\":\"$_type\",\"variant\":$(json_str "$_name"),\"conns\":$_n,\"round\":$5,\"server_pid\":$pid,\"open\":$_open,\
-\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$_kreq,\"took_heavy\":$_heavy,\
+\"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$_kreq,\"took_heavy\":${_heavy:-0},\
 \"slab_objsize\":$(slab_objsizes),\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"
 	_what=$_type
-	[ "$_type" = after_k ] && _what="after $_kreq requests each ($_heavy of $_n took GET /heavy)"
+	[ "$_type" = after_k ] && _what="after $_kreq requests each (${_heavy:-0} of $_n took GET /heavy)"
 	say "  $_what: $(echo "$samples" | awk -v n="$_n" -F'"rss_kb":' '{ split($2, a, ","); split($NF, b, ",")
 		printf "%s", human((b[1] - a[1]) * 1024 / n) }
 		function human(x) { return x >= 1e6 ? sprintf("%.1f MB", x / 1e6) : x >= 1e3 ? sprintf("%.1f KB", x / 1e3) : sprintf("%d B", x) }') RSS per connection (single difference; the slope comes later)"

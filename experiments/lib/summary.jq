@@ -211,12 +211,19 @@ def other_work_lines($r):
             def pct($a; $b): if $b > 0 then ($a - $b) / $b * 100 | round | if . >= 0 then "+\(.)%" else "\(.)%" end else "n/a" end;
           med("bytes_per_conn_whole") as $w | med("memcg_bytes_per_conn") as $m
           | (($x.kernel_objects_by_cache.TCP.median // 0) + ($x.kernel_objects_by_cache.TCPv6.median // 0)) as $tcp
+          # kmalloc without __GFP_ACCOUNT takes the plain kmalloc-N caches
+          # (an accounted one, kmalloc-cg-N): memcg never charges them.
+          | ([ ($x.kernel_objects_by_cache // {}) | to_entries[]
+               | select(.key | test("^(dma-)?kmalloc-(rcl-)?[0-9]+k?$")) | .value.median // 0 ] | add // 0) as $plain
+          | ($m + (if $old_accept then $tcp else 0 end)) as $m_acc
+          | ($w - $plain) as $w_acc
           | [ ["user", med("rss_per_conn") + med("page_tables_per_conn"), st("anon") + st("pagetables"),
                "RSS counts the file-backed pages the server maps, which memcg charges to whoever first read them; anon counts private pages only"],
               ["kernel stacks", med("kstack_per_conn"), st("kernel_stack"),
                "the whole cost counts every thread's stack at THREAD_SIZE; memcg counts the stacks charged to the server's cgroup"],
               ["slab", med("kernel_objects_per_conn") + med("task_struct_per_conn"), st("slab"),
-               "slabinfo counts every object of the connection caches, the client's estimated and taken out; memcg counts only objects of accounted caches allocated in the server's own context"
+               "slabinfo counts every object of the connection caches, the client's sockets taken out; memcg counts only objects of accounted caches allocated in the server's own context"
+               + (if $plain > 0 then "; \($plain | bytes_text) a connection are in plain kmalloc caches, which memcg never charges (kmalloc without __GFP_ACCOUNT)" else "" end)
                + (if $old_accept and $tcp > 0 then
                     ": an accepted socket's TCP object (\($tcp | bytes_text) a connection by slabinfo) is allocated in the softirq of the client's connect, which charges no cgroup, and this kernel (\($r.machine.kernel)) does not charge it at accept either (kmem_cache_charge, Linux 6.12, does); with it added, memcg comes to \($m + $tcp | bytes_text), \(pct($m + $tcp; $w)) against the whole cost"
                     + (if $w > 0 and (($m + $tcp - $w) | fabs) <= 0.1 * $w then ", within 10%" else "" end)
@@ -227,6 +234,10 @@ def other_work_lines($r):
           | row([.variant, (.conns | tostring), ($w | bytes_text), ($m | bytes_text)]
               + ($parts | map("\(.[1] | bytes_text) / \(.[2] | bytes_text)"))
               + [ if $w > 0 and (($m - $w) | fabs) <= 0.1 * $w then "agree: memcg \(pct($m; $w)) against the whole cost"
+                  elif $plain > 0 and $w_acc > 0 and (($m_acc - $w_acc) | fabs) <= 0.1 * $w_acc then
+                    "differ by what memcg never charges: memcg \(pct($m; $w)) against the whole cost; less the plain kmalloc caches (\($plain | bytes_text))"
+                    + (if $old_accept and $tcp > 0 then ", the accepted socket's TCP object added to memcg's," else "" end)
+                    + " the two agree, memcg \(pct($m_acc; $w_acc))"
                   else "differ: memcg \(pct($m; $w)) against the whole cost, most in \($gap[0]) (\($gap[1] | bytes_text) / \($gap[2] | bytes_text)): \($gap[3])" end ]) ]
       + [ "" ] end)
   + (if $f == null then [] else

@@ -3,7 +3,7 @@
 # raw records, no server: a memory series whose single difference is
 # negative must give the least-squares slope, marked noisy; a clean series
 # its slope, not marked; rounds become {median, min, max, n}; slab deltas
-# become kernel objects; memory.stat files read by memcgsnap become
+# become kernel objects; memory.stat files read by user/slabsnap --memcg become
 # memcg_bytes_per_conn, compared with the whole cost in summary.md;
 # experiments/lib/cpushare.sh's other work on the CPUs from made-up
 # marks, and its rounds above 5% named in summary.md.
@@ -33,14 +33,21 @@ idle() {
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"$_v\",\"conns\":100,\"round\":$_r,\"open\":100,\"command\":\"x\",\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 }
-# memcg_idle VARIANT KSTACK SLAB [TCP]: an idle record over 0, 25, 50, 75,
-# 100 connections whose samples carry memory.stat as memcgsnap reads it
+# memcg_idle VARIANT KSTACK SLAB [TCP [KMALLOC]]: an idle record over 0, 25, 50, 75,
+# 100 connections whose samples carry memory.stat as user/slabsnap reads it
 # from made-up files, and a TCP slab growing by TCP bytes a connection at
-# each end (the client's taken out by its socket count).  Per connection RSS 8 KiB, page tables 1 KiB (2 threads
+# each end (the client's taken out by its socket count), and KMALLOC
+# bytes a connection in kmalloc-512 (which memcg never charges) and as
+# many in kmalloc-cg-512 (which it does).  Per connection RSS 8 KiB, page tables 1 KiB (2 threads
 # throughout); in memory.stat anon 8192, pagetables 1024, kernel_stack
 # KSTACK, slab SLAB, percpu 64, sock 4096 B at 100 connections only
 # (slope 32.768, single difference 40.96), and file 100000 with
 # slab_reclaimable and slab_unreclaimable that the sum must leave out.
+# memcg_of DIR: DIR/memory.stat as user/slabsnap reads it (run from build/).
+printf 'slabinfo - version: 2.1\n' >"$tmp/slabinfo.none"
+memcg_of() {
+	STACKLAB_SLABINFO=$tmp/slabinfo.none user/slabsnap --once --memcg "$1" | sed -n 2p
+}
 memcg_idle() {
 	_s=
 	for _c in 0 25 50 75 100; do
@@ -61,7 +68,7 @@ slab_unreclaimable $((300000 + _c * $3))
 slab $((300000 + _c * ($3 + 7)))
 anon_thp 0
 STAT
-		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c * 8)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":$((48 + _c)),\"thread_kstack_bytes\":32768,\"thread_task_bytes\":12000,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * ${4:-0}))},\"memcg\":$(memcgsnap "$tmp/cg.$1.$_c")}"
+		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c * 8)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":$((48 + _c)),\"thread_kstack_bytes\":32768,\"thread_task_bytes\":12000,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * ${4:-0})),\"kmalloc-512\":$((8000000 + _c * ${5:-0})),\"kmalloc-cg-512\":$((90000 + _c * ${5:-0}))},\"memcg\":$(memcg_of "$tmp/cg.$1.$_c")}"
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"$1\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":${4:-0}},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 }
@@ -93,14 +100,28 @@ STAT
 		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * 2368)),\"filp\":$((50000 + _c * 2 * 192)),\"kmalloc-64\":$((7000 + _c * 64)),\"kmalloc-8\":$((800 + _c * 4))}}"
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"slabby\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368,\"filp\":192,\"dentry\":192},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+	# eventpoll_epi moves by 3 objects a connection system-wide, but the
+	# server's epoll holds 1 a connection (server_epoll_items): 128 B;
+	# eventpoll_pwq moves by 2, 1 of them the server's: 72 B.  dentry: one
+	# a connection at each end, and another process's 400 in the last step.
+	_s=
+	for _c in 0 25 50 75 100; do
+		_burst=0
+		[ "$_c" -eq 100 ] && _burst=$((400 * 192))
+		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"server_epoll_items\":$((_c + 1)),\"slab\":{\"eventpoll_epi\":$((64000 + _c * 3 * 128)),\"eventpoll_pwq\":$((7200 + _c * 2 * 72)),\"dentry\":$((1000000 + _c * 2 * 192 + _burst))}}"
+	done
+	echo "{\"type\":\"idle\",\"variant\":\"epolly\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368,\"dentry\":192,\"eventpoll_epi\":128,\"eventpoll_pwq\":72},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 	memcg_idle memcgy 16384 1200
 	memcg_idle memcg-agree 0 500
 	# The server's TCP objects in slabinfo, none in memcg (kernel 6.1).
 	memcg_idle memcg-tcp 0 0 2368
+	# 2 KiB a connection of plain kmalloc in slabinfo, which memcg does not
+	# charge, and 2 KiB of kmalloc-cg, which it does.
+	memcg_idle memcg-kmalloc 0 2548 0 2048
 } >"$tmp/raw.jsonl"
 meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
 
-tap_plan 21
+tap_plan 25
 tap_check "aggregate.jq accepts the records" sh -c \
 	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
 jqt() {
@@ -118,6 +139,11 @@ jqt "kernel_objects_per_conn is their sum, 2624" \
 	'.runs[] | select(.variant == "slabby") | .values.kernel_objects_per_conn | (.median - 2624 | fabs) < 0.01 and .n == 1'
 jqt "bytes_per_conn_whole: 1024 of RSS + 2624 of kernel objects" \
 	'.runs[] | select(.variant == "slabby") | .values.bytes_per_conn_whole | (.median - 3648 | fabs) < 0.01'
+jqt "epoll caches: the server's own registrations x object size (eventpoll_epi 128, eventpoll_pwq 72), not the slab's system-wide slope" \
+	'.runs[] | select(.variant == "epolly") | .values.kernel_objects_by_cache
+	 | (.eventpoll_epi.median - 128 | fabs) < 0.01 and (.eventpoll_pwq.median - 72 | fabs) < 0.01'
+jqt "a burst in one step (400 dentries) is left out: dentry 192, the median of the step slopes (least squares: 683.52)" \
+	'.runs[] | select(.variant == "epolly") | .values.kernel_objects_by_cache.dentry.median | (. - 192 | fabs) < 0.01'
 jqt "negative single difference: the slope (737.28 B) is used, not the difference" \
 	'.runs[] | select(.variant == "dip") | .values.bytes_per_conn
 	 | (.median - 737.28 | fabs) < 0.01 and .n == 1 and .min >= 0'
@@ -126,7 +152,7 @@ jqt "negative single difference: the figure is marked noisy" \
 jqt "clean series: median 2048, min 1024, max 3072, n 3" \
 	'.runs[] | select(.variant == "clean") | .values.bytes_per_conn
 	 | .median == 2048 and .min == 1024 and .max == 3072 and .n == 3'
-jqt "memcg: memcgsnap reads the six stats and nothing else (file, slab_reclaimable left out)" \
+jqt "memcg: user/slabsnap --memcg reads the six stats and nothing else (file, slab_reclaimable left out)" \
 	'.runs[] | select(.variant == "memcgy") | .rounds[0].idle.samples[1].memcg
 	 | (keys | sort) == ["anon", "kernel_stack", "pagetables", "percpu", "slab", "sock"] and .anon == 4204800 and .slab == 330175'
 jqt "memcg_bytes_per_conn: the least-squares slope of their sum, 8192 + 16384 + 1024 + 1207 + 64 + 32.768" \
@@ -149,6 +175,8 @@ tap_check "summary.md: memcg against the whole cost, agreeing within 10% or sayi
 jq '.machine.accept_charged = true' "$tmp/r.json" | jq -r -f "$lib/summary.jq" >"$tmp/summary-charged.md" 2>>"$tmp/err"
 jq '.machine.kernel = "6.12.95+deb12-amd64" | del(.machine.accept_charged)' "$tmp/r.json" |
 	jq -r -f "$lib/summary.jq" >"$tmp/summary-612.md" 2>>"$tmp/err"
+tap_check "summary.md: the plain kmalloc caches, which memcg never charges, named and taken out (kmalloc-cg ones kept)" \
+	grep -q '^| memcg-kmalloc | 100 | 13.3 KB | 11.9 KB | .* | differ by what memcg never charges: memcg -11% against the whole cost; less the plain kmalloc caches (2 KB) the two agree, memcg +5% |' "$tmp/summary.md"
 tap_check "summary.md adds slabinfo's TCP object to memcg only where accept does not charge it (accept_charged, else before 6.12)" sh -c \
 	"grep -q '^| memcg-tcp | .*with it added' '$tmp/summary.md' &&
 	 grep -q '^| memcg-tcp | .*differ: memcg -20%' '$tmp/summary-charged.md' &&
