@@ -1,9 +1,11 @@
 # memsnap PID: one line "rss_kb kstack_kb task_struct_bytes tcp_mem_pages
 # threads pte_kb" for the bytes-per-connection metric (docs/design.md): the
-# server's resident anonymous and shared-memory pages (RssAnon + RssShmem:
-# file pages, the code of the binary and its libraries as it is first
-# run, are the program's, not a connection's; at 100 connections the
-# first batch's faults on code read as hundreds of bytes a connection),
+# server's resident anonymous and shared-memory pages (smaps_rollup's
+# Anonymous, a walk of the page tables, exact where status's RssAnon is a
+# per-CPU counter that can lag by tens of pages; plus RssShmem.  File
+# pages, the code of the binary and its libraries as it is first run,
+# are the program's, not a connection's; at 100 connections the first
+# batch's faults on code read as hundreds of bytes a connection),
 # threads and page tables (VmPTE), and the system's kernel stacks,
 # task_struct slab and TCP socket pages (system-wide, so measure on an
 # otherwise quiet machine).  The task_struct cache is flushed first (see
@@ -13,8 +15,9 @@
 # POSIX sh: sourced by scripts that run on the host and in the test VM.
 memsnap() {
 	[ "${memsnap_task_flush:-1}" = 0 ] || slab_flush '^task_struct$'
-	_st=$(awk '/^RssAnon:/ || /^RssShmem:/ { r += $2 } /^Threads:/ { t = $2 } /^VmPTE:/ { p = $2 }
-		END { print r + 0, t + 0, p + 0 }' "/proc/$1/status")
+	_anon=$(awk '/^Anonymous:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null)
+	_st=$(awk -v an="$_anon" '/^RssAnon:/ { a = $2 } /^RssShmem:/ { s = $2 } /^Threads:/ { t = $2 } /^VmPTE:/ { p = $2 }
+		END { if (an != "") a = an; print a + s, t + 0, p + 0 }' "/proc/$1/status")
 	_kstack=$(awk '/^KernelStack:/ { print $2 }' /proc/meminfo)
 	_task=$(awk '$1 == "task_struct" { print $2 * $4 }' /proc/slabinfo)
 	_tcp=$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1) }' \

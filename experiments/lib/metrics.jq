@@ -10,10 +10,10 @@
 
 def metric_defs: [
   {key: "bytes_per_conn", label: "bytes per idle connection", unit: "B", phase: "idle",
-   source: "/proc/PID/status RssAnon + RssShmem, VmPTE and Threads, the kernel stack size, /proc/slabinfo task_struct object size (experiments/lib/memsnap.sh)",
+   source: "/proc/PID/smaps_rollup Anonymous + /proc/PID/status RssShmem, VmPTE and Threads, the kernel stack size, /proc/slabinfo task_struct object size (experiments/lib/memsnap.sh)",
    definition: "least-squares slope of (server RSS + page tables + the server's threads x (kernel stack + task_struct)) against connections open, over snapshots taken as --steps batches of idle connections open (one request each) on a fresh server"},
   {key: "rss_per_conn", label: "  of which server RSS", unit: "B", phase: "idle",
-   source: "/proc/PID/status RssAnon + RssShmem", definition: "slope of the server's resident anonymous and shared-memory pages (file pages, its code and libraries as first run, are the program's and left out)"},
+   source: "/proc/PID/smaps_rollup Anonymous + /proc/PID/status RssShmem", definition: "slope of the server's resident anonymous and shared-memory pages (file pages, its code and libraries as first run, are the program's and left out)"},
   {key: "page_tables_per_conn", label: "  of which page tables", unit: "B", phase: "idle",
    source: "/proc/PID/status VmPTE", definition: "slope of the server's page tables (RSS leaves them out)"},
   {key: "kstack_per_conn", label: "  of which kernel stacks", unit: "B", phase: "idle",
@@ -35,7 +35,7 @@ def metric_defs: [
   {key: "bytes_per_conn_after_load", label: "bytes per connection after load", unit: "B", phase: "after_load",
    source: "as bytes per idle connection", definition: "the same slope, on a fresh server whose connections each served --after-requests requests (GET /heavy with the heavy ratio) before staying open idle: what a thread or task keeps of what it once touched"},
   {key: "rss_per_conn_after_load", label: "  of which server RSS (after load)", unit: "B", phase: "after_load",
-   source: "/proc/PID/status RssAnon + RssShmem", definition: "slope of the same, after load"},
+   source: "/proc/PID/smaps_rollup Anonymous + /proc/PID/status RssShmem", definition: "slope of the same, after load"},
   {key: "page_tables_per_conn_after_load", label: "  of which page tables (after load)", unit: "B", phase: "after_load",
    source: "/proc/PID/status VmPTE", definition: "slope of the server's page tables, after load"},
   {key: "go_stack_inuse_per_conn_after_load", label: "Go goroutine stacks in use per connection, after load", unit: "B", phase: "after_load",

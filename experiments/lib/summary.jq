@@ -218,7 +218,7 @@ def other_work_lines($r):
           | ($m + (if $old_accept then $tcp else 0 end)) as $m_acc
           | ($w - $plain) as $w_acc
           | [ ["user", med("rss_per_conn") + med("page_tables_per_conn"), st("anon") + st("pagetables"),
-               "RSS (RssAnon + RssShmem) counts shared-memory pages, which memcg charges to whoever first touched them, and anon does not"],
+               "RSS (anonymous + RssShmem) counts shared-memory pages, which memcg charges to whoever first touched them, and anon does not"],
               ["kernel stacks", med("kstack_per_conn"), st("kernel_stack"),
                "the whole cost counts every thread's stack at THREAD_SIZE; memcg counts the stacks charged to the server's cgroup"],
               ["slab", med("kernel_objects_per_conn") + med("task_struct_per_conn"), st("slab"),
