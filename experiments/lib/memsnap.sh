@@ -92,14 +92,20 @@ epoll_items() {
 	echo "$_n"
 }
 
-# socket_fds PID...: the socket file descriptors the processes hold.
-socket_fds() {
-	_n=0
-	for _p; do
-		_c=$(ls -l "/proc/$_p/fd" 2>/dev/null | grep -c 'socket:')
-		_n=$((_n + ${_c:-0}))
+# idle_announced FILE PID K: waits, while PID runs, for the K-th
+# "idle: N connections open" line loadgen --idle writes to FILE (its
+# stderr), passing its last line to stderr every 10 s (under TCG
+# connections open many times slower), and prints that N (nothing when
+# loadgen ended first).  Its own timeouts end a stuck loadgen.
+idle_announced() {
+	_t=0
+	while [ "$(grep -c 'idle: [0-9]* connections open' "$1" 2>/dev/null)" -lt "$3" ] &&
+		kill -0 "$2" 2>/dev/null; do
+		sleep 0.05
+		_t=$((_t + 1))
+		[ $((_t % 200)) -eq 0 ] && tail -n 1 "$1" >&2
 	done
-	echo "$_n"
+	sed -n 's/.*idle: \([0-9]*\) connections open.*/\1/p' "$1" | sed -n "$3p"
 }
 
 # memsnap_per_conn BEFORE AFTER N: "bytes_per_conn socket_bytes_per_conn

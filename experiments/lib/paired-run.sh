@@ -579,18 +579,11 @@ memory_phase() {
 	holders=$!
 	snap_start
 	_epfds=
-	_open=0 _i=0
+	_i=0
 	while :; do
 		# Announcement _i + 1: batch _i has settled (0: the holder is up).
-		_ticks=0
-		while [ "$(grep -c 'idle: [0-9]* connections open' "$tmp/hold" 2>/dev/null)" -le "$_i" ] &&
-			kill -0 "$holders" 2>/dev/null; do
-			sleep 0.05
-			_ticks=$((_ticks + 1))
-			[ $((_ticks % 200)) -eq 0 ] && say "  $(tail -n 1 "$tmp/hold")"
-		done
+		_got=$(idle_announced "$tmp/hold" "$holders" $((_i + 1)))
 		_want=$((_n * _i / _s))
-		_got=$(sed -n 's/.*idle: \([0-9]*\) connections open.*/\1/p' "$tmp/hold" | sed -n "$((_i + 1))p")
 		if [ "${_got:--1}" -ne "$_want" ]; then
 			_why=$(grep -v '^$' "$tmp/hold" | tail -n 2 | tr '\n' ' ')
 			kill -0 "$srv_pid" 2>/dev/null || _why="the server died ($(tail -n 1 "$tmp/srv/stderr")); $_why"
