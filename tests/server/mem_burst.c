@@ -5,8 +5,6 @@
  * within 2x its baseline plus 16 MiB.  With $STACKLAB_BURST_NO_RSS set
  * (sanitizer builds: ASan keeps freed memory on purpose) only the
  * behaviour is checked, and LSan checks for leaks at the server's exit.
- * Also: a heavy branch whose box cannot be allocated gets 503 and the
- * server keeps serving (FUT_TEST_FAIL_BOXES, libfut's test hook).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -231,11 +231,16 @@ bool client_sees_eof(int fd)
 /* "VmRSS:" or "Threads:" of a process, in kB or as a count; -1 if gone. */
 long proc_status(pid_t pid, const char *key)
 {
+	return proc_field(pid, "status", key);
+}
+
+long proc_field(pid_t pid, const char *file, const char *key)
+{
 	char path[64], line[256];
 	long value = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;

@@ -54,6 +54,8 @@ bool client_sees_eof(int fd);
 
 /* "VmRSS:" or "Threads:" of a process, in kB or as a count; -1 if gone. */
 long proc_status(pid_t pid, const char *key);
+/* The same from another /proc/PID file ("smaps_rollup": "Anonymous:"). */
+long proc_field(pid_t pid, const char *file, const char *key);
 /* Open fds of a process: its connections. */
 long proc_fds(pid_t pid);
 

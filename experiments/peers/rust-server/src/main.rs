@@ -237,7 +237,22 @@ macro_rules! by_class {
     };
 }
 
+/// glibc's mmap threshold, fixed: an allocation of this size or more is
+/// its own mapping, unmapped when it is freed.
+const MMAP_THRESHOLD: libc::c_int = 128 << 10;
+
 fn main() {
+    // A boxed heavy future (--heavy-bytes, 256 KiB by default) must go back
+    // to the system when its branch ends, as libfut's large objects do.
+    // glibc's threshold is dynamic: the first such box freed raises it past
+    // the box's size, and from then on boxes come from the arenas, whose
+    // freed memory malloc keeps (how much depends on which boxes were freed
+    // last).  Memory after load would then measure malloc's leftovers, not
+    // what a connection keeps.  Setting the threshold turns that off.
+    // SAFETY: mallopt only sets malloc's parameters; no thread runs yet.
+    if unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) } != 1 {
+        eprintln!("{}: warning: mallopt(M_MMAP_THRESHOLD) failed: freed heavy boxes may stay in malloc's arenas", PROG);
+    }
     std::process::exit(run(std::env::args().skip(1).collect()));
 }
 
