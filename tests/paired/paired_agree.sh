@@ -3,8 +3,9 @@
 # docs/design.md (ranges overlap, or medians within 5% bytes, 15% CPU per
 # request, 10% or 0.01 absolute switches per request), each tolerance a
 # flag; a verdict line per figure, a CPU figure's with the most other
-# work on the CPUs a round of each run saw; exit 0 only when all agree; a
-# missing file says "not found".
+# work on the CPUs a round of each run saw, a kernel-objects figure's apart
+# with the cache furthest apart; the line of how CPU per request moved
+# from A to B; exit 0 only when all agree; a missing file says "not found".
 . "$(dirname "$0")/../lib/tap.sh"
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -29,7 +30,7 @@ results() {
 run() { "$agree" "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
 rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
 
-tap_plan 13
+tap_plan 17
 # Overlapping ranges, medians 40% apart: agree.
 results "$tmp/a1" bytes_per_conn 1000 900 1500
 results "$tmp/b1" bytes_per_conn 1500 1400 2000
@@ -80,6 +81,38 @@ tap_check "a CPU and a switches figure name the other work on the CPUs: A 3.1%, 
 	"[ \$(cat '$tmp/rc') = 1 ] && grep -q '^DISAGREE  tpc 100 cpu_us_per_req: .*beyond 15%; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out' &&
 	 grep -q '^DISAGREE  tpc 100 ctx_switches_per_req: .*absolute; other work on the CPUs, the most in a round: A 3.1%, B 25%\$' '$tmp/out' &&
 	 grep '^DISAGREE  tpc 100 bytes_per_conn:' '$tmp/out' | grep -vq 'other work'"
+# How CPU per request moved, over every variant and connection count of
+# both runs: B/A of 1.1, 1.3 and 1.2 at tpc 100, tpc 1000 and fut 100;
+# fut 1000 is only in B.
+jq -n '{schema: "stacklab-paired/3", runs: [
+	{variant: "tpc", conns: 100, values: {cpu_us_per_req: {median: 10, min: 10, max: 10, n: 3}}},
+	{variant: "tpc", conns: 1000, values: {cpu_us_per_req: {median: 20, min: 20, max: 20, n: 3}}},
+	{variant: "fut", conns: 100, values: {cpu_us_per_req: {median: 5, min: 5, max: 5, n: 3}}}]}' >"$tmp/a9"
+jq -n '{schema: "stacklab-paired/3", runs: [
+	{variant: "tpc", conns: 100, values: {cpu_us_per_req: {median: 11, min: 11, max: 11, n: 3}}},
+	{variant: "tpc", conns: 1000, values: {cpu_us_per_req: {median: 26, min: 26, max: 26, n: 3}}},
+	{variant: "fut", conns: 100, values: {cpu_us_per_req: {median: 6, min: 6, max: 6, n: 3}}},
+	{variant: "fut", conns: 1000, values: {cpu_us_per_req: {median: 9, min: 9, max: 9, n: 3}}}]}' >"$tmp/b9"
+run "$tmp/a9" "$tmp/b9"
+tap_check "the CPU move line: median x1.2 [x1.1-x1.3] n=3, before the count" sh -c \
+	"grep -q '^CPU per request, B over A, every variant and connection count in both: x1.2 \\[x1.1-x1.3\\] n=3 ' '$tmp/out' &&
+	 [ \"\$(tail -n 1 '$tmp/out' | cut -c1-6)\" = 'agree:' ]"
+run --keys bytes_per_conn "$tmp/a9" "$tmp/b9"
+tap_check "no CPU move line when CPU per request is not among --keys" sh -c "! grep -q '^CPU per request' '$tmp/out'"
+# Kernel objects apart: the line names the cache furthest apart (filp
+# 130 vs 253; TCP the same), and only when the figure disagrees.
+jq -n '{schema: "stacklab-paired/3", runs: [{variant: "tpc", conns: 100, values: {
+	kernel_objects_per_conn: {median: 3700, min: 3700, max: 3720, n: 3},
+	kernel_objects_by_cache: {TCP: {median: 2368, min: 2368, max: 2368, n: 3}, filp: {median: 130, min: 69, max: 192, n: 3}}}}]}' >"$tmp/a10"
+jq -n '{schema: "stacklab-paired/3", runs: [{variant: "tpc", conns: 100, values: {
+	kernel_objects_per_conn: {median: 3950, min: 3900, max: 3990, n: 3},
+	kernel_objects_by_cache: {TCP: {median: 2368, min: 2368, max: 2368, n: 3}, filp: {median: 253, min: 192, max: 253, n: 3},
+	  dentry: {median: 20, min: 20, max: 20, n: 3}}}}]}' >"$tmp/b10"
+run "$tmp/a10" "$tmp/b10"
+tap_check "kernel objects apart: the cache furthest apart is named (filp, A 130 [69-192], B 253 [192-253])" sh -c \
+	"grep -q '^DISAGREE  tpc 100 kernel_objects_per_conn: .*beyond 5%; the cache furthest apart: filp, A 130 \\[69-192\\] n=3, B 253 \\[192-253\\] n=3\$' '$tmp/out'"
+run --bytes-tol 10 "$tmp/a10" "$tmp/b10"
+tap_check "kernel objects within the tolerance: no cache named" sh -c "[ \$(cat '$tmp/rc') = 0 ] && ! grep -q 'furthest apart' '$tmp/out'"
 run "$tmp/a1" "$tmp/nonexistent.json"
 tap_check "a missing file: exit 2, 'not found'" sh -c "[ \$(cat '$tmp/rc') = 2 ] && grep -q 'nonexistent.json: not found' '$tmp/err'"
 run --cpu-tol x "$tmp/a1" "$tmp/b1"
