@@ -92,6 +92,26 @@ epoll_items() {
 	echo "$_n"
 }
 
+# conn_queued PORT: bytes queued to send or to read on the TCP sockets of
+# PORT's connections, both ends (/proc/net/tcp tx_queue and rx_queue; the
+# listener, whose rx_queue is its accept queue, left out).  0: the
+# connections hold no packet buffers, so the skbuff caches' moves are
+# other traffic.
+conn_queued() {
+	# Hex by hand: mawk, gawk and busybox awk read "0x.." differently.
+	awk -v port="$(printf '%04X' "$1")" 'function hex(s,  i, v) {
+			v = 0
+			for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1
+			return v }
+		FNR > 1 && $4 != "0A" {
+		split($2, l, ":"); split($3, r, ":")
+		if (l[2] == port || r[2] == port) {
+			split($5, q, ":")
+			n += hex(q[1]) + hex(q[2])
+		}
+	} END { printf "%.0f\n", n }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 # idle_announced FILE PID K: waits, while PID runs, for the K-th
 # "idle: N connections open" line loadgen --idle writes to FILE (its
 # stderr), passing its last line to stderr every 10 s (under TCG

@@ -115,6 +115,16 @@ STAT
 		_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"server_epoll_items\":$((_c + 1)),\"slab\":{\"eventpoll_epi\":$((64000 + _c * 3 * 128)),\"eventpoll_pwq\":$((7200 + _c * 2 * 72)),\"dentry\":$((1000000 + _c * 2 * 192 + _burst))}}"
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"epolly\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368,\"dentry\":192,\"eventpoll_epi\":128,\"eventpoll_pwq\":72},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+	# skbuff_small_head moves by an object (704 B) a connection: with no
+	# byte queued on the connections (conn_queued_bytes 0 in every sample)
+	# that is other traffic and left out; with bytes queued it counts.
+	for _q in 0 100; do
+		_s=
+		for _c in 0 25 50 75 100; do
+			_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"conn_queued_bytes\":$((_c * _q)),\"slab\":{\"TCP\":$((100000 + _c * 2 * 2368)),\"skbuff_small_head\":$((70400 + _c * 704))}}"
+		done
+		echo "{\"type\":\"idle\",\"variant\":\"queued-$_q\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+	done
 	memcg_idle memcgy 16384 1200
 	memcg_idle memcg-agree 0 500
 	# The server's TCP objects in slabinfo, none in memcg (kernel 6.1).
@@ -125,7 +135,7 @@ STAT
 } >"$tmp/raw.jsonl"
 meta='{"exit_status":0,"parameters":{},"started":"s","finished":"f","wall_s":1,"where":"host","timings_emulated":false,"tools":{},"vm":null}'
 
-tap_plan 26
+tap_plan 28
 tap_check "aggregate.jq accepts the records" sh -c \
 	"jq -s -L '$lib' --argjson meta '$meta' -f '$lib/aggregate.jq' '$tmp/raw.jsonl' >'$tmp/r.json'"
 jqt() {
@@ -148,6 +158,12 @@ jqt "epoll caches: the server's own registrations x object size (eventpoll_epi 1
 	 | (.eventpoll_epi.median - 128 | fabs) < 0.01 and (.eventpoll_pwq.median - 72 | fabs) < 0.01'
 jqt "a burst in one step (400 dentries) is left out: dentry 192, the median of the step slopes (least squares: 683.52)" \
 	'.runs[] | select(.variant == "epolly") | .values.kernel_objects_by_cache.dentry.median | (. - 192 | fabs) < 0.01'
+jqt "no byte queued on the connections: skbuff_small_head left out (TCP 2368 alone)" \
+	'.runs[] | select(.variant == "queued-0") | .values | (.kernel_objects_by_cache | has("skbuff_small_head") | not)
+	 and (.kernel_objects_per_conn.median - 2368 | fabs) < 0.01'
+jqt "bytes queued on the connections: skbuff_small_head counted (704 B)" \
+	'.runs[] | select(.variant == "queued-100") | .values | (.kernel_objects_by_cache.skbuff_small_head.median - 704 | fabs) < 0.01
+	 and (.kernel_objects_per_conn.median - 3072 | fabs) < 0.01'
 jqt "the first batch's one-off is left out of the fit: 409.6 B, not the 1146.88 of a slope from 0" \
 	'.runs[] | select(.variant == "firstbatch") | .values.bytes_per_conn | (.median - 409.6 | fabs) < 0.01'
 jqt "negative single difference: the slope (737.28 B) is used, not the difference" \
