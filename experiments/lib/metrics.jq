@@ -21,7 +21,7 @@ def metric_defs: [
   {key: "task_struct_per_conn", label: "  of which task_struct slab", unit: "B", phase: "idle",
    source: "/proc/PID/status Threads x /proc/slabinfo task_struct object size", definition: "slope of the server's threads' task_structs (the system-wide slab stays in the samples)"},
   {key: "kernel_objects_per_conn", label: "kernel objects per idle connection", unit: "B", phase: "idle",
-   source: "/proc/slabinfo active objects x object size of the connection caches (user/slabsnap, one per phase, per-CPU slabs flushed), minus the client's; /proc/net/tcp queues of the connections", definition: "sum over the caches of each cache's slope against connections open, the median of its slopes between consecutive snapshots (another process's burst of allocations moves one step, which the median ignores), the client's objects taken out (each client socket: one TCP, sock_inode_cache, filp and dentry object; the client, one loadgen for the whole phase, keeps no request posted on an idle connection); eventpoll_epi and eventpoll_pwq are the server's own epoll registrations (the tfd lines of its epoll descriptors' fdinfo) times the object size, other processes' epoll churn left out; the skbuff caches (packet buffers) only when some connection has bytes queued (/proc/net/tcp tx_queue and rx_queue of both ends, conn_queued_bytes): with none queued they move with other traffic; caches below 16 B per connection are left out as noise; per cache in kernel_objects_by_cache"},
+   source: "/proc/slabinfo active objects x object size of the connection caches (user/slabsnap, one per phase, per-CPU slabs flushed), minus the client's; ss (sock_diag) Recv-Q and Send-Q of the connections", definition: "sum over the caches of each cache's slope against connections open, the median of its slopes between consecutive snapshots (another process's burst of allocations moves one step, which the median ignores), the client's objects taken out (each client socket: one TCP, sock_inode_cache, filp and dentry object; the client, one loadgen for the whole phase, keeps no request posted on an idle connection); eventpoll_epi and eventpoll_pwq are the server's own epoll registrations (the tfd lines of its epoll descriptors' fdinfo) times the object size, other processes' epoll churn left out; the skbuff caches (packet buffers) only when the connections have bytes queued once all are open (Recv-Q and Send-Q of both ends, conn_queued_bytes): with none queued they move with other traffic; caches below 16 B per connection are left out as noise; per cache in kernel_objects_by_cache"},
   {key: "bytes_per_conn_whole", label: "whole cost per idle connection (user + kernel)", unit: "B", phase: "idle",
    source: "bytes per idle connection + kernel objects per idle connection", definition: "RSS + page tables + kernel stacks + task_structs + the kernel objects of the server's connections, per connection"},
   {key: "memcg_bytes_per_conn", label: "whole cost per idle connection, kernel's accounting (memcg)", unit: "B", phase: "idle",
@@ -184,13 +184,13 @@ def median_step_slope:
 # {cache: slope} of the server's slab bytes (median step slope), every
 # cache the phase saw that reaches 16 B per connection (below: one object
 # in every 4+ connections or noise); null when the samples carry no slab.
-# The skbuff caches (packet buffers) only while some connection has bytes
-# queued: with none queued in every sample (conn_queued_bytes), the
-# connections hold no packet, and those caches move with other traffic.
+# The skbuff caches (packet buffers) only when the connections have bytes
+# queued once all are open (conn_queued_bytes): with none they hold no
+# packet, and those caches move with other traffic.
 def kernel_objects($phase):
   if $phase == null or (fitted($phase) | length) < 2 or (fitted($phase)[0].slab == null) then null
   else (fitted($phase) | map(.slab | keys) | add | unique
-        | if (fitted($phase) | all(.conn_queued_bytes == 0)) then map(select(test("^skbuff_") | not)) else . end) as $caches
+        | if $phase.conn_queued_bytes == 0 then map(select(test("^skbuff_") | not)) else . end) as $caches
     | reduce $caches[] as $c ({};
         (fitted($phase) | map([.conns, server_slab($phase; $c)]) | median_step_slope) as $s
         | if $s != null and $s >= 16 then .[$c] = $s else . end)

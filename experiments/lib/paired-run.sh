@@ -468,16 +468,15 @@ rotate() {
 		for (i = 0; i < NR; i++) print l[(i + k) % NR] }'
 }
 
-# snap_json CONNS MEMSNAP CLIENT_SOCKETS SLAB MEMCG EPOLL_ITEMS QUEUED:
-# one sample of a memory phase: the server's memsnap figures, the
-# client's sockets (whose kernel objects metrics.jq subtracts from the
-# slab's, leaving the server's), the slab caches and the server's
-# cgroup's memory.stat (null without --memcg), those two from the phase's
-# slabsnap, the registrations in the server's epoll descriptors
-# (metrics.jq counts its eventpoll objects by them) and the bytes queued
-# on the connections' sockets (none: their skbuff caches are left out).
+# snap_json CONNS MEMSNAP CLIENT_SOCKETS SLAB MEMCG EPOLL_ITEMS: one
+# sample of a memory phase: the server's memsnap figures, the client's
+# sockets (whose kernel objects metrics.jq subtracts from the slab's,
+# leaving the server's), the slab caches and the server's cgroup's
+# memory.stat (null without --memcg), those two from the phase's
+# slabsnap, and the registrations in the server's epoll descriptors
+# (metrics.jq counts its eventpoll objects by them).
 snap_json() {
-	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="$3" -v slab="$4" -v memcg="$5" -v ep="$6" -v q="$7" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"server_epoll_items\":%d,\"conn_queued_bytes\":%.0f,\"slab\":%s,\"memcg\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, ep, q, slab, memcg }'
+	echo "$2" | awk -v c="$1" -v ks="$thread_kstack" -v ts="${thread_task:-0}" -v cs="$3" -v slab="$4" -v memcg="$5" -v ep="$6" '{ printf "{\"conns\":%d,\"rss_kb\":%d,\"kernel_stack_kb\":%d,\"task_struct_bytes\":%d,\"tcp_mem_pages\":%d,\"threads\":%d,\"pte_kb\":%d,\"thread_kstack_bytes\":%d,\"thread_task_bytes\":%d,\"client_sockets\":%d,\"server_epoll_items\":%d,\"slab\":%s,\"memcg\":%s}", c, $1, $2, $3, $4, $5, $6, $5 * ks, $5 * ts, cs, ep, slab, memcg }'
 }
 
 # The memory phases' snapshots of slab caches and memory.stat come from
@@ -601,13 +600,16 @@ memory_phase() {
 		snap_take
 		# shellcheck disable=SC2086
 		_row=$(snap_json "$_open" "$(memsnap "$srv_pid")" "$_open" "$SNAP_SLAB" "$SNAP_MEMCG" \
-			"$(epoll_items "$srv_pid" $_epfds)" "$(conn_queued "$srv_port")")
+			"$(epoll_items "$srv_pid" $_epfds)")
 		if [ "$_i" -eq 0 ]; then samples=$_row; else samples="$samples,$_row"; fi
 		[ "$_i" -eq "$_s" ] && break
 		_i=$((_i + 1))
 		kill -USR1 "$holders"
 	done
 	snap_stop
+	# Bytes queued on the connections once all are open (none: they hold
+	# no packet, and metrics.jq leaves the skbuff caches out).
+	_queued=$(conn_queued "$srv_port")
 	mod=$(module_summary "$srv_pid")
 	gs=$(go_stats)
 	# Connections that took the heavy branch at least once (loadgen says).
@@ -619,7 +621,7 @@ memory_phase() {
 	memcg_leave
 	emit "{\"type\":\"$_type\",\"variant\":$(json_str "$_name"),\"conns\":$_n,\"round\":$5,\"server_pid\":$pid,\"open\":$_open,\
 \"command\":$(json_str "$(cat "$tmp/srv/command")"),\"requests_per_conn\":$_kreq,\"took_heavy\":${_heavy:-0},\
-\"slab_objsize\":$(slab_objsizes),\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"
+\"slab_objsize\":$(slab_objsizes),\"conn_queued_bytes\":${_queued:-null},\"samples\":[$samples],\"module\":$mod,\"go_stats\":$gs}"
 	_what=$_type
 	[ "$_type" = after_k ] && _what="after $_kreq requests each (${_heavy:-0} of $_n took GET /heavy)"
 	say "  $_what: $(echo "$samples" | awk -v n="$_n" -F'"rss_kb":' '{ split($2, a, ","); split($NF, b, ",")

@@ -116,14 +116,14 @@ STAT
 	done
 	echo "{\"type\":\"idle\",\"variant\":\"epolly\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368,\"dentry\":192,\"eventpoll_epi\":128,\"eventpoll_pwq\":72},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 	# skbuff_small_head moves by an object (704 B) a connection: with no
-	# byte queued on the connections (conn_queued_bytes 0 in every sample)
-	# that is other traffic and left out; with bytes queued it counts.
+	# byte queued on the connections (conn_queued_bytes 0) that is other
+	# traffic and left out; with bytes queued it counts.
 	for _q in 0 100; do
 		_s=
 		for _c in 0 25 50 75 100; do
-			_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"conn_queued_bytes\":$((_c * _q)),\"slab\":{\"TCP\":$((100000 + _c * 2 * 2368)),\"skbuff_small_head\":$((70400 + _c * 704))}}"
+			_s="$_s${_s:+,}{\"conns\":$_c,\"rss_kb\":$((1000 + _c)),\"kernel_stack_kb\":2000,\"task_struct_bytes\":900000,\"tcp_mem_pages\":40,\"threads\":2,\"pte_kb\":48,\"client_sockets\":$_c,\"slab\":{\"TCP\":$((100000 + _c * 2 * 2368)),\"skbuff_small_head\":$((70400 + _c * 704))}}"
 		done
-		echo "{\"type\":\"idle\",\"variant\":\"queued-$_q\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368},\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
+		echo "{\"type\":\"idle\",\"variant\":\"queued-$_q\",\"conns\":100,\"round\":1,\"open\":100,\"command\":\"x\",\"slab_objsize\":{\"TCP\":2368},\"conn_queued_bytes\":$((_q * 100)),\"samples\":[$_s],\"module\":null,\"go_stats\":null}"
 	done
 	memcg_idle memcgy 16384 1200
 	memcg_idle memcg-agree 0 500
