@@ -169,6 +169,13 @@ def server_slab($phase; $cache):
 # records.
 def fitted($phase): ($phase.samples // []) | if length >= 3 then .[1:] else . end;
 
+# The middle of a sorted array of numbers, the mean of the two middle ones
+# when their count is even; null when empty.
+def median:
+  if length == 0 then null
+  elif length % 2 == 1 then .[(length - 1) / 2]
+  else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+
 # The median of the slopes between consecutive [x, y] points (x
 # ascending); null without two distinct x.  The slab caches are the whole
 # machine's: another process that allocates a burst between two
@@ -176,10 +183,7 @@ def fitted($phase): ($phase.samples // []) | if length >= 3 then .[1:] else . en
 # would spread over all.
 def median_step_slope:
   [ range(1; length) as $i | .[$i - 1] as $a | .[$i] as $b
-    | select($b[0] != $a[0]) | ($b[1] - $a[1]) / ($b[0] - $a[0]) ] | sort
-  | if length == 0 then null
-    elif length % 2 == 1 then .[(length - 1) / 2]
-    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    | select($b[0] != $a[0]) | ($b[1] - $a[1]) / ($b[0] - $a[0]) ] | sort | median;
 
 # {cache: slope} of the server's slab bytes (median step slope), every
 # cache the phase saw that reaches 16 B per connection (below: one object
@@ -299,8 +303,7 @@ def metric_flags($idle; $after):
 def spread($flagged):
   map(select(type == "number")) | sort
   | if length == 0 then null else
-      length as $k
-      | (if $k % 2 == 1 then .[($k - 1) / 2] else (.[$k / 2 - 1] + .[$k / 2]) / 2 end) as $med
+      length as $k | median as $med
       | {median: $med, min: .[0], max: .[-1], n: $k,
          noisy: ($flagged or ((.[-1] - .[0]) > ($med | fabs)))}
     end;

@@ -9,8 +9,7 @@
  * box freed raises it, and later boxes come from an arena) keeps a whole
  * one.
  */
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
